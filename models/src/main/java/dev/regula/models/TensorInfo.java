@@ -2,6 +2,7 @@ package dev.regula.models;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A graph input or output as declared in the model.
@@ -16,6 +17,16 @@ public record TensorInfo(String name, String elemType, List<Dim> shape) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(elemType, "elemType");
         shape = shape == null ? null : List.copyOf(shape);
+    }
+
+    /** The element type as Regula's enum, empty for non-tensor values and types {@link ElemType} does not name. */
+    public Optional<ElemType> elem() {
+        for (ElemType t : ElemType.values()) {
+            if (t.onnxName().equals(elemType)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code [batch, 128, ?]}, or {@code ?} when the rank is unknown. */

@@ -37,6 +37,8 @@ class ModelInfoTest {
         assertThat(info.inputs()).extracting(TensorInfo::name).containsExactly("x", "mask", "noshape");
         TensorInfo mask = info.inputs().get(1);
         assertThat(mask.elemType()).isEqualTo("int64");
+        assertThat(mask.elem()).contains(ElemType.INT64);
+        assertThat(info.outputs().get(1).elem()).isEmpty();
         assertThat(mask.shape()).containsExactly(Dim.symbolic("batch"), Dim.unknown(), Dim.fixed(7));
         assertThat(mask.shapeText()).isEqualTo("[batch, ?, 7]");
         assertThat(info.inputs().get(2).shape()).isNull();
