@@ -62,6 +62,9 @@ public final class OnnxModel {
             if (attrs.isDirectory()) {
                 throw new OnnxModelException(file, "is a folder; expected an ONNX model file");
             }
+            if (!attrs.isRegularFile()) {
+                throw new OnnxModelException(file, "is not a regular file; expected an ONNX model file");
+            }
             size = attrs.size();
         } catch (NoSuchFileException e) {
             throw new OnnxModelException(file, "no such file; expected an ONNX model file", e);
@@ -99,6 +102,30 @@ public final class OnnxModel {
     public static OnnxModel parse(byte[] bytes, String sourceName) throws OnnxModelException {
         Objects.requireNonNull(bytes, "bytes");
         return new OnnxModel(parseChecked(bytes, null, sourceName), null, null, sourceName);
+    }
+
+    /**
+     * Reads a serialized model from a stream (a jar resource, a download), refusing more than
+     * {@code options.maxFileBytes()} bytes. The stream is read to its end and not closed.
+     *
+     * @param sourceName names the bytes in error messages
+     */
+    public static OnnxModel read(InputStream in, String sourceName, ReadOptions options) throws OnnxModelException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(options, "options");
+        long cap = Math.min(options.maxFileBytes(), ReadOptions.PROTOBUF_LIMIT - 8);
+        byte[] bytes;
+        try {
+            bytes = in.readNBytes((int) cap);
+            if (in.read() >= 0) {
+                throw new OnnxModelException(sourceName, cap == options.maxFileBytes()
+                        ? "the model is over the limit of " + cap + " bytes (ReadOptions.maxFileBytes)"
+                        : tooLargeForProtobuf(cap + 1), null);
+            }
+        } catch (IOException e) {
+            throw new OnnxModelException(sourceName, "cannot read: " + e, e);
+        }
+        return parse(bytes, sourceName);
     }
 
     private static ModelProto parseChecked(byte[] bytes, Path file, String source) throws OnnxModelException {

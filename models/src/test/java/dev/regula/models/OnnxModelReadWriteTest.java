@@ -88,6 +88,19 @@ class OnnxModelReadWriteTest {
     }
 
     @Test
+    void readsAStreamWithinTheLimit() throws Exception {
+        byte[] bytes = TinyModels.add().toByteArray();
+        OnnxModel m = OnnxModel.read(new java.io.ByteArrayInputStream(bytes), "jar:/tiny.onnx",
+                ReadOptions.defaults().withMaxFileBytes(bytes.length));
+        assertThat(m.proto()).isEqualTo(TinyModels.add());
+        assertThatThrownBy(() -> OnnxModel.read(new java.io.ByteArrayInputStream(bytes), "jar:/tiny.onnx",
+                ReadOptions.defaults().withMaxFileBytes(bytes.length - 1)))
+                .isInstanceOf(OnnxModelException.class)
+                .hasMessage("jar:/tiny.onnx: the model is over the limit of " + (bytes.length - 1)
+                        + " bytes (ReadOptions.maxFileBytes)");
+    }
+
+    @Test
     void refusesFilesThatAreNotOnnx() throws Exception {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
                 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, (byte) 0xc4, (byte) 0x89};
@@ -161,6 +174,10 @@ class OnnxModelReadWriteTest {
                 .isInstanceOf(OnnxModelException.class).hasMessage(missing + ": no such file; expected an ONNX model file");
         assertThatThrownBy(() -> OnnxModel.read(dir))
                 .isInstanceOf(OnnxModelException.class).hasMessageContaining("is a folder");
+        Path device = Path.of("/dev/null");
+        if (Files.exists(device)) {
+            assertThatThrownBy(() -> OnnxModel.read(device)).hasMessageContaining("is not a regular file");
+        }
     }
 
     @Test
