@@ -2,6 +2,8 @@ package dev.regula.transfer.data;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * How to split a dataset.
@@ -38,6 +40,21 @@ public record SplitSpec(Mode mode, SplitFractions fractions, long seed, List<Str
 
     public static SplitSpec byField() {
         return new SplitSpec(Mode.BY_FIELD, null, 0, null);
+    }
+
+    /**
+     * The settings as a sorted map, for cache keys: features cached per split depend on how the data was
+     * split as well as on the data, so callers add this to the feature store's key.
+     */
+    public SortedMap<String, Object> describe() {
+        TreeMap<String, Object> m = new TreeMap<>();
+        m.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        if (mode != Mode.BY_FIELD) {
+            m.put("fractions", List.of(fractions.train(), fractions.val(), fractions.test()));
+            m.put("seed", seed);
+        }
+        m.put("labelOrder", labelOrder);
+        return m;
     }
 
     public SplitSpec withLabelOrder(List<String> order) {

@@ -169,4 +169,15 @@ class SplitterTest {
         assertThat(s.labels().names()).containsExactly("c1", "c0");
         assertThat(s.labels().index("c0")).isEqualTo(1);
     }
+
+    @Test
+    void describeCoversEverySettingThatChangesTheSplit() {
+        SplitSpec a = SplitSpec.stratified(SplitFractions.DEFAULT, 1);
+        assertThat(a.describe()).containsEntry("mode", "stratified").containsEntry("seed", 1L)
+                .containsEntry("fractions", List.of(0.7, 0.15, 0.15)).containsEntry("labelOrder", List.of());
+        assertThat(SplitSpec.stratified(SplitFractions.DEFAULT, 2).describe()).isNotEqualTo(a.describe());
+        assertThat(SplitSpec.grouped(SplitFractions.DEFAULT, 1).describe()).isNotEqualTo(a.describe());
+        assertThat(a.withLabelOrder(List.of("b", "a")).describe()).isNotEqualTo(a.describe());
+        assertThat(SplitSpec.byField().describe()).containsOnlyKeys("mode", "labelOrder");
+    }
 }
