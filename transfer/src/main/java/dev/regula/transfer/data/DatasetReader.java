@@ -1,0 +1,53 @@
+package dev.regula.transfer.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SortedMap;
+
+/** Reads a dataset as a {@link DatasetSpec} describes it. */
+public final class DatasetReader {
+    private DatasetReader() {}
+
+    /**
+     * Loads all examples, applies the bad-row policy, and checks the dataset is usable for classification.
+     *
+     * @throws DatasetException naming file, line and field: missing file, empty file, non-UTF-8 bytes, a bad
+     *     row (under FAIL), a missing column, no usable rows (all skipped), or a single class
+     */
+    public static Dataset read(DatasetSpec spec) throws DatasetException {
+        Path path = spec.path();
+        if (!Files.exists(path)) {
+            throw new DatasetException(path, 0, null, "no such file or folder");
+        }
+        if (spec.format() != DatasetFormat.FOLDERS && Files.isDirectory(path)) {
+            throw new DatasetException(path, 0, null, "is a folder; format " + spec.format().id() + " reads a file");
+        }
+        SkippedRows.Log log = new SkippedRows.Log();
+        List<Example> examples = switch (spec.format()) {
+            case JSONL, NUMERIC_JSONL -> JsonlReader.read(spec, log);
+            case CSV, NUMERIC_CSV -> CsvReader.read(spec, log);
+            case FOLDERS -> FolderReader.read(spec, log);
+        };
+        SkippedRows skipped = log.build();
+        if (examples.isEmpty()) {
+            throw new DatasetException(path, 0, null, skipped.total() > 0
+                    ? "no usable rows: " + skipped
+                    : "empty dataset: no examples");
+        }
+        String hash;
+        try {
+            hash = spec.format() == DatasetFormat.FOLDERS ? Hashing.sha256Tree(path) : Hashing.sha256(path);
+        } catch (IOException e) {
+            throw new DatasetException(path, 0, null, "cannot hash: " + e, e);
+        }
+        Dataset d = new Dataset(spec, examples, skipped, hash);
+        SortedMap<String, Integer> counts = d.classCounts();
+        if (counts.size() < 2) {
+            throw new DatasetException(path, 0, spec.labelField(), "only one class '" + counts.firstKey() + "' ("
+                    + examples.size() + " examples) in field '" + spec.labelField() + "'; a classifier needs at least two classes");
+        }
+        return d;
+    }
+}
