@@ -48,6 +48,9 @@ final class InputChecks {
                         spec.type().onnxName(), t.type().onnxName());
             }
             long[] shape = t.shape();
+            if (!spec.rankKnown()) {
+                continue;
+            }
             if (shape.length != spec.rank()) {
                 throw new InputMismatchException(file, name, "Input '" + name + "' has the wrong rank",
                         "rank " + spec.rank() + " " + spec.shapeString(),

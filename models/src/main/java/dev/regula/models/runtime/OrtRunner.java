@@ -9,15 +9,21 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.regula.models.ElemType;
 import dev.regula.models.OnnxModel;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -48,15 +54,16 @@ public final class OrtRunner implements AutoCloseable {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private OrtRunner(OrtEnvironment env, SessionFactory.Opened opened, Path file) throws RunnerException {
+    private OrtRunner(OrtEnvironment env, SessionFactory.Opened opened, SessionFactory.Source source)
+            throws RunnerException {
         this.env = env;
         this.session = opened.session();
-        this.file = file;
+        this.file = source.file();
         this.activeDevice = opened.device();
         this.fallbackReason = opened.fallbackReason();
         try {
-            this.inputs = specs("Input", session.getInputInfo());
-            this.outputs = specs("Output", session.getOutputInfo());
+            this.inputs = specs("Input", session.getInputInfo(), source);
+            this.outputs = specs("Output", session.getOutputInfo(), null);
         } catch (OrtException e) {
             closeQuietly(session);
             throw new RunnerException(file, "ONNX Runtime could not describe the model's inputs and outputs: "
@@ -93,6 +100,11 @@ public final class OrtRunner implements AutoCloseable {
             public OrtSession create(OrtEnvironment env, OrtSession.SessionOptions so) throws OrtException {
                 return env.createSession(model.toString(), so);
             }
+
+            @Override
+            public InputStream openStream() throws IOException {
+                return new BufferedInputStream(Files.newInputStream(model));
+            }
         }, options);
     }
 
@@ -114,6 +126,11 @@ public final class OrtRunner implements AutoCloseable {
             public OrtSession create(OrtEnvironment env, OrtSession.SessionOptions so) throws OrtException {
                 return env.createSession(bytes, so);
             }
+
+            @Override
+            public InputStream openStream() {
+                return new ByteArrayInputStream(bytes);
+            }
         }, options);
     }
 
@@ -124,7 +141,7 @@ public final class OrtRunner implements AutoCloseable {
 
     private static OrtRunner open(SessionFactory.Source source, RunnerOptions options) throws RunnerException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        return new OrtRunner(env, SessionFactory.open(env, source, options), source.file());
+        return new OrtRunner(env, SessionFactory.open(env, source, options), source);
     }
 
     /** The device that really runs the model: CPU or CUDA, never AUTO. */
@@ -228,8 +245,11 @@ public final class OrtRunner implements AutoCloseable {
         return file == null ? "in-memory model" : file.toString();
     }
 
-    private List<TensorSpec> specs(String kind, Map<String, NodeInfo> infos) throws RunnerException {
+    /** Specs in graph order; {@code source} is consulted for unknown ranks (inputs only; null for outputs). */
+    private List<TensorSpec> specs(String kind, Map<String, NodeInfo> infos, SessionFactory.Source source)
+            throws RunnerException {
         List<TensorSpec> specs = new ArrayList<>(infos.size());
+        Set<String> unknownRank = null;
         for (NodeInfo node : infos.values()) {
             if (!(node.getInfo() instanceof TensorInfo info)) {
                 throw new RunnerException(file, kind + " '" + node.getName() + "' is " + node.getInfo()
@@ -237,12 +257,30 @@ public final class OrtRunner implements AutoCloseable {
             }
             ElemType type = OrtTensors.elemType(info);
             if (type == null) {
-                throw new RunnerException(file, kind + " '" + node.getName() + "' has element type " + info.onnxType
-                        + ", which Regula does not handle; expected one of " + java.util.Arrays.toString(ElemType.values()));
+                throw new RunnerException(file, kind + " '" + node.getName() + "' has element type " + OrtTensors.typeName(info)
+                        + ", which Regula does not handle; expected one of " + Arrays.toString(ElemType.values()));
             }
-            specs.add(TensorSpec.of(node.getName(), type, info.getShape(), info.getDimensionNames()));
+            long[] shape = info.getShape();
+            boolean rankKnown = true;
+            if (shape.length == 0 && source != null) {
+                // Rank 0 from ONNX Runtime means a scalar or no declared shape; only the model can tell.
+                if (unknownRank == null) {
+                    unknownRank = unknownRankInputs(source);
+                }
+                rankKnown = !unknownRank.contains(node.getName());
+            }
+            specs.add(TensorSpec.of(node.getName(), type, shape, info.getDimensionNames(), rankKnown));
         }
         return List.copyOf(specs);
+    }
+
+    private Set<String> unknownRankInputs(SessionFactory.Source source) throws RunnerException {
+        try (InputStream in = source.openStream()) {
+            return UnknownRankInputs.read(in);
+        } catch (IOException e) {
+            throw new RunnerException(file, "Could not read the model's graph inputs to tell scalars from inputs of"
+                    + " unknown rank: " + e.getMessage(), e);
+        }
     }
 
     private static void closeQuietly(OrtSession session) {

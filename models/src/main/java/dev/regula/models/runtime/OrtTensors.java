@@ -49,7 +49,7 @@ final class OrtTensors {
         ElemType type = elemType(info);
         if (type == null || !Tensor.supports(type)) {
             throw new OutputMismatchException(file, name, "Output '" + name + "' has an element type Tensor does not hold",
-                    Tensor.supportedTypes(), type == null ? info.onnxType.name() : type.onnxName());
+                    Tensor.supportedTypes(), typeName(info));
         }
         long[] shape = info.getShape();
         Object data = switch (type) {
@@ -86,10 +86,23 @@ final class OrtTensors {
 
     /** Regula's name for ONNX Runtime's element type, or null when Regula has none. */
     static ElemType elemType(TensorInfo info) {
-        try {
-            return ElemType.fromCode(info.onnxType.value);
-        } catch (IllegalArgumentException unsupported) {
-            return null;
-        }
+        // ONNX Runtime's Java enum numbers its types its own way, so map by constant, not by code.
+        return switch (info.onnxType) {
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> ElemType.FLOAT;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> ElemType.DOUBLE;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> ElemType.INT64;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> ElemType.INT32;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> ElemType.INT8;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> ElemType.UINT8;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> ElemType.BOOL;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> ElemType.FLOAT16;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> ElemType.STRING;
+            default -> null;
+        };
+    }
+
+    /** ONNX Runtime's element type in ONNX's lower-case spelling, e.g. {@code uint16}. */
+    static String typeName(TensorInfo info) {
+        return info.onnxType.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "").toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -16,6 +16,9 @@ final class SessionFactory {
         Path file();
 
         OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+
+        /** The serialized model, for reading what ONNX Runtime does not report. */
+        java.io.InputStream openStream() throws java.io.IOException;
     }
 
     /** A created session and what really runs it. */
