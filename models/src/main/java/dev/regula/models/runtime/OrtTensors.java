@@ -43,7 +43,7 @@ final class OrtTensors {
     static Tensor fromOrt(Path file, String name, OnnxValue value) throws RunnerException {
         if (!(value instanceof OnnxTensor tensor)) {
             throw new OutputMismatchException(file, name, "Output '" + name + "' cannot be copied out",
-                    "a tensor", "a " + value.getType().name().toLowerCase(java.util.Locale.ROOT));
+                    "a tensor", value.getType().name().replace("ONNX_TYPE_", "").toLowerCase(java.util.Locale.ROOT));
         }
         TensorInfo info = tensor.getInfo();
         ElemType type = elemType(info);

@@ -63,12 +63,15 @@ public final class Tensor {
      */
     public static Tensor ofMatrix(float[][] rows) {
         Objects.requireNonNull(rows, "rows");
-        int cols = rows.length == 0 ? 0 : Objects.requireNonNull(rows[0], "row 0").length;
+        if (rows.length > 0 && rows[0] == null) {
+            throw new IllegalArgumentException("Matrix row 0 is null, expected an array of columns");
+        }
+        int cols = rows.length == 0 ? 0 : rows[0].length;
         float[] flat = new float[Math.multiplyExact(rows.length, cols)];
         for (int r = 0; r < rows.length; r++) {
             if (rows[r] == null || rows[r].length != cols) {
-                throw new IllegalArgumentException("Matrix row " + r + " has " + (rows[r] == null ? "no array" : rows[r].length)
-                        + " columns, expected " + cols + " like row 0");
+                throw new IllegalArgumentException("Matrix row " + r + (rows[r] == null ? " is null" : " has " + rows[r].length
+                        + " columns") + ", expected " + cols + " columns like row 0");
             }
             System.arraycopy(rows[r], 0, flat, r * cols, cols);
         }
