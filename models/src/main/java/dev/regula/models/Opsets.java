@@ -167,7 +167,7 @@ public final class Opsets {
             for (String a : m.attrs) {
                 if (attributeNames.contains(a)) {
                     throw new OpsetException(opType, opset, opType + " at opset " + opset + " takes "
-                            + m.inputForm + ", not a '" + a + "' attribute (the attribute form ends at opset "
+                            + m.inputForm + ", not as attribute '" + a + "' (the attribute form ends at opset "
                             + (m.version - 1) + ")");
                 }
             }
