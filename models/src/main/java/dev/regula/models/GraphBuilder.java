@@ -179,13 +179,16 @@ public final class GraphBuilder extends GraphOps {
         return new OnnxRef(tensorName);
     }
 
-    /** A float initializer named after {@code nameHint} (made unique); {@code dims} must match the data length. */
+    /**
+     * A float initializer named after {@code nameHint} (made unique, see {@link #freshName});
+     * {@code dims} must match the data length, and no dims means a scalar.
+     */
     @Override
     public OnnxRef initializer(String nameHint, float[] data, long... dims) {
         return addInitializer(Tensors.floats(freshName(nameHint), data, dims));
     }
 
-    /** An int64 initializer named after {@code nameHint} (made unique); {@code dims} must match the data length. */
+    /** An int64 initializer, named and shaped as {@link #initializer(String, float[], long...)}. */
     @Override
     public OnnxRef initializer(String nameHint, long[] data, long... dims) {
         OnnxRef ref = addInitializer(Tensors.longs(freshName(nameHint), data, dims));
@@ -242,6 +245,11 @@ public final class GraphBuilder extends GraphOps {
         if (Opsets.softmaxFlattens(opType, opset)) {
             checkFlatteningAxis(opType, attrs, inRanks.isEmpty() ? OptionalInt.empty() : inRanks.get(0));
         }
+        for (Object v : attrs.values()) {
+            if (v instanceof GraphProto sub) {
+                names.addAll(Graphs.allNames(sub)); // no later name may shadow one inside a body
+            }
+        }
         String nodeName = freshName(opType);
         List<String> outs = new ArrayList<>();
         List<OnnxRef> refs = new ArrayList<>();
@@ -266,7 +274,11 @@ public final class GraphBuilder extends GraphOps {
     }
 
     private void checkFlatteningAxis(String op, Map<String, Object> attrs, OptionalInt rank) {
-        long axis = attrs.containsKey("axis") ? ((Number) attrs.get("axis")).longValue() : 1;
+        Object a = attrs.getOrDefault("axis", 1L);
+        if (!(a instanceof Long || a instanceof Integer)) {
+            throw new IllegalArgumentException("Attribute 'axis' of " + op + " is " + a + ", expected a Long/Integer");
+        }
+        long axis = ((Number) a).longValue();
         if (axis == -1 || (rank.isPresent() && axis == rank.getAsInt() - 1)) {
             return;
         }

@@ -42,6 +42,7 @@ public abstract sealed class GraphOps permits GraphBuilder {
         return initializer("const", new long[] {value});
     }
 
+    /** Matrix product with numpy broadcasting of batch dims. */
     public OnnxRef matMul(OnnxRef a, OnnxRef b) {
         return op("MatMul", a, b);
     }
@@ -65,30 +66,37 @@ public abstract sealed class GraphOps permits GraphBuilder {
         return gemm(a, b, c, 1f, 1f, false, false);
     }
 
+    /** Elementwise {@code a + b} with broadcasting. */
     public OnnxRef add(OnnxRef a, OnnxRef b) {
         return op("Add", a, b);
     }
 
+    /** Elementwise {@code a - b} with broadcasting. */
     public OnnxRef sub(OnnxRef a, OnnxRef b) {
         return op("Sub", a, b);
     }
 
+    /** Elementwise {@code a * b} with broadcasting. */
     public OnnxRef mul(OnnxRef a, OnnxRef b) {
         return op("Mul", a, b);
     }
 
+    /** Elementwise {@code a / b} with broadcasting. */
     public OnnxRef div(OnnxRef a, OnnxRef b) {
         return op("Div", a, b);
     }
 
+    /** {@code max(x, 0)}. */
     public OnnxRef relu(OnnxRef x) {
         return op("Relu", x);
     }
 
+    /** Hyperbolic tangent. */
     public OnnxRef tanh(OnnxRef x) {
         return op("Tanh", x);
     }
 
+    /** {@code 1 / (1 + exp(-x))}. */
     public OnnxRef sigmoid(OnnxRef x) {
         return op("Sigmoid", x);
     }
@@ -98,22 +106,27 @@ public abstract sealed class GraphOps permits GraphBuilder {
         return op("Erf", x);
     }
 
+    /** Square root. */
     public OnnxRef sqrt(OnnxRef x) {
         return op("Sqrt", x);
     }
 
+    /** Natural exponential. */
     public OnnxRef exp(OnnxRef x) {
         return op("Exp", x);
     }
 
+    /** Natural logarithm. */
     public OnnxRef log(OnnxRef x) {
         return op("Log", x);
     }
 
+    /** {@code -x}. */
     public OnnxRef neg(OnnxRef x) {
         return op("Neg", x);
     }
 
+    /** A copy of {@code x} under a new name. */
     public OnnxRef identity(OnnxRef x) {
         return op("Identity", x);
     }
@@ -163,6 +176,7 @@ public abstract sealed class GraphOps permits GraphBuilder {
         return node(op, ins, attrs);
     }
 
+    /** Joins {@code xs} along {@code axis}. */
     public OnnxRef concat(long axis, OnnxRef... xs) {
         if (xs.length == 0) {
             throw new IllegalArgumentException("Concat needs at least one input");
@@ -205,6 +219,7 @@ public abstract sealed class GraphOps permits GraphBuilder {
         return node("Transpose", List.of(x), perm.length == 0 ? Map.of() : Map.of("perm", perm.clone()));
     }
 
+    /** Converts to element type {@code to}. */
     public OnnxRef cast(OnnxRef x, ElemType to) {
         return node("Cast", List.of(x), Map.of("to", (long) to.code()));
     }
@@ -214,6 +229,7 @@ public abstract sealed class GraphOps permits GraphBuilder {
         return node("ArgMax", List.of(x), Map.of("axis", axis, "keepdims", keepDims ? 1L : 0L));
     }
 
+    /** Picks slices of {@code data} along {@code axis} at int64/int32 {@code indices}. */
     public OnnxRef gather(OnnxRef data, OnnxRef indices, long axis) {
         return node("Gather", List.of(data, indices), Map.of("axis", axis));
     }

@@ -90,11 +90,11 @@ final class Merge {
                 g.addOutput(o);
             }
         }
-        if (keepA) {
-            for (ValueInfoProto o : ra.getOutputList()) {
-                if (!links.contains(o.getName()) && outs.add(o.getName())) {
-                    g.addOutput(o);
-                }
+        for (ValueInfoProto o : ra.getOutputList()) {
+            if (keepA && !links.contains(o.getName()) && outs.add(o.getName())) {
+                g.addOutput(o);
+            } else if (!outs.contains(o.getName())) {
+                g.addValueInfo(o); // a linking tensor keeps its declared type and shape
             }
         }
         if (g.getOutputCount() == 0) {

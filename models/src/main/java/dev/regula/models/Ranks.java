@@ -87,7 +87,7 @@ final class Ranks {
 
     private static boolean keepDims(Map<String, Object> attrs) {
         Object k = attrs.get("keepdims");
-        return k == null || ((Number) k).longValue() != 0;
+        return !(k instanceof Number n) || n.longValue() != 0;
     }
 
     private static long[] axes(List<long[]> consts, Map<String, Object> attrs) {

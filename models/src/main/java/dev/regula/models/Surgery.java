@@ -102,7 +102,9 @@ public final class Surgery {
         for (TensorProto t : g.getInitializerList()) {
             if (t.getName().equals(name)) {
                 Object[] dims = t.getDimsList().toArray();
-                return Tensors.valueInfo(name, ElemType.fromCode(t.getDataType()), dims);
+                ValueInfoProto v = Tensors.valueInfo(name, null, dims);
+                return v.toBuilder().setType(v.getType().toBuilder().setTensorType(
+                        v.getType().getTensorType().toBuilder().setElemType(t.getDataType()))).build();
             }
         }
         Integer code = inferElemType(g, name, producer);

@@ -181,4 +181,40 @@ class SurgeryTest {
         assertThatThrownBy(() -> Surgery.merge(modelA(17, "s"), modelB(17, "s"), Map.of("h", "z", "aux", "z"), "a/", "b/"))
                 .hasMessageContaining("fed twice");
     }
+
+    @Test
+    void cutFollowsOuterTensorsReadInsideSubgraphs() throws Exception {
+        GraphBuilder g = GraphBuilder.create("branchy", 17);
+        OnnxRef x = g.input("x", ElemType.FLOAT, 2);
+        OnnxRef cond = g.input("cond", ElemType.BOOL, 1);
+        OnnxRef r = g.relu(x);
+        g.output(g.sigmoid(x), "other", ElemType.FLOAT, 2);
+        GraphProto thenBranch = GraphProto.newBuilder().setName("then")
+                .addNode(NodeProto.newBuilder().setOpType("Identity").setName("then_id").addInput(r.name()).addOutput("t"))
+                .addOutput(Tensors.valueInfo("t", ElemType.FLOAT, 2L)).build();
+        GraphProto elseBranch = GraphProto.newBuilder().setName("else")
+                .addNode(NodeProto.newBuilder().setOpType("Neg").setName("else_neg").addInput(r.name()).addOutput("e"))
+                .addOutput(Tensors.valueInfo("e", ElemType.FLOAT, 2L)).build();
+        OnnxRef y = g.node("If", java.util.List.of(cond), Map.of("then_branch", thenBranch, "else_branch", elseBranch));
+        g.output(y, "y", ElemType.FLOAT, 2);
+
+        OnnxModel cut = Surgery.cut(g.build(), "y");
+        GraphProto c = cut.proto().getGraph();
+        assertThat(c.getNodeList()).extracting(NodeProto::getOpType).containsExactly("Relu", "If", "Identity");
+        assertThat(c.getInputList()).extracting(ValueInfoProto::getName).containsExactly("x", "cond");
+        float[] in = {1.5f, -2f};
+        assertThat((float[]) OrtSupport.run(cut, Map.of("x", in, "cond", new boolean[] {true})).get("y"))
+                .containsExactly(1.5f, 0f);
+        assertThat((float[]) OrtSupport.run(cut, Map.of("x", in, "cond", new boolean[] {false})).get("y"))
+                .containsExactly(-1.5f, -0f);
+
+        // merging renames inside bodies too, so the prefixed model still runs
+        GraphBuilder scale = GraphBuilder.create("scale", 17);
+        OnnxRef v = scale.input("v", ElemType.FLOAT, 2);
+        scale.output(scale.mul(v, scale.constant(2f)), "y", ElemType.FLOAT, 2);
+        OnnxModel merged = Surgery.merge(cut, scale.build(), Map.of("y", "v"), "p_", "q_");
+        assertThat((float[]) OrtSupport.run(merged, Map.of("p_x", in, "p_cond", new boolean[] {false})).get("q_y"))
+                .containsExactly(-3f, -0f);
+        assertThat(merged.proto().getGraph().getValueInfoList()).extracting(ValueInfoProto::getName).contains("p_y");
+    }
 }
