@@ -114,7 +114,8 @@ public final class GraphBuilder extends GraphOps {
 
     /**
      * Declares a graph input. Each dim is a {@link Long}/{@link Integer} or a symbolic
-     * {@link String}; no dims leaves the shape unknown.
+     * {@link String}; no dims leaves the shape out (rank unknown), which ONNX Runtime accepts
+     * but the ONNX checker does not.
      */
     public OnnxRef input(String name, ElemType type, Object... dims) {
         claimExact(name, "input");
@@ -127,7 +128,11 @@ public final class GraphBuilder extends GraphOps {
         return new OnnxRef(name);
     }
 
-    /** Declares {@code ref} a graph output with unknown shape (see {@link #output(OnnxRef, String, ElemType, Object...)}). */
+    /**
+     * Declares {@code ref} a graph output without naming its dims: the shape gets the rank the
+     * builder knows for {@code ref} (every dim unknown), or is left out when the rank is unknown
+     * (ONNX Runtime accepts that; the ONNX checker wants a shape on graph outputs).
+     */
     public void output(OnnxRef ref, String name, ElemType type) {
         addOutput(ref, name, type, null);
     }
@@ -155,7 +160,12 @@ public final class GraphBuilder extends GraphOps {
             tensors.add(name);
             ranks.computeIfAbsent(name, k -> ranks.get(ref.name()));
         }
-        graph.addOutput(Tensors.valueInfo(name, type, dims));
+        if (dims == null) {
+            OptionalInt r = rank(ref);
+            graph.addOutput(Tensors.valueInfoOfRank(name, type == null ? 0 : type.code(), r.isPresent() ? r.getAsInt() : -1));
+        } else {
+            graph.addOutput(Tensors.valueInfo(name, type, dims));
+        }
     }
 
     /** Removes the graph output {@code name}; the nodes computing it stay. */

@@ -1,5 +1,11 @@
 package dev.regula.models;
 
+import dev.regula.models.onnx.AttributeProto;
+import dev.regula.models.onnx.GraphProto;
+import dev.regula.models.onnx.NodeProto;
+import dev.regula.models.onnx.TensorProto;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -13,7 +19,9 @@ final class Ranks {
     private static final Set<String> SAME_AS_FIRST = Set.of("Relu", "Tanh", "Sigmoid", "Erf", "Sqrt", "Identity",
             "Softmax", "LogSoftmax", "Hardmax", "Cast", "Clip", "Neg", "Exp", "Log", "Abs", "Reciprocal", "Dropout",
             "Concat", "Transpose", "LeakyRelu", "Elu", "Selu", "Softplus", "Floor", "Ceil", "Round", "Not", "Sign",
-            "LayerNormalization", "Gelu", "HardSigmoid", "IsNaN", "IsInf", "CumSum");
+            "LayerNormalization", "Gelu", "HardSigmoid", "IsNaN", "IsInf", "CumSum", "Slice", "Split", "Tile", "Pad",
+            "BatchNormalization", "Conv", "InstanceNormalization", "Trilu", "ScatterElements", "ScatterND",
+            "GatherElements", "Resize", "Softsign", "HardSwish", "Mish", "Celu", "ThresholdedRelu");
     private static final Set<String> BROADCAST = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Where", "Equal", "Less",
             "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "Max", "Min", "Sum", "Mean", "Mod",
             "PRelu");
@@ -44,8 +52,12 @@ final class Ranks {
             return OptionalInt.of(max);
         }
         switch (op) {
-            case "Gemm":
+            case "Gemm", "Flatten", "NonZero":
                 return OptionalInt.of(2);
+            case "Shape":
+                return OptionalInt.of(1);
+            case "Size":
+                return OptionalInt.of(0);
             case "MatMul":
                 if (ins.size() == 2 && r0.isPresent() && ins.get(1).isPresent()
                         && r0.getAsInt() >= 2 && ins.get(1).getAsInt() >= 2) {
@@ -83,6 +95,49 @@ final class Ranks {
                 }
                 return OptionalInt.empty();
         }
+    }
+
+    /**
+     * Ranks of the top-level tensors of {@code g}: declared ones, then each node's first output
+     * in node (topological) order where {@link #infer} knows the op.
+     */
+    static Map<String, Integer> propagate(GraphProto g) {
+        Map<String, Integer> ranks = Graphs.declaredRanks(g);
+        Map<String, long[]> consts = new HashMap<>();
+        for (TensorProto t : g.getInitializerList()) {
+            if (t.getDataType() == ElemType.INT64.code() && t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
+                consts.put(t.getName(), Tensors.toLongs(t));
+            }
+        }
+        for (NodeProto n : g.getNodeList()) {
+            if (n.getOutputCount() == 0 || ranks.containsKey(n.getOutput(0)) || !Graphs.isDefaultDomain(n.getDomain())) {
+                continue;
+            }
+            if (n.getOpType().equals("Constant")) {
+                n.getAttributeList().stream().filter(a -> a.getName().equals("value") && a.hasT())
+                        .forEach(a -> ranks.put(n.getOutput(0), a.getT().getDimsCount()));
+                continue;
+            }
+            List<OptionalInt> ins = new ArrayList<>();
+            List<long[]> cs = new ArrayList<>();
+            for (String in : n.getInputList()) {
+                ins.add(Graphs.rank(ranks, in));
+                cs.add(consts.get(in));
+            }
+            Map<String, Object> attrs = new HashMap<>();
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.getType() == AttributeProto.AttributeType.INT) {
+                    attrs.put(a.getName(), a.getI());
+                } else if (a.getType() == AttributeProto.AttributeType.INTS) {
+                    attrs.put(a.getName(), a.getIntsList().stream().mapToLong(Long::longValue).toArray());
+                }
+            }
+            OptionalInt r = infer(n.getOpType(), ins, cs, attrs);
+            if (r.isPresent()) {
+                ranks.put(n.getOutput(0), r.getAsInt());
+            }
+        }
+        return ranks;
     }
 
     private static boolean keepDims(Map<String, Object> attrs) {

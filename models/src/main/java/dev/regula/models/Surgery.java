@@ -108,8 +108,8 @@ public final class Surgery {
             }
         }
         Integer code = inferElemType(g, name, producer);
-        return code == null ? ValueInfoProto.newBuilder().setName(name).build()
-                : Tensors.valueInfo(name, ElemType.fromCode(code), (Object[]) null);
+        Integer rank = Ranks.propagate(g).get(name);
+        return Tensors.valueInfoOfRank(name, code == null ? 0 : code, rank == null ? -1 : rank);
     }
 
     /** Follows producers back (first data input) until a declared or op-fixed type is found. */

@@ -111,6 +111,26 @@ public final class Tensors {
                 .setType(TypeProto.newBuilder().setTensorType(tt)).build();
     }
 
+    /**
+     * A tensor value info of element type {@code elemType} (0: unset) and the given rank with
+     * every dim unknown (neither value nor name), or no shape when {@code rank} is negative.
+     */
+    static ValueInfoProto valueInfoOfRank(String name, int elemType, int rank) {
+        TypeProto.Tensor.Builder tt = TypeProto.Tensor.newBuilder();
+        if (elemType != 0) {
+            tt.setElemType(elemType);
+        }
+        if (rank >= 0) {
+            TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+            for (int i = 0; i < rank; i++) {
+                shape.addDim(TensorShapeProto.Dimension.getDefaultInstance());
+            }
+            tt.setShape(shape);
+        }
+        return ValueInfoProto.newBuilder().setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(tt)).build();
+    }
+
     private static TensorShapeProto.Dimension dim(String name, int i, Object d) {
         if (d instanceof Long || d instanceof Integer) {
             long v = ((Number) d).longValue();
