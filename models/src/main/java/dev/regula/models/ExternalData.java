@@ -37,7 +37,7 @@ public final class ExternalData {
     public static boolean any(ModelProto model) {
         boolean[] found = {false};
         try {
-            Tensors.forEach(model, (t, label) -> found[0] |= isExternal(t));
+            TensorWalker.forEach(model, (t, label) -> found[0] |= isExternal(t));
         } catch (OnnxModelException e) {
             throw new AssertionError("the visitor throws nothing", e);
         }
@@ -54,7 +54,7 @@ public final class ExternalData {
             throws OnnxModelException {
         Path realBase = realFolder(modelFile, baseDir);
         long[] total = {0};
-        Tensors.forEach(model, (t, label) -> {
+        TensorWalker.forEach(model, (t, label) -> {
             if (isExternal(t)) {
                 Ref ref = resolve(t, label, modelFile, baseDir, realBase);
                 total[0] += ref.length();
@@ -91,7 +91,7 @@ public final class ExternalData {
             throw new OnnxModelException(modelFile, "inlining " + total + " bytes of external data would make the"
                     + " model larger than protobuf's 2 GiB limit; keep the data external");
         }
-        return Tensors.rewrite(model, (t, label) -> {
+        return TensorWalker.rewrite(model, (t, label) -> {
             if (!isExternal(t)) {
                 return t;
             }

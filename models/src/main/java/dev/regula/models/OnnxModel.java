@@ -247,7 +247,7 @@ public final class OnnxModel {
     private int checkedSize(Path target) throws OnnxModelException {
         // getSerializedSize() sums in an int and wraps past 2 GiB, so bound it by a long sum first.
         long[] tensorBytes = {0};
-        Tensors.forEach(proto, (t, label) -> tensorBytes[0] += DataTypes.inlineBytes(t));
+        TensorWalker.forEach(proto, (t, label) -> tensorBytes[0] += DataTypes.inlineBytes(t));
         int size = tensorBytes[0] > ReadOptions.PROTOBUF_LIMIT ? -1 : proto.getSerializedSize();
         if (size < 0) {
             String msg = tooLargeForProtobuf(Math.max(tensorBytes[0], ReadOptions.PROTOBUF_LIMIT + 1));

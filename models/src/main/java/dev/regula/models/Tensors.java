@@ -1,194 +1,190 @@
 package dev.regula.models;
 
-import dev.regula.models.onnx.AttributeProto;
-import dev.regula.models.onnx.FunctionProto;
-import dev.regula.models.onnx.GraphProto;
-import dev.regula.models.onnx.ModelProto;
-import dev.regula.models.onnx.NodeProto;
-import dev.regula.models.onnx.SparseTensorProto;
+import com.google.protobuf.ByteString;
 import dev.regula.models.onnx.TensorProto;
-import dev.regula.models.onnx.TrainingInfoProto;
+import dev.regula.models.onnx.TensorShapeProto;
+import dev.regula.models.onnx.TypeProto;
+import dev.regula.models.onnx.ValueInfoProto;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * Visits or rewrites every tensor a model holds: initializers (dense and sparse), tensor
- * attributes, and the same inside subgraphs, functions and training graphs. Weights can sit in
- * any of these, so external-data handling must reach all of them.
+ * Builds {@link TensorProto}s from Java arrays (data in {@code raw_data}, little-endian, as the
+ * ONNX spec requires) and reads float/int64 tensors back, whichever field the producer used.
  */
-final class Tensors {
+public final class Tensors {
     private Tensors() {
     }
 
-    /** Sees one tensor; {@code label} is its name, or where it sits when it has none. */
-    interface Visitor {
-        void visit(TensorProto tensor, String label) throws OnnxModelException;
+    /** A float tensor; {@code dims} empty means a scalar. */
+    public static TensorProto floats(String name, float[] data, long... dims) {
+        Objects.requireNonNull(data, "data");
+        checkDims(name, data.length, dims);
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(data);
+        return raw(name, ElemType.FLOAT, buf, dims);
     }
 
-    /** Returns the tensor unchanged (the same instance) or a replacement. */
-    interface Rewriter {
-        TensorProto rewrite(TensorProto tensor, String label) throws OnnxModelException;
+    /** An int64 tensor; {@code dims} empty means a scalar. */
+    public static TensorProto longs(String name, long[] data, long... dims) {
+        Objects.requireNonNull(data, "data");
+        checkDims(name, data.length, dims);
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asLongBuffer().put(data);
+        return raw(name, ElemType.INT64, buf, dims);
     }
 
-    static void forEach(ModelProto model, Visitor v) throws OnnxModelException {
-        rewrite(model, (t, label) -> {
-            v.visit(t, label);
-            return t;
-        });
+    /** An int32 tensor; {@code dims} empty means a scalar. */
+    public static TensorProto ints(String name, int[] data, long... dims) {
+        Objects.requireNonNull(data, "data");
+        checkDims(name, data.length, dims);
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asIntBuffer().put(data);
+        return raw(name, ElemType.INT32, buf, dims);
     }
 
-    static ModelProto rewrite(ModelProto model, Rewriter r) throws OnnxModelException {
-        ModelProto.Builder b = null;
-        if (model.hasGraph()) {
-            GraphProto g = graph(model.getGraph(), r);
-            if (g != model.getGraph()) {
-                b = model.toBuilder().setGraph(g);
-            }
+    /** A row-major {@code [rows, cols]} float tensor; refuses ragged rows. */
+    public static TensorProto matrix(String name, float[][] rows) {
+        Objects.requireNonNull(rows, "rows");
+        if (rows.length == 0) {
+            throw new IllegalArgumentException("Matrix '" + name + "' has no rows, expected at least one");
         }
-        for (int i = 0; i < model.getFunctionsCount(); i++) {
-            FunctionProto f = model.getFunctions(i);
-            FunctionProto.Builder fb = null;
-            for (int j = 0; j < f.getNodeCount(); j++) {
-                NodeProto n = node(f.getNode(j), "function '" + f.getName() + "' ", r);
-                if (n != f.getNode(j)) {
-                    fb = fb == null ? f.toBuilder() : fb;
-                    fb.setNode(j, n);
-                }
+        int cols = rows[0].length;
+        float[] flat = new float[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != cols) {
+                throw new IllegalArgumentException("Matrix '" + name + "' is ragged: row " + r + " has "
+                        + rows[r].length + " values, expected " + cols + " like row 0");
             }
-            if (fb != null) {
-                b = b == null ? model.toBuilder() : b;
-                b.setFunctions(i, fb.build());
-            }
+            System.arraycopy(rows[r], 0, flat, r * cols, cols);
         }
-        for (int i = 0; i < model.getTrainingInfoCount(); i++) {
-            TrainingInfoProto ti = model.getTrainingInfo(i);
-            TrainingInfoProto.Builder tb = null;
-            if (ti.hasInitialization()) {
-                GraphProto g = graph(ti.getInitialization(), r);
-                if (g != ti.getInitialization()) {
-                    tb = ti.toBuilder().setInitialization(g);
-                }
-            }
-            if (ti.hasAlgorithm()) {
-                GraphProto g = graph(ti.getAlgorithm(), r);
-                if (g != ti.getAlgorithm()) {
-                    tb = (tb == null ? ti.toBuilder() : tb).setAlgorithm(g);
-                }
-            }
-            if (tb != null) {
-                b = b == null ? model.toBuilder() : b;
-                b.setTrainingInfo(i, tb.build());
-            }
-        }
-        return b == null ? model : b.build();
+        return floats(name, flat, rows.length, cols);
     }
 
-    private static GraphProto graph(GraphProto g, Rewriter r) throws OnnxModelException {
-        GraphProto.Builder b = null;
-        for (int i = 0; i < g.getInitializerCount(); i++) {
-            TensorProto t = g.getInitializer(i);
-            TensorProto t2 = r.rewrite(t, label(t, "initializer #" + i + " of graph '" + g.getName() + "'"));
-            if (t2 != t) {
-                b = b == null ? g.toBuilder() : b;
-                b.setInitializer(i, t2);
-            }
+    /** The values of a FLOAT tensor, from {@code raw_data} or {@code float_data}. */
+    public static float[] toFloats(TensorProto t) {
+        requireType(t, ElemType.FLOAT);
+        if (t.hasRawData()) {
+            ByteBuffer buf = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            float[] out = new float[buf.remaining() / 4];
+            buf.asFloatBuffer().get(out);
+            return out;
         }
-        for (int i = 0; i < g.getSparseInitializerCount(); i++) {
-            SparseTensorProto s = g.getSparseInitializer(i);
-            SparseTensorProto s2 = sparse(s, "sparse initializer #" + i + " of graph '" + g.getName() + "'", r);
-            if (s2 != s) {
-                b = b == null ? g.toBuilder() : b;
-                b.setSparseInitializer(i, s2);
-            }
+        float[] out = new float[t.getFloatDataCount()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = t.getFloatData(i);
         }
-        for (int i = 0; i < g.getNodeCount(); i++) {
-            NodeProto n = g.getNode(i);
-            NodeProto n2 = node(n, "", r);
-            if (n2 != n) {
-                b = b == null ? g.toBuilder() : b;
-                b.setNode(i, n2);
-            }
-        }
-        return b == null ? g : b.build();
+        return out;
     }
 
-    private static NodeProto node(NodeProto n, String prefix, Rewriter r) throws OnnxModelException {
-        NodeProto.Builder b = null;
-        for (int i = 0; i < n.getAttributeCount(); i++) {
-            AttributeProto a = n.getAttribute(i);
-            AttributeProto a2 = attribute(a, prefix + "node '" + n.getName() + "' (" + n.getOpType()
-                    + ") attribute '" + a.getName() + "'", r);
-            if (a2 != a) {
-                b = b == null ? n.toBuilder() : b;
-                b.setAttribute(i, a2);
-            }
+    /** The values of an INT64 tensor, from {@code raw_data} or {@code int64_data}. */
+    public static long[] toLongs(TensorProto t) {
+        requireType(t, ElemType.INT64);
+        if (t.hasRawData()) {
+            ByteBuffer buf = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            long[] out = new long[buf.remaining() / 8];
+            buf.asLongBuffer().get(out);
+            return out;
         }
-        return b == null ? n : b.build();
+        return t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
     }
 
-    private static AttributeProto attribute(AttributeProto a, String where, Rewriter r) throws OnnxModelException {
-        AttributeProto.Builder b = null;
-        if (a.hasT()) {
-            TensorProto t = r.rewrite(a.getT(), label(a.getT(), where));
-            if (t != a.getT()) {
-                b = a.toBuilder().setT(t);
-            }
+    /**
+     * A tensor value info. Each dim is a {@link Long}/{@link Integer} (fixed size, >= 0) or a
+     * {@link String} (symbolic size); a {@code null} type leaves the element type unset.
+     */
+    public static ValueInfoProto valueInfo(String name, ElemType type, Object... dims) {
+        TypeProto.Tensor.Builder tt = TypeProto.Tensor.newBuilder();
+        if (type != null) {
+            tt.setElemType(type.code());
         }
-        for (int i = 0; i < a.getTensorsCount(); i++) {
-            TensorProto t = a.getTensors(i);
-            TensorProto t2 = r.rewrite(t, label(t, where + " #" + i));
-            if (t2 != t) {
-                b = b == null ? a.toBuilder() : b;
-                b.setTensors(i, t2);
+        if (dims != null) {
+            TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+            for (int i = 0; i < dims.length; i++) {
+                shape.addDim(dim(name, i, dims[i]));
             }
+            tt.setShape(shape);
         }
-        if (a.hasSparseTensor()) {
-            SparseTensorProto s = sparse(a.getSparseTensor(), where, r);
-            if (s != a.getSparseTensor()) {
-                b = (b == null ? a.toBuilder() : b).setSparseTensor(s);
-            }
-        }
-        for (int i = 0; i < a.getSparseTensorsCount(); i++) {
-            SparseTensorProto s = a.getSparseTensors(i);
-            SparseTensorProto s2 = sparse(s, where + " #" + i, r);
-            if (s2 != s) {
-                b = b == null ? a.toBuilder() : b;
-                b.setSparseTensors(i, s2);
-            }
-        }
-        if (a.hasG()) {
-            GraphProto g = graph(a.getG(), r);
-            if (g != a.getG()) {
-                b = (b == null ? a.toBuilder() : b).setG(g);
-            }
-        }
-        for (int i = 0; i < a.getGraphsCount(); i++) {
-            GraphProto g = a.getGraphs(i);
-            GraphProto g2 = graph(g, r);
-            if (g2 != g) {
-                b = b == null ? a.toBuilder() : b;
-                b.setGraphs(i, g2);
-            }
-        }
-        return b == null ? a : b.build();
+        return ValueInfoProto.newBuilder().setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(tt)).build();
     }
 
-    private static SparseTensorProto sparse(SparseTensorProto s, String where, Rewriter r) throws OnnxModelException {
-        SparseTensorProto.Builder b = null;
-        if (s.hasValues()) {
-            TensorProto t = r.rewrite(s.getValues(), label(s.getValues(), where + " values"));
-            if (t != s.getValues()) {
-                b = s.toBuilder().setValues(t);
-            }
+    /**
+     * A tensor value info of element type {@code elemType} (0: unset) and the given rank with
+     * every dim unknown (neither value nor name), or no shape when {@code rank} is negative.
+     */
+    static ValueInfoProto valueInfoOfRank(String name, int elemType, int rank) {
+        TypeProto.Tensor.Builder tt = TypeProto.Tensor.newBuilder();
+        if (elemType != 0) {
+            tt.setElemType(elemType);
         }
-        if (s.hasIndices()) {
-            TensorProto t = r.rewrite(s.getIndices(), label(s.getIndices(), where + " indices"));
-            if (t != s.getIndices()) {
-                b = (b == null ? s.toBuilder() : b).setIndices(t);
+        if (rank >= 0) {
+            TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+            for (int i = 0; i < rank; i++) {
+                shape.addDim(TensorShapeProto.Dimension.getDefaultInstance());
             }
+            tt.setShape(shape);
         }
-        return b == null ? s : b.build();
+        return ValueInfoProto.newBuilder().setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(tt)).build();
     }
 
-    private static String label(TensorProto t, String where) {
-        return t.getName().isEmpty() ? where : t.getName();
+    private static TensorShapeProto.Dimension dim(String name, int i, Object d) {
+        if (d instanceof Long || d instanceof Integer) {
+            long v = ((Number) d).longValue();
+            if (v < 0) {
+                throw new IllegalArgumentException("Dim " + i + " of '" + name + "' is " + v
+                        + ", expected a size >= 0 or a symbolic name");
+            }
+            return TensorShapeProto.Dimension.newBuilder().setDimValue(v).build();
+        }
+        if (d instanceof String s && !s.isBlank()) {
+            return TensorShapeProto.Dimension.newBuilder().setDimParam(s).build();
+        }
+        throw new IllegalArgumentException("Dim " + i + " of '" + name + "' is " + d
+                + (d == null ? "" : " (" + d.getClass().getSimpleName() + ")")
+                + ", expected a Long/Integer size or a non-blank String symbolic name");
+    }
+
+    private static TensorProto raw(String name, ElemType type, ByteBuffer buf, long[] dims) {
+        buf.rewind();
+        TensorProto.Builder b = TensorProto.newBuilder().setDataType(type.code())
+                .setRawData(ByteString.copyFrom(buf));
+        if (name != null) {
+            b.setName(name);
+        }
+        for (long d : dims) {
+            b.addDims(d);
+        }
+        return b.build();
+    }
+
+    private static void checkDims(String name, int length, long[] dims) {
+        Objects.requireNonNull(dims, "dims");
+        long n = 1;
+        for (long d : dims) {
+            if (d < 0) {
+                throw new IllegalArgumentException("Tensor '" + name + "' has dims " + Arrays.toString(dims)
+                        + ", expected every dim >= 0");
+            }
+            n = Math.multiplyExact(n, d);
+        }
+        if (n != length) {
+            throw new IllegalArgumentException("Tensor '" + name + "' has dims " + Arrays.toString(dims)
+                    + " (" + n + " elements) but " + length + " values were given");
+        }
+    }
+
+    private static void requireType(TensorProto t, ElemType expected) {
+        if (t.getDataType() != expected.code()) {
+            throw new IllegalArgumentException("Tensor '" + t.getName() + "' has data type "
+                    + TensorProto.DataType.forNumber(t.getDataType()) + ", expected " + expected);
+        }
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw new IllegalArgumentException("Tensor '" + t.getName()
+                    + "' keeps its data in an external file; load the external data first");
+        }
     }
 }
