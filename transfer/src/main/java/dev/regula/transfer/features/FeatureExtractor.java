@@ -17,6 +17,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 /**
@@ -99,21 +103,69 @@ public final class FeatureExtractor implements AutoCloseable {
         }
         float[] out = new float[n * d];
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        int batches = (n + options.batchSize() - 1) / options.batchSize();
         try (Progress progress = options.progress() ? Progress.start("features", n) : Progress.none()) {
-            for (int start = 0; start < n; start += options.batchSize()) {
-                int end = Math.min(n, start + options.batchSize());
-                List<E> batch = new ArrayList<>(end - start);
-                for (int k = start; k < end; k++) {
-                    batch.add(encoded.get(order[k]));
+            if (options.concurrentBatches() == 1 || batches <= 1) {
+                for (int b = 0; b < batches; b++) {
+                    progress.step(runSlice(env, encoder, encoded, order, b, inputs, out));
                 }
-                float[] rows = runBatch(env, encoder.collate(batch, inputs), end - start, d);
-                for (int k = start; k < end; k++) {
-                    System.arraycopy(rows, (k - start) * d, out, order[k] * d, d);
-                }
-                progress.step(end - start);
+            } else {
+                runConcurrently(env, encoder, encoded, order, batches, inputs, out, progress);
             }
         }
         return out;
+    }
+
+    /** Runs batch {@code b} of the (sorted) order and writes its rows into {@code out}; returns its size. */
+    private <E extends InputEncoder.Encoded> int runSlice(OrtEnvironment env, InputEncoder<?, E> encoder, List<E> encoded,
+                                                         Integer[] order, int b, List<ModelInput> inputs, float[] out)
+            throws FeatureExtractorException {
+        int d = model.dim();
+        int start = b * options.batchSize();
+        int end = Math.min(order.length, start + options.batchSize());
+        List<E> batch = new ArrayList<>(end - start);
+        for (int k = start; k < end; k++) {
+            batch.add(encoded.get(order[k]));
+        }
+        float[] rows = runBatch(env, encoder.collate(batch, inputs), end - start, d);
+        for (int k = start; k < end; k++) {
+            System.arraycopy(rows, (k - start) * d, out, order[k] * d, d);
+        }
+        return end - start;
+    }
+
+    private <E extends InputEncoder.Encoded> void runConcurrently(OrtEnvironment env, InputEncoder<?, E> encoder, List<E> encoded,
+                                                                 Integer[] order, int batches, List<ModelInput> inputs,
+                                                                 float[] out, Progress progress) throws FeatureExtractorException {
+        // ORT sessions are safe to run from several threads; batches write disjoint rows of out.
+        ExecutorService pool = Executors.newFixedThreadPool(options.concurrentBatches(), r -> {
+            Thread t = new Thread(r, "regula-features");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Integer>> done = new ArrayList<>(batches);
+            for (int b = 0; b < batches; b++) {
+                int batch = b;
+                done.add(pool.submit(() -> runSlice(env, encoder, encoded, order, batch, inputs, out)));
+            }
+            for (Future<Integer> f : done) {
+                int rows = f.get();
+                synchronized (progress) {
+                    progress.step(rows);
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof FeatureExtractorException fe) {
+                throw fe;
+            }
+            throw new FeatureExtractorException("feature extraction failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FeatureExtractorException("interrupted during feature extraction", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private float[] runBatch(OrtEnvironment env, Map<String, BatchTensor> feed, int rows, int d) throws FeatureExtractorException {

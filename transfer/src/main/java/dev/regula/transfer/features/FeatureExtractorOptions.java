@@ -8,9 +8,17 @@ package dev.regula.transfer.features;
  * @param bucketByLength sort examples by length before batching, so each batch pads only to its own
  *     longest example; results come back in the original order either way
  * @param progress show a progress bar (console) or periodic log lines
+ * @param concurrentBatches batches run at the same time on the one session; more than 1 pays off
+ *     with small batches (e.g. batch size 1 for dynamically quantized models, whose per-tensor
+ *     scales would otherwise couple the examples of a batch), best with {@code intraOpThreads}
+ *     times {@code concurrentBatches} near the core count
  */
-public record FeatureExtractorOptions(int batchSize, int intraOpThreads, boolean bucketByLength, boolean progress) {
+public record FeatureExtractorOptions(int batchSize, int intraOpThreads, boolean bucketByLength, boolean progress,
+                                      int concurrentBatches) {
     public FeatureExtractorOptions {
+        if (concurrentBatches < 1) {
+            throw new IllegalArgumentException("concurrentBatches must be >= 1, got " + concurrentBatches);
+        }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         }
@@ -19,24 +27,32 @@ public record FeatureExtractorOptions(int batchSize, int intraOpThreads, boolean
         }
     }
 
+    public FeatureExtractorOptions(int batchSize, int intraOpThreads, boolean bucketByLength, boolean progress) {
+        this(batchSize, intraOpThreads, bucketByLength, progress, 1);
+    }
+
     /** Batches of 32, bucketed by length, ONNX Runtime's thread count, progress shown. */
     public static FeatureExtractorOptions defaults() {
-        return new FeatureExtractorOptions(32, 0, true, true);
+        return new FeatureExtractorOptions(32, 0, true, true, 1);
     }
 
     public FeatureExtractorOptions withBatchSize(int n) {
-        return new FeatureExtractorOptions(n, intraOpThreads, bucketByLength, progress);
+        return new FeatureExtractorOptions(n, intraOpThreads, bucketByLength, progress, concurrentBatches);
     }
 
     public FeatureExtractorOptions withIntraOpThreads(int n) {
-        return new FeatureExtractorOptions(batchSize, n, bucketByLength, progress);
+        return new FeatureExtractorOptions(batchSize, n, bucketByLength, progress, concurrentBatches);
     }
 
     public FeatureExtractorOptions withBucketByLength(boolean b) {
-        return new FeatureExtractorOptions(batchSize, intraOpThreads, b, progress);
+        return new FeatureExtractorOptions(batchSize, intraOpThreads, b, progress, concurrentBatches);
     }
 
     public FeatureExtractorOptions withProgress(boolean b) {
-        return new FeatureExtractorOptions(batchSize, intraOpThreads, bucketByLength, b);
+        return new FeatureExtractorOptions(batchSize, intraOpThreads, bucketByLength, b, concurrentBatches);
+    }
+
+    public FeatureExtractorOptions withConcurrentBatches(int n) {
+        return new FeatureExtractorOptions(batchSize, intraOpThreads, bucketByLength, progress, n);
     }
 }

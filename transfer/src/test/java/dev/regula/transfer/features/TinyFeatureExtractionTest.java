@@ -146,15 +146,18 @@ class TinyFeatureExtractionTest {
         FeatureModel fm = FeatureModelBuilder.build(TINY.text(13), "0".repeat(64), "tiny", new FeatureSpec("out", Pooling.MEAN, true));
         try (TextEncoder enc = TextEncoder.open(TinyBackbones.writeTokenizer(dir), 16, true);
              FeatureExtractor a = FeatureExtractor.open(fm, new FeatureExtractorOptions(3, 1, true, false));
-             FeatureExtractor b = FeatureExtractor.open(fm, new FeatureExtractorOptions(1, 1, false, false))) {
+             FeatureExtractor b = FeatureExtractor.open(fm, new FeatureExtractorOptions(1, 1, false, false));
+             FeatureExtractor c = FeatureExtractor.open(fm, new FeatureExtractorOptions(2, 1, true, false, 3))) {
             int[] labels = new int[TEXTS.size()];
             Arrays.setAll(labels, i -> i % 2);
             FeatureMatrix m = a.extract(TEXTS, labels, enc);
             float[][] one = b.extract(TEXTS, enc);
+            float[][] concurrent = c.extract(TEXTS, enc);
             for (int i = 0; i < TEXTS.size(); i++) {
                 float[] row = m.row(i);
                 for (int j = 0; j < row.length; j++) {
                     assertThat(row[j]).isCloseTo(one[i][j], within(1e-6f));
+                    assertThat(concurrent[i][j]).isCloseTo(one[i][j], within(1e-6f));
                 }
             }
             assertThat(m.labels()).containsExactly(labels);
