@@ -1,13 +1,15 @@
 package dev.regula.transfer.backbone;
 
+import dev.regula.models.ElemType;
+import dev.regula.models.OnnxModel;
+import dev.regula.models.OnnxRef;
+import dev.regula.models.Surgery;
 import dev.regula.models.onnx.GraphProto;
 import dev.regula.models.onnx.ModelProto;
 import dev.regula.models.onnx.NodeProto;
 import dev.regula.models.onnx.OperatorSetIdProto;
 import dev.regula.models.onnx.StringStringEntryProto;
 import dev.regula.models.onnx.TensorProto;
-import dev.regula.models.onnx.TensorShapeProto;
-import dev.regula.models.onnx.TypeProto;
 import dev.regula.models.onnx.ValueInfoProto;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +49,7 @@ public final class FeatureModelBuilder {
             throws BackboneException {
         GraphProto g = backbone.getGraph();
         checkNoExternalData(g, backboneSource);
-        long opset = defaultOpset(backbone, backboneSource);
+        checkOpset(backbone, backboneSource);
         ValueInfoProto info = describe(g, spec.tensor(), backboneSource);
         checkRank(info, spec, backboneSource);
         Set<String> inputs = new HashSet<>();
@@ -57,44 +59,36 @@ public final class FeatureModelBuilder {
                     + spec.maskInput() + "', but the graph's inputs are " + names(g.getInputList()));
         }
 
-        Set<String> keepInputs = spec.pooling().needsMask() ? Set.of(spec.maskInput()) : Set.of();
-        GraphProto.Builder cut = GraphCut.cut(g, Set.of(spec.tensor()), keepInputs);
-        if (producesOrHolds(cut, FeatureModel.OUTPUT)) {
+        if (producesOrHolds(g, FeatureModel.OUTPUT)) {
             throw new BackboneException(backboneSource, "the backbone already has a tensor named '" + FeatureModel.OUTPUT
                     + "', which the feature model's output needs");
         }
-        PoolingNodes nodes = new PoolingNodes(cut, opset);
-        String x = spec.tensor();
         int elem = info.getType().getTensorType().getElemType();
-        if (elem != 0 && elem != TensorProto.DataType.FLOAT_VALUE) {
-            x = nodes.castToFloat(x);
-        }
-        x = nodes.pool(x, spec.pooling(), spec.maskInput());
-        if (spec.l2Normalize()) {
-            x = nodes.l2Normalize(x);
-        }
-        nodes.output(x, FeatureModel.OUTPUT);
-
+        boolean cast = elem != 0 && elem != TensorProto.DataType.FLOAT_VALUE;
         long knownDim = lastDim(info);
-        ModelProto draft = withOutput(backbone, cut, knownDim, spec, backboneSha256, backboneSource, knownDim);
+        OnnxModel appended;
+        try {
+            appended = Surgery.appendAfter(OnnxModel.of(backbone), spec.tensor(), (gb, t) -> {
+                OnnxRef x = cast ? gb.cast(t, ElemType.FLOAT) : t;
+                x = PoolingGraph.pool(gb, x, spec.pooling(), spec.pooling().needsMask() ? gb.existing(spec.maskInput()) : null);
+                return spec.l2Normalize() ? PoolingGraph.l2Normalize(gb, x) : x;
+            }, FeatureModel.OUTPUT, ElemType.FLOAT, "batch", knownDim > 0 ? (Object) knownDim : "feature_dim");
+        } catch (IllegalArgumentException e) { // OpsetException included
+            throw new BackboneException(backboneSource, "cannot append " + spec.pooling().yamlName() + " pooling after '"
+                    + spec.tensor() + "': " + e.getMessage(), e);
+        }
+        ModelProto draft = appended.proto();
         int dim = knownDim > 0 ? (int) knownDim : DimProbe.probe(draft.toByteArray(), backboneSource);
-        ModelProto done = withOutput(backbone, cut, dim, spec, backboneSha256, backboneSource, dim);
-        return FeatureModel.fromBytes(done.toByteArray());
+        return FeatureModel.fromBytes(withProvenance(draft, dim, spec, backboneSha256, backboneSource).toByteArray());
     }
 
-    private static ModelProto withOutput(ModelProto backbone, GraphProto.Builder cut, long dim, FeatureSpec spec,
-                                         String sha, String source, long metaDim) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"));
-        shape.addDim(dim > 0 ? TensorShapeProto.Dimension.newBuilder().setDimValue(dim)
-                : TensorShapeProto.Dimension.newBuilder().setDimParam("features"));
-        ValueInfoProto out = ValueInfoProto.newBuilder().setName(FeatureModel.OUTPUT)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                        .setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
-        GraphProto graph = cut.clone().clearOutput().addOutput(out).build();
-
+    /** Fixes the output's feature dim and records provenance in metadata_props (replacing older regula.* values). */
+    private static ModelProto withProvenance(ModelProto m, int dim, FeatureSpec spec, String sha, String source) {
+        ModelProto.Builder b = m.toBuilder();
+        ValueInfoProto.Builder out = b.getGraphBuilder().getOutputBuilder(0);
+        out.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(1).clear().setDimValue(dim);
         Map<String, String> meta = new LinkedHashMap<>();
-        for (StringStringEntryProto e : backbone.getMetadataPropsList()) {
+        for (StringStringEntryProto e : m.getMetadataPropsList()) {
             meta.put(e.getKey(), e.getValue());
         }
         meta.put(FeatureModel.KEY_BACKBONE_SHA256, sha);
@@ -102,17 +96,17 @@ public final class FeatureModelBuilder {
         meta.put(FeatureModel.KEY_TENSOR, spec.tensor());
         meta.put(FeatureModel.KEY_POOLING, spec.pooling().yamlName());
         meta.put(FeatureModel.KEY_L2, Boolean.toString(spec.l2Normalize()));
-        meta.put(FeatureModel.KEY_DIM, Long.toString(metaDim));
+        meta.put(FeatureModel.KEY_DIM, Integer.toString(dim));
         meta.put(FeatureModel.KEY_MASK_INPUT, spec.maskInput());
-        ModelProto.Builder b = backbone.toBuilder().setGraph(graph).clearMetadataProps();
+        b.clearMetadataProps();
         meta.forEach((k, v) -> b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return b.build();
     }
 
-    private static long defaultOpset(ModelProto m, String source) throws BackboneException {
+    private static void checkOpset(ModelProto m, String source) throws BackboneException {
         for (OperatorSetIdProto o : m.getOpsetImportList()) {
             if (o.getDomain().isEmpty() || "ai.onnx".equals(o.getDomain())) {
-                return o.getVersion();
+                return;
             }
         }
         throw new BackboneException(source, "the model imports no default-domain (ai.onnx) opset");
@@ -174,7 +168,7 @@ public final class FeatureModelBuilder {
         return d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : -1;
     }
 
-    private static boolean producesOrHolds(GraphProto.Builder g, String name) {
+    private static boolean producesOrHolds(GraphProto g, String name) {
         for (NodeProto n : g.getNodeList()) {
             if (n.getOutputList().contains(name)) {
                 return true;
