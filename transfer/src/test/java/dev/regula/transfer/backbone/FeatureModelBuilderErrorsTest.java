@@ -1,0 +1,36 @@
+package dev.regula.transfer.backbone;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class FeatureModelBuilderErrorsTest {
+    private static final TinyBackbones TINY = new TinyBackbones(1);
+    private static final String SHA = "0".repeat(64);
+
+    @Test
+    void unknownTensorNamesTheOutputs() {
+        assertThatThrownBy(() -> FeatureModelBuilder.build(TINY.text(13), SHA, "tiny", new FeatureSpec("pooled", Pooling.MEAN, false)))
+                .isInstanceOf(BackboneException.class)
+                .hasMessageContaining("no tensor 'pooled'").hasMessageContaining("[out]");
+    }
+
+    @Test
+    void wrongRankForPoolingSaysWhatFits() {
+        assertThatThrownBy(() -> FeatureModelBuilder.build(TINY.text(13), SHA, "tiny", new FeatureSpec("out", Pooling.NONE, false)))
+                .hasMessageContaining("rank 3").hasMessageContaining("use mean, cls or max pooling");
+        assertThatThrownBy(() -> FeatureModelBuilder.build(TINY.numeric(13), SHA, "tiny", new FeatureSpec("y", Pooling.MEAN, false)))
+                .hasMessageContaining("rank 2").hasMessageContaining("use pooling none");
+    }
+
+    @Test
+    void missingMaskInputIsNamed() {
+        assertThatThrownBy(() -> FeatureModelBuilder.build(TINY.text(13), SHA, "tiny", new FeatureSpec("out", Pooling.MAX, false, "mask")))
+                .hasMessageContaining("graph input 'mask'").hasMessageContaining("[input_ids, attention_mask]");
+    }
+
+    @Test
+    void unknownPoolingListsTheChoices() {
+        assertThatThrownBy(() -> Pooling.parse("avg")).hasMessageContaining("[mean, cls, max, none]");
+    }
+}
