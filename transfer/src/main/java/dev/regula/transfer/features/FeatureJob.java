@@ -1,0 +1,148 @@
+package dev.regula.transfer.features;
+
+import dev.regula.transfer.backbone.Backbone;
+import dev.regula.transfer.backbone.BackboneException;
+import dev.regula.transfer.backbone.FeatureModel;
+import dev.regula.transfer.backbone.FeatureModelBuilder;
+import dev.regula.transfer.data.Dataset;
+import dev.regula.transfer.data.DatasetException;
+import dev.regula.transfer.data.DatasetReader;
+import dev.regula.transfer.data.Example;
+import dev.regula.transfer.data.Splits;
+import dev.regula.transfer.data.Splitter;
+import dev.regula.transfer.encode.EncoderMismatchException;
+import dev.regula.transfer.encode.NumericEncoder;
+import dev.regula.transfer.encode.TextEncoder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Data + backbone to a feature store: read and split the data, build the feature model, run it once
+ * per example, and store the features. When the store's manifest already matches the backbone hash,
+ * the data hash and the encoder and split settings, nothing is extracted.
+ */
+public final class FeatureJob {
+    /** The feature model's file name inside the job's output folder. */
+    public static final String FEATURE_MODEL = "feature-model.onnx";
+    /** The store's folder name inside the job's output folder. */
+    public static final String STORE = "store";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureJob.class);
+
+    private FeatureJob() {
+    }
+
+    public static FeatureJobResult run(FeatureJobSpec spec) throws FeatureJobException {
+        try {
+            return runChecked(spec);
+        } catch (BackboneException | DatasetException | FeatureStoreException | FeatureExtractorException
+                 | EncoderMismatchException e) {
+            throw new FeatureJobException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new FeatureJobException("I/O error in the feature job writing " + spec.outDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FeatureJobResult runChecked(FeatureJobSpec spec) throws BackboneException, DatasetException,
+            FeatureStoreException, FeatureExtractorException, EncoderMismatchException, IOException {
+        Backbone backbone = Backbone.load(spec.backbone(), spec.tokenizer(), spec.cacheDir());
+        Dataset data = DatasetReader.read(spec.data());
+        if (data.skipped().total() > 0) {
+            LOG.warn("{}: skipped {}", data.path(), data.skipped());
+        }
+        StoreKey key = new StoreKey(backbone.model().sha256(), data.sha256(), encoderConfig(spec, backbone));
+        Path storeDir = spec.outDir().resolve(STORE);
+        Path modelFile = spec.outDir().resolve(FEATURE_MODEL);
+        Files.createDirectories(spec.outDir());
+
+        if (FeatureStore.isUpToDate(storeDir, key) && Files.isRegularFile(modelFile)) {
+            FeatureStore store = FeatureStore.open(storeDir);
+            LOG.info("features up to date in {} (backbone {}, data {})", storeDir, shortHash(key.backboneSha256()),
+                    shortHash(key.dataSha256()));
+            return result(storeDir, modelFile, true, store, 0, data);
+        }
+
+        FeatureModel model = FeatureModelBuilder.build(backbone, spec.feature());
+        model.save(modelFile);
+        Splits splits = Splitter.split(data, spec.split());
+        Map<String, FeatureMatrix> matrices = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        try (FeatureExtractor extractor = FeatureExtractor.open(model, spec.extraction())) {
+            for (String name : Splits.NAMES) {
+                List<Example> examples = splits.get(name);
+                int[] labels = new int[examples.size()];
+                for (int i = 0; i < labels.length; i++) {
+                    labels[i] = splits.labels().index(examples.get(i).label());
+                }
+                LOG.info("extracting {} features of {} examples", name, examples.size());
+                matrices.put(name, extract(extractor, backbone, spec, examples, labels, model.dim()));
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        FeatureStore store = FeatureStore.write(storeDir, key, splits.labels().names(), matrices);
+        return result(storeDir, modelFile, false, store, seconds, data);
+    }
+
+    private static FeatureMatrix extract(FeatureExtractor extractor, Backbone backbone, FeatureJobSpec spec,
+                                         List<Example> examples, int[] labels, int dim)
+            throws FeatureExtractorException, EncoderMismatchException, BackboneException, IOException {
+        if (spec.data().format().numeric()) {
+            List<float[]> vectors = examples.stream().map(Example::vector).toList();
+            int width = vectors.isEmpty() ? 1 : vectors.get(0).length;
+            return extractor.extract(vectors, labels, new NumericEncoder(width));
+        }
+        if (backbone.tokenizer() == null) {
+            throw new BackboneException(spec.backbone(), "text data needs a tokenizer, and none was given: "
+                    + "pass a tokenizer.json source, or use a backbone folder holding tokenizer.json");
+        }
+        try (TextEncoder encoder = TextEncoder.open(backbone.tokenizer().file(), spec.maxLength(), spec.truncation())) {
+            return extractor.extract(examples.stream().map(Example::text).toList(), labels, encoder);
+        }
+    }
+
+    /** The settings that change what the store holds, sorted, as recorded in its manifest. */
+    static Map<String, Object> encoderConfig(FeatureJobSpec spec, Backbone backbone) {
+        Map<String, Object> c = new TreeMap<>();
+        c.put("backbone.source", spec.backbone());
+        c.put("feature.tensor", String.valueOf(spec.feature().tensor()));
+        c.put("feature.pooling", spec.feature().pooling().yamlName());
+        c.put("feature.l2_normalize", spec.feature().l2Normalize());
+        c.put("feature.mask_input", String.valueOf(spec.feature().maskInput()));
+        c.put("tokenizer.sha256", backbone.tokenizer() == null ? "none" : backbone.tokenizer().sha256());
+        c.put("tokenizer.max_length", spec.maxLength());
+        c.put("tokenizer.truncation", spec.truncation());
+        c.put("data.format", spec.data().format().id());
+        c.put("data.text_field", String.valueOf(spec.data().textField()));
+        c.put("data.label_field", String.valueOf(spec.data().labelField()));
+        c.put("data.group_field", String.valueOf(spec.data().groupField()));
+        c.put("data.split_field", String.valueOf(spec.data().splitField()));
+        c.put("data.feature_fields", String.join(",", spec.data().featureFields()));
+        c.put("data.bad_rows", spec.data().badRows().name().toLowerCase(java.util.Locale.ROOT));
+        spec.split().describe().forEach((k, v) -> c.put("split." + k, String.valueOf(v)));
+        return c;
+    }
+
+    private static FeatureJobResult result(Path storeDir, Path modelFile, boolean upToDate, FeatureStore store,
+                                           double seconds, Dataset data) {
+        Map<String, Integer> rows = new LinkedHashMap<>();
+        int dim = 0;
+        for (String name : store.splitNames()) {
+            FeatureMatrix m = store.split(name);
+            rows.put(name, m.rows());
+            dim = m.dim();
+        }
+        String skipped = data.skipped().total() == 0 ? "" : data.skipped().toString();
+        return new FeatureJobResult(storeDir, modelFile, upToDate, rows, dim, store.labels(), seconds, skipped);
+    }
+
+    private static String shortHash(String sha) {
+        return sha.length() > 12 ? sha.substring(0, 12) : sha;
+    }
+}
