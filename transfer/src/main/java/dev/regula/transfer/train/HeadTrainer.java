@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * Trains one head on cached features with its own loop on DJL arrays and autograd: forward,
  * loss + penalties, backward, optimizer update, then decoupled decay and max-norm outside the
  * gradient. One NDManager per run and one sub-manager per batch, so nothing native outlives the
- * call. Fully seeded by {@link TrainingSpec#seed()}: on the CPU the same inputs and seed give
- * bit-identical weights.
+ * call. Fully seeded by {@link TrainingSpec#seed()}: initial weights, shuffles and dropout noise
+ * come from Java {@code SplittableRandom}s derived from it, and the engine is seeded too. On the
+ * CPU the same inputs and seed give bit-identical weights provided libtorch's intra-op thread
+ * count is fixed ({@code -Dai.djl.pytorch.num_threads=1}, as the tests run): a multi-threaded BLAS
+ * may otherwise split sums differently from run to run.
  */
 public final class HeadTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(HeadTrainer.class);
@@ -41,6 +44,12 @@ public final class HeadTrainer {
      */
     public static TrainedHead train(FeatureMatrix train, FeatureMatrix val, int classes, HeadSpec head,
             RegularizationSpec reg, TrainingSpec spec) {
+        return train(train, val, classes, head, reg, spec, StepListener.NONE);
+    }
+
+    /** As {@link #train(FeatureMatrix, FeatureMatrix, int, HeadSpec, RegularizationSpec, TrainingSpec)}, calling {@code listener} after every step. */
+    public static TrainedHead train(FeatureMatrix train, FeatureMatrix val, int classes, HeadSpec head,
+            RegularizationSpec reg, TrainingSpec spec, StepListener listener) {
         validate(train, val, classes, reg);
         Engine engine = Engine.getInstance();
         engine.setRandomSeed((int) spec.seed());
@@ -81,6 +90,7 @@ public final class HeadTrainer {
                     int[] idx = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + spec.batchSize()));
                     lr = spec.learningRateAt(step++, stepsPerEpoch);
                     objective += trainStep(engine, run, net, loss, updater, rules, keepAlive, train, idx, noise, lr) * idx.length;
+                    listener.afterStep(epoch, step, net);
                 }
                 EpochRecord record = evaluate(run, net, keepAlive, train, val, classes, epoch, lr, objective / n);
                 records.add(record);
