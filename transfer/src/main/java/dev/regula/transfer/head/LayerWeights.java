@@ -49,7 +49,7 @@ public record LayerWeights(float[][] w, float[] b) {
         return new LayerWeights(w, b.clone());
     }
 
-    /** Sum of squared weights (bias excluded). */
+    /** L2 (Frobenius) norm of the weights, bias excluded. */
     public double weightL2Norm() {
         double s = 0;
         for (float[] row : w) {

@@ -6,7 +6,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import dev.regula.models.GraphBuilder;
+import dev.regula.models.OnnxRef;
 import dev.regula.transfer.features.FeatureMatrix;
+import dev.regula.transfer.head.HeadExport;
 import dev.regula.transfer.head.HeadBlocks;
 import dev.regula.transfer.head.HeadSpec;
 import dev.regula.transfer.head.LayerWeights;
@@ -51,6 +54,15 @@ public record TrainedHead(
     /** Input feature dimension. */
     public int inputDim() {
         return layers.get(0).in();
+    }
+
+    /**
+     * Writes this head into {@code g} after {@code features} ({@code [batch, d]} float) and returns
+     * its {@code [batch, C]} probabilities: Gemm per layer, activation, Softmax. The exported graph
+     * matches {@link #predictProba} (no dropout; variational layers with pruned weights zeroed).
+     */
+    public OnnxRef writeGraph(GraphBuilder g, OnnxRef features) {
+        return HeadExport.write(g, features, layers, spec.activation(), "head");
     }
 
     /** Class probabilities {@code [rows][C]} computed with DJL on the CPU (no dropout, no weight noise). */
