@@ -1,0 +1,268 @@
+package dev.regula.transfer.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.regula.transfer.features.FeatureMatrix;
+import dev.regula.transfer.head.HeadNetwork;
+import dev.regula.transfer.head.HeadSpec;
+import dev.regula.transfer.head.LayerWeights;
+import dev.regula.transfer.regularize.EarlyStoppingSpec;
+import dev.regula.transfer.regularize.NoiseSource;
+import dev.regula.transfer.regularize.RegularizationSpec;
+import dev.regula.transfer.regularize.SmoothedCrossEntropy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains one head on cached features with its own loop on DJL arrays and autograd: forward,
+ * loss + penalties, backward, optimizer update, then decoupled decay and max-norm outside the
+ * gradient. One NDManager per run and one sub-manager per batch, so nothing native outlives the
+ * call. Fully seeded by {@link TrainingSpec#seed()}: initial weights, shuffles and dropout noise
+ * come from Java {@code SplittableRandom}s derived from it, and the engine is seeded too. On the
+ * CPU the same inputs and seed give bit-identical weights provided libtorch's intra-op thread
+ * count is fixed ({@code -Dai.djl.pytorch.num_threads=1}, as the tests run): a multi-threaded BLAS
+ * may otherwise split sums differently from run to run.
+ */
+public final class HeadTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(HeadTrainer.class);
+
+    private HeadTrainer() {}
+
+    /**
+     * Trains a head.
+     *
+     * @param train training rows; labels in [0, classes)
+     * @param val validation rows, or null (then early stopping is not allowed)
+     * @param classes number of classes C >= 2
+     */
+    public static TrainedHead train(FeatureMatrix train, FeatureMatrix val, int classes, HeadSpec head,
+            RegularizationSpec reg, TrainingSpec spec) {
+        return train(train, val, classes, head, reg, spec, StepListener.NONE);
+    }
+
+    /** As {@link #train(FeatureMatrix, FeatureMatrix, int, HeadSpec, RegularizationSpec, TrainingSpec)}, calling {@code listener} after every step. */
+    public static TrainedHead train(FeatureMatrix train, FeatureMatrix val, int classes, HeadSpec head,
+            RegularizationSpec reg, TrainingSpec spec, StepListener listener) {
+        validate(train, val, classes, reg);
+        Engine engine = Engine.getInstance();
+        engine.setRandomSeed((int) spec.seed());
+        Device device = resolveDevice(engine, spec.device());
+        SplittableRandom root = new SplittableRandom(spec.seed());
+        NoiseSource init = new NoiseSource(root.nextLong());
+        NoiseSource noise = new NoiseSource(root.nextLong());
+        SplittableRandom shuffle = root.split();
+        try (NDManager run = engine.newBaseManager(device)) {
+            HeadNetwork net = HeadNetwork.create(run, head, train.dim(), classes, reg.dropout(), init);
+            LossFunction loss = LossFunction.of(run, reg, net, train, classes);
+            List<NDArray> params = net.trainable();
+            ParameterUpdater updater = ParameterUpdater.of(spec, run, params);
+            List<NDArray> keepAlive = new ArrayList<>(params);
+            keepAlive.addAll(updater.state());
+            keepAlive.addAll(loss.references());
+            UpdateRules rules = UpdateRules.of(reg, net);
+
+            int n = train.rows();
+            int stepsPerEpoch = (n + spec.batchSize() - 1) / spec.batchSize();
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            long step = 0;
+            List<EpochRecord> records = new ArrayList<>();
+            EarlyStoppingSpec es = reg.earlyStopping();
+            double bestScore = Double.NaN;
+            int bestEpoch = 0;
+            List<float[]> bestSnapshot = null;
+            boolean stopped = false;
+            for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+                shuffle(order, shuffle);
+                double objective = 0;
+                double lr = spec.learningRate();
+                for (int s = 0; s < stepsPerEpoch; s++) {
+                    int from = s * spec.batchSize();
+                    int[] idx = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + spec.batchSize()));
+                    lr = spec.learningRateAt(step++, stepsPerEpoch);
+                    objective += trainStep(engine, run, net, loss, updater, rules, keepAlive, train, idx, noise, lr) * idx.length;
+                    listener.afterStep(epoch, step, net);
+                }
+                EpochRecord record = evaluate(run, net, keepAlive, train, val, classes, epoch, lr, objective / n);
+                records.add(record);
+                if (es == null) {
+                    bestEpoch = epoch;
+                    continue;
+                }
+                double score = switch (es.metric()) {
+                    case VAL_LOSS -> record.valLoss();
+                    case VAL_ACCURACY -> record.valAccuracy();
+                    case VAL_MACRO_F1 -> record.valMacroF1();
+                };
+                if (bestSnapshot == null || es.improves(score, bestScore)) {
+                    bestScore = score;
+                    bestEpoch = epoch;
+                    bestSnapshot = net.snapshot();
+                } else if (epoch - bestEpoch >= es.patience()) {
+                    stopped = epoch < spec.epochs();
+                    break;
+                }
+            }
+            if (bestSnapshot != null) {
+                net.restore(bestSnapshot);
+            }
+            List<LayerWeights> layers = net.inferenceWeights();
+            return new TrainedHead(head, reg, spec, classes, layers, new TrainingHistory(records, bestEpoch, stopped),
+                    zeroFraction(layers), net.dropoutRates());
+        }
+    }
+
+    private static double trainStep(Engine engine, NDManager run, HeadNetwork net, LossFunction loss, ParameterUpdater updater,
+            UpdateRules rules, List<NDArray> keepAlive, FeatureMatrix train, int[] idx, NoiseSource noise, double lr) {
+        try (NDManager batch = run.newSubManager()) {
+            batch.tempAttachAll(keepAlive.toArray(new NDArray[0]));
+            NDArray x = batch.create(gather(train, idx), new Shape(idx.length, train.dim()));
+            int[] y = new int[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                y[i] = train.labels()[idx[i]];
+            }
+            float value;
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray total = loss.total(batch, x, y, noise);
+                value = total.getFloat();
+                gc.backward(total);
+            }
+            List<NDArray> params = net.trainable();
+            for (int i = 0; i < params.size(); i++) {
+                NDArray p = params.get(i);
+                NDArray g = p.getGradient();
+                updater.update(i, p, g, lr);
+                g.subi(g);
+            }
+            rules.afterStep(lr);
+            return value;
+        }
+    }
+
+    private static EpochRecord evaluate(NDManager run, HeadNetwork net, List<NDArray> keepAlive, FeatureMatrix train,
+            FeatureMatrix val, int classes, int epoch, double lr, double objective) {
+        Metrics tr = Metrics.of(proba(run, net, keepAlive, train), train.labels());
+        Metrics va = val == null ? null : Metrics.of(proba(run, net, keepAlive, val), val.labels());
+        List<LayerWeights> layers = net.inferenceWeights();
+        List<Double> norms = layers.stream().map(LayerWeights::weightL2Norm).toList();
+        List<Double> rates = java.util.Arrays.stream(net.dropoutRates()).boxed().toList();
+        return new EpochRecord(epoch, lr, objective, tr.loss(), tr.accuracy(), tr.macroF1(),
+                va == null ? null : va.loss(), va == null ? null : va.accuracy(), va == null ? null : va.macroF1(),
+                va == null ? null : tr.accuracy() - va.accuracy(), va == null ? null : va.loss() - tr.loss(),
+                norms, zeroFraction(layers), net.prunedFraction(), rates);
+    }
+
+    /** Probabilities in inference mode, batched in sub-managers. */
+    static float[][] proba(NDManager run, HeadNetwork net, List<NDArray> keepAlive, FeatureMatrix x) {
+        float[][] out = new float[x.rows()][];
+        int batch = 4096;
+        for (int start = 0; start < x.rows(); start += batch) {
+            int n = Math.min(batch, x.rows() - start);
+            try (NDManager scope = run.newSubManager()) {
+                scope.tempAttachAll(keepAlive.toArray(new NDArray[0]));
+                float[] buf = new float[n * x.dim()];
+                x.data().duplicate().position(start * x.dim()).get(buf);
+                float[] flat = net.forward(scope.create(buf, new Shape(n, x.dim())), false, null).softmax(1).toFloatArray();
+                int c = flat.length / n;
+                for (int i = 0; i < n; i++) {
+                    out[start + i] = java.util.Arrays.copyOfRange(flat, i * c, (i + 1) * c);
+                }
+            }
+        }
+        return out;
+    }
+
+    static double zeroFraction(List<LayerWeights> layers) {
+        long zeros = 0;
+        long total = 0;
+        for (LayerWeights lw : layers) {
+            for (float[] row : lw.w()) {
+                for (float v : row) {
+                    if (v == 0f) {
+                        zeros++;
+                    }
+                }
+                total += row.length;
+            }
+        }
+        return (double) zeros / total;
+    }
+
+    static float[] gather(FeatureMatrix m, int[] idx) {
+        float[] out = new float[idx.length * m.dim()];
+        java.nio.FloatBuffer src = m.data().duplicate();
+        for (int k = 0; k < idx.length; k++) {
+            src.position(idx[k] * m.dim());
+            src.get(out, k * m.dim(), m.dim());
+        }
+        return out;
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /** Picks the device: {@code auto} falls back to the CPU with one log line; {@code gpu} without one fails. */
+    static Device resolveDevice(Engine engine, TrainingSpec.DeviceChoice choice) {
+        int gpus = engine.getGpuCount();
+        return switch (choice) {
+            case CPU -> Device.cpu();
+            case GPU -> {
+                if (gpus == 0) {
+                    throw new IllegalArgumentException("device: gpu was requested but " + engine.getEngineName() + " "
+                            + engine.getVersion() + " sees no GPU (CPU-only libtorch or no CUDA device); use device: cpu or auto");
+                }
+                yield Device.gpu();
+            }
+            case AUTO -> {
+                if (gpus == 0) {
+                    LOG.info("device: auto found no GPU, training on the CPU");
+                    yield Device.cpu();
+                }
+                yield Device.gpu();
+            }
+        };
+    }
+
+    private static void validate(FeatureMatrix train, FeatureMatrix val, int classes, RegularizationSpec reg) {
+        if (classes < 2) {
+            throw new IllegalArgumentException("classes must be >= 2 (binary tasks use 2), got " + classes);
+        }
+        if (train.rows() == 0) {
+            throw new IllegalArgumentException("the training split is empty");
+        }
+        checkLabels("train", train, classes);
+        if (val != null) {
+            checkLabels("val", val, classes);
+            if (val.dim() != train.dim()) {
+                throw new IllegalArgumentException("val features have dim " + val.dim() + ", train has " + train.dim());
+            }
+        }
+        if (reg.earlyStopping() != null && (val == null || val.rows() == 0)) {
+            throw new IllegalArgumentException("early_stopping needs a non-empty validation split");
+        }
+    }
+
+    private static void checkLabels(String split, FeatureMatrix m, int classes) {
+        for (int i = 0; i < m.rows(); i++) {
+            int y = m.labels()[i];
+            if (y < 0 || y >= classes) {
+                throw new IllegalArgumentException(split + " row " + i + " has label " + y + ", expected 0.." + (classes - 1));
+            }
+        }
+    }
+}

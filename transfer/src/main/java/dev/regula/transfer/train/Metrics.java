@@ -1,0 +1,55 @@
+package dev.regula.transfer.train;
+
+/**
+ * Classification metrics from probabilities.
+ *
+ * @param loss mean negative log-likelihood (no smoothing, no class weights)
+ * @param accuracy fraction of rows whose argmax is the label
+ * @param macroF1 F1 averaged over the classes that occur in the labels or the predictions
+ */
+public record Metrics(double loss, double accuracy, double macroF1) {
+
+    /** Computes the metrics of row-major probabilities {@code [n][C]} against labels. */
+    public static Metrics of(float[][] proba, int[] labels) {
+        int n = labels.length;
+        if (n == 0) {
+            return new Metrics(Double.NaN, Double.NaN, Double.NaN);
+        }
+        int c = proba[0].length;
+        long[] tp = new long[c];
+        long[] predicted = new long[c];
+        long[] actual = new long[c];
+        double nll = 0;
+        int correct = 0;
+        for (int i = 0; i < n; i++) {
+            int arg = argmax(proba[i]);
+            nll -= Math.log(Math.max(proba[i][labels[i]], 1e-12));
+            predicted[arg]++;
+            actual[labels[i]]++;
+            if (arg == labels[i]) {
+                correct++;
+                tp[arg]++;
+            }
+        }
+        double f1 = 0;
+        int counted = 0;
+        for (int k = 0; k < c; k++) {
+            if (predicted[k] + actual[k] == 0) {
+                continue;
+            }
+            f1 += 2.0 * tp[k] / (predicted[k] + actual[k]);
+            counted++;
+        }
+        return new Metrics(nll / n, (double) correct / n, f1 / counted);
+    }
+
+    static int argmax(float[] p) {
+        int best = 0;
+        for (int k = 1; k < p.length; k++) {
+            if (p[k] > p[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+}
