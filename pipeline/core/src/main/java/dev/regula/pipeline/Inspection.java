@@ -3,27 +3,33 @@ package dev.regula.pipeline;
 import dev.regula.models.ModelInfo;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
+import dev.regula.transfer.backbone.Backbone;
+import dev.regula.transfer.backbone.BackboneException;
+import dev.regula.transfer.backbone.BackboneSource;
+import dev.regula.transfer.backbone.SourceFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads a model and describes it: the core behind {@code regula inspect} and the plugin's inspect goal. */
+/** Reads a model and describes it: the core behind {@code regula inspect}. */
 public final class Inspection {
     private Inspection() {
     }
 
     /**
-     * Inspects the model named by {@code source}: a path to an {@code .onnx} file or to a folder
-     * holding {@code model.onnx}.
+     * Inspects the model named by {@code source}: a path to an {@code .onnx} file, a folder holding
+     * {@code model.onnx}, {@code classpath:/PATH}, or Maven coordinates {@code g:a:v[:classifier]!/entry}.
+     * Entries read out of jars are cached under the system temp folder.
      */
     public static ModelInfo inspect(String source) throws RegulaException {
-        Path path = Path.of(source);
-        if (Files.isDirectory(path)) {
-            path = path.resolve("model.onnx");
-        }
         try {
-            return OnnxModel.read(path).inspect();
-        } catch (OnnxModelException e) {
+            Path cache = Path.of(System.getProperty("java.io.tmpdir"), "regula-cache");
+            Files.createDirectories(cache);
+            SourceFile file = BackboneSource.parse(source).resolve(cache, Backbone.FOLDER_MODEL);
+            return OnnxModel.read(file.file()).inspect();
+        } catch (BackboneException | OnnxModelException e) {
             throw RegulaException.wrap(e);
+        } catch (java.io.IOException e) {
+            throw new RegulaException("cannot create the cache folder for " + source + ": " + e.getMessage(), e);
         }
     }
 }

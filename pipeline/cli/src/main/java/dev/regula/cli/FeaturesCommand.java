@@ -1,0 +1,130 @@
+package dev.regula.cli;
+
+import dev.regula.pipeline.Features;
+import dev.regula.pipeline.FeaturesRequest;
+import dev.regula.pipeline.RegulaException;
+import dev.regula.transfer.features.FeatureJobResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code regula features}: the features stage on explicit paths. */
+@Command(name = "features", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the backbone once per example and cache pooled features, split into train/val/test.",
+                "Writes OUT/feature-model.onnx and OUT/store/ (float32 matrices, labels, manifest.json).",
+                "Skips the work when OUT/store's manifest matches the backbone, data and settings."})
+final class FeaturesCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    LoggingMixin logging;
+
+    @Option(names = "--backbone", required = true, paramLabel = "SRC",
+            description = "Backbone: an .onnx file, a folder with model.onnx (+ tokenizer.json), classpath:/PATH, "
+                    + "or group:artifact:version[:classifier]!/path/in/jar.")
+    String backbone;
+
+    @Option(names = "--tokenizer", paramLabel = "SRC", description = "tokenizer.json, in any backbone source form.")
+    String tokenizer;
+
+    @Option(names = "--feature-tensor", paramLabel = "NAME",
+            description = "Tensor to pool: a graph output or an internal tensor (default: the first output).")
+    String featureTensor;
+
+    @Option(names = "--pooling", defaultValue = "mean", description = "mean, cls, max or none (default: ${DEFAULT-VALUE}).")
+    String pooling;
+
+    @Option(names = "--no-l2", negatable = false, description = "Do not L2-normalise the features.")
+    boolean noL2;
+
+    @Option(names = "--max-length", defaultValue = "128", description = "Maximum tokens per text (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--no-truncation", description = "Fail on texts longer than --max-length instead of cutting them.")
+    boolean noTruncation;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Dataset: .jsonl, .csv (optionally .gz) or a folder per label.")
+    Path data;
+
+    @Option(names = "--format", description = "jsonl, csv, folders, numeric-csv or numeric-jsonl (default: from the file name).")
+    String format;
+
+    @Option(names = "--text-field", defaultValue = "text", description = "Text field or column (default: ${DEFAULT-VALUE}).")
+    String textField;
+
+    @Option(names = "--label-field", defaultValue = "label", description = "Label field or column (default: ${DEFAULT-VALUE}).")
+    String labelField;
+
+    @Option(names = "--group-field", description = "Group field; with --grouped, a group never spans two splits.")
+    String groupField;
+
+    @Option(names = "--split-field", description = "Field whose value (train, val or test) names each row's split.")
+    String splitField;
+
+    @Option(names = "--bad-rows", defaultValue = "fail", description = "fail or skip (default: ${DEFAULT-VALUE}).")
+    String badRows;
+
+    @Option(names = "--split", split = ",", defaultValue = "0.7,0.15,0.15", paramLabel = "TRAIN,VAL,TEST",
+            description = "Split fractions (default: ${DEFAULT-VALUE}).")
+    List<Double> fractions;
+
+    @Option(names = "--grouped", description = "Keep each group (--group-field) in one split.")
+    boolean grouped;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Split seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Examples per backbone call (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads, 0 = one per core (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws RegulaException {
+        FeaturesRequest request = new FeaturesRequest(backbone, tokenizer, featureTensor, pooling, !noL2, maxLength,
+                !noTruncation, data, format, textField, labelField, groupField, splitField, badRows, fractions, grouped,
+                seed, batchSize, threads, !json, out);
+        FeatureJobResult r = Features.run(request);
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("up_to_date", r.upToDate());
+            m.put("store", r.store().toString());
+            m.put("feature_model", r.featureModel().toString());
+            m.put("rows", r.rows());
+            m.put("dim", r.dim());
+            m.put("labels", r.labels());
+            m.put("extract_seconds", r.extractSeconds());
+            m.put("skipped_rows", r.skippedRows());
+            o.println(Json.write(m));
+        } else {
+            o.printf(Locale.ROOT, "%s%n", r.upToDate() ? "features: up to date" : "features: extracted");
+            o.printf(Locale.ROOT, "  store          %s%n", r.store());
+            o.printf(Locale.ROOT, "  feature model  %s%n", r.featureModel());
+            o.printf(Locale.ROOT, "  rows           %s   dim %d   labels %s%n", r.rows(), r.dim(), r.labels());
+            if (!r.upToDate()) {
+                o.printf(Locale.ROOT, "  backbone time  %.1f s (%.1f examples/s)%n", r.extractSeconds(), r.examplesPerSecond());
+            }
+            if (!r.skippedRows().isEmpty()) {
+                o.printf(Locale.ROOT, "  skipped rows   %s%n", r.skippedRows());
+            }
+        }
+        o.flush();
+        return ExitCodes.OK;
+    }
+}

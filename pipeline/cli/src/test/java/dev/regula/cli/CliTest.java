@@ -1,0 +1,89 @@
+package dev.regula.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.regula.models.ElemType;
+import dev.regula.models.GraphBuilder;
+import dev.regula.models.OnnxRef;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Exit codes, help and output of the CLI, run in-process with captured streams. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpAndVersion() {
+        Run help = run("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("inspect", "features", "Exit codes");
+        for (String cmd : new String[] {"inspect", "features"}) {
+            Run h = run(cmd, "--help");
+            assertThat(h.code()).as(cmd).isZero();
+            assertThat(h.out()).as(cmd).contains("Usage: regula " + cmd);
+        }
+        Run v = run("--version");
+        assertThat(v.code()).isZero();
+        assertThat(v.out()).startsWith("regula ");
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        Run unknown = run("inspekt", "x.onnx");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("inspect");
+        Run missing = run("features", "--data", "d.jsonl");
+        assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err()).contains("--backbone", "--out");
+        assertThat(run().code()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void inspectPrintsTableAndJson() throws Exception {
+        GraphBuilder g = GraphBuilder.create("tiny");
+        OnnxRef x = g.input("x", ElemType.FLOAT, "batch", 2);
+        g.output(g.softmax(g.matMul(x, g.initializer("W", new float[][] {{1, 2}, {3, 4}})), -1), "probabilities",
+                ElemType.FLOAT, "batch", 2);
+        Path model = dir.resolve("tiny.onnx");
+        g.build().withMetadata(Map.of("regula.classes", "[\"a\",\"b\"]")).write(model);
+
+        Run table = run("inspect", model.toString());
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out()).contains("x", "probabilities", "[batch, 2]", "regula.classes");
+        Run json = run("inspect", "--json", model.toString());
+        assertThat(json.code()).isZero();
+        assertThat(json.out().trim()).startsWith("{").contains("\"probabilities\"");
+    }
+
+    @Test
+    void badModelIsExitOneWithAMessageAndNoStackTrace() throws Exception {
+        Path notOnnx = dir.resolve("notes.onnx");
+        Files.writeString(notOnnx, "not a model at all, just some text that protobuf cannot read as a model");
+        Run r = run("inspect", notOnnx.toString());
+        assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(r.err()).contains("notes.onnx").doesNotContain("at com.google.protobuf", "Exception:");
+        Run missing = run("inspect", dir.resolve("absent.onnx").toString());
+        assertThat(missing.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(missing.err()).contains("absent.onnx");
+    }
+}
