@@ -146,6 +146,18 @@ class ModelExportTest {
     }
 
     @Test
+    void parityCatchesAModelThatIsNotTheHeadsExport() throws Exception {
+        Trained t = train(HeadSpec.linear(), RegularizationSpec.none(), 11, true);
+        Trained other = train(HeadSpec.linear(), RegularizationSpec.builder().l2(1.0).build(), 11, true);
+        ExportResult r = ModelExport.export(request(other), dir.resolve("other"));
+        try (TextEncoder enc = TextEncoder.open(r.tokenizer(), 16, true)) {
+            ParityReport report = ExportParity.check(r.model(), t.fm(), t.head(), t.valTexts(), enc);
+            assertThat(report.passed()).isFalse();
+            assertThat(report.output("probabilities").maxAbsError()).isGreaterThan(1e-3);
+        }
+    }
+
+    @Test
     void keepFeaturesKeepsThePooledOutput() throws Exception {
         Trained t = train(HeadSpec.linear(), RegularizationSpec.none(), 11, true);
         OnnxModel m = ModelExport.build(request(t).withKeepFeatures(true));
