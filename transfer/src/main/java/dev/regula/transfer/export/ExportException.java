@@ -1,0 +1,26 @@
+package dev.regula.transfer.export;
+
+import java.nio.file.Path;
+
+/**
+ * An export that could not be written or read back: a bad request, a target in the way, an I/O
+ * failure, or a model lacking the metadata an export carries. The message names the file or key
+ * at fault and what was expected.
+ */
+public class ExportException extends Exception {
+    private final Path file;
+
+    public ExportException(Path file, String message) {
+        this(file, message, null);
+    }
+
+    public ExportException(Path file, String message, Throwable cause) {
+        super(file == null ? message : file + ": " + message, cause);
+        this.file = file;
+    }
+
+    /** The file or folder at fault, or {@code null} when the fault is not tied to one. */
+    public Path file() {
+        return file;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.regula.transfer.export;
+
+import dev.regula.models.Checker;
+import dev.regula.models.ElemType;
+import dev.regula.models.GraphBuilder;
+import dev.regula.models.OnnxCheckException;
+import dev.regula.models.OnnxModel;
+import dev.regula.models.OnnxModelException;
+import dev.regula.models.OnnxRef;
+import dev.regula.models.onnx.TensorShapeProto;
+import dev.regula.models.onnx.ValueInfoProto;
+import dev.regula.transfer.backbone.FeatureModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Merges a feature model and a trained head into ONE ONNX model: the backbone's inputs, then the
+ * backbone, pooling, the head, and two outputs, {@value #PROBABILITIES} float {@code [B, C]} and
+ * {@value #LABEL} int64 {@code [B]} (their row-wise ArgMax). The head is written into the feature
+ * model's own graph, in the feature model's own opset, so the backbone's nodes are kept byte for
+ * byte. Class names, encoder settings and provenance go into {@code metadata_props}
+ * ({@link ExportMetadata}), beside the feature model's own keys.
+ */
+public final class ModelExport {
+    /** The model's file name in an export folder. */
+    public static final String MODEL_FILE = "model.onnx";
+    /** Output holding the class probabilities. */
+    public static final String PROBABILITIES = "probabilities";
+    /** Output holding the predicted class index. */
+    public static final String LABEL = "label";
+
+    private ModelExport() {}
+
+    /**
+     * The merged model, in memory, checked by {@link Checker}.
+     *
+     * @throws ExportException when the head cannot be written at the feature model's opset or the
+     *     merged model fails the structural check
+     */
+    public static OnnxModel build(ExportRequest request) throws ExportException {
+        OnnxModel features = OnnxModel.of(request.featureModel().proto());
+        OnnxModel merged;
+        try {
+            GraphBuilder g = GraphBuilder.appendTo(features);
+            Object batch = batchDim(features);
+            OnnxRef probs = request.head().writeGraph(g, g.existing(FeatureModel.OUTPUT));
+            OnnxRef label = g.argMax(probs, 1, false);
+            if (!request.keepFeatures()) {
+                g.removeOutput(FeatureModel.OUTPUT);
+            }
+            g.output(probs, PROBABILITIES, ElemType.FLOAT, batch, (long) request.head().classes());
+            g.output(label, LABEL, ElemType.INT64, batch);
+            merged = g.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // OpsetException is an IllegalArgumentException: e.g. an op the feature model's opset lacks.
+            throw new ExportException(null, "cannot write the " + request.head().spec().kind().yamlName()
+                    + " head into the feature model's graph (ai.onnx opset " + opsetOf(features) + "): " + e.getMessage(), e);
+        }
+        merged = merged.withMetadata(ExportMetadata.of(request).toProps());
+        try {
+            Checker.check(merged);
+        } catch (OnnxCheckException e) {
+            throw new ExportException(null, "the merged model fails the ONNX structural check: " + e.problems(), e);
+        }
+        return merged;
+    }
+
+    /**
+     * Writes {@code dir/model.onnx} and, for text backbones, {@code dir/tokenizer.json}. Both are
+     * written into a hidden staging folder beside {@code dir} that is then moved into place, so
+     * {@code dir} is either the complete new export or what was there before; an existing export
+     * folder is replaced.
+     *
+     * @throws ExportException when {@code dir} is a file, a file cannot be written or copied, or
+     *     {@link #build} fails; nothing is left behind
+     */
+    public static ExportResult export(ExportRequest request, Path dir) throws ExportException {
+        OnnxModel model = build(request);
+        Path target = dir.toAbsolutePath().normalize();
+        try (StagedFolder staged = StagedFolder.create(target)) {
+            try {
+                model.write(staged.path().resolve(MODEL_FILE));
+            } catch (OnnxModelException e) {
+                throw new ExportException(target.resolve(MODEL_FILE), "cannot write the model: " + e.getMessage(), e);
+            }
+            if (request.tokenizer() != null) {
+                staged.copyIn(request.tokenizer(), ExportMetadata.TOKENIZER_FILE);
+            }
+            staged.commit();
+        } catch (IOException e) {
+            throw new ExportException(target, "cannot write the export: " + e, e);
+        }
+        return new ExportResult(target, target.resolve(MODEL_FILE),
+                request.tokenizer() == null ? null : target.resolve(ExportMetadata.TOKENIZER_FILE), ExportMetadata.of(request));
+    }
+
+    /**
+     * The class names of an exported model, in index order.
+     *
+     * @throws ExportException when {@code regula.classes} is missing or not a JSON array of strings
+     */
+    public static List<String> readClasses(OnnxModel model) throws ExportException {
+        return ExportMetadata.readClasses(model);
+    }
+
+    /** The feature output's batch dim: its symbolic name or fixed size as declared, else {@code batch}. */
+    private static Object batchDim(OnnxModel features) {
+        for (ValueInfoProto o : features.proto().getGraph().getOutputList()) {
+            if (o.getName().equals(FeatureModel.OUTPUT) && o.getType().getTensorType().getShape().getDimCount() > 0) {
+                TensorShapeProto.Dimension d = o.getType().getTensorType().getShape().getDim(0);
+                if (d.hasDimParam() && !d.getDimParam().isEmpty()) {
+                    return d.getDimParam();
+                }
+                if (d.hasDimValue()) {
+                    return d.getDimValue();
+                }
+            }
+        }
+        return "batch";
+    }
+
+    private static long opsetOf(OnnxModel m) {
+        return m.proto().getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+                .mapToLong(o -> o.getVersion()).findFirst().orElse(-1);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.regula.transfer.export;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * A hidden folder beside a target folder, filled and then moved onto the target in one rename, so
+ * the target is never seen half-written. Closing without {@link #commit()} deletes the staging
+ * folder. Replacing an existing target takes two renames (old aside, new in); if the second fails
+ * the old folder is moved back.
+ */
+final class StagedFolder implements AutoCloseable {
+    private final Path target;
+    private final Path staging;
+    private boolean committed;
+
+    private StagedFolder(Path target, Path staging) {
+        this.target = target;
+        this.staging = staging;
+    }
+
+    /**
+     * Creates the staging folder for {@code target} (absolute, normalized).
+     *
+     * @throws ExportException when {@code target} exists and is not a folder
+     */
+    static StagedFolder create(Path target) throws IOException, ExportException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ExportException(target, "exists and is not a folder; expected a folder (or nothing) to hold the export");
+        }
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        return new StagedFolder(target, Files.createTempDirectory(parent, "." + target.getFileName() + ".staging-"));
+    }
+
+    Path path() {
+        return staging;
+    }
+
+    /** Copies {@code source} into the staging folder as {@code name}, through a temporary file and a rename. */
+    void copyIn(Path source, String name) throws ExportException {
+        Path dest = staging.resolve(name);
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(staging, "." + name, ".tmp");
+            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+            move(tmp, dest);
+        } catch (IOException e) {
+            throw new ExportException(source, "cannot copy it into the export as " + name + ": " + e, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the staging folder is deleted as a whole on failure
+                }
+            }
+        }
+    }
+
+    /** Moves the staging folder onto the target, replacing an existing target folder. */
+    void commit() throws IOException {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            move(staging, target);
+            committed = true;
+            return;
+        }
+        Path aside = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+        Files.delete(aside);
+        move(target, aside);
+        try {
+            move(staging, target);
+        } catch (IOException e) {
+            move(aside, target);
+            throw e;
+        }
+        committed = true;
+        deleteTree(aside);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!committed) {
+            deleteTree(staging);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        } catch (DirectoryNotEmptyException e) {
+            throw new IOException("cannot move " + from + " to " + to + ": the target appeared meanwhile and is not empty", e);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
