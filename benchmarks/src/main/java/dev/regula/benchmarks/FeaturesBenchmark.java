@@ -33,8 +33,8 @@ import java.util.zip.GZIPInputStream;
  * warm-up. Prints texts/s for each, their ratio, the mean cosine similarity between the two
  * embeddings of each text, and ends with one line of key=value pairs.
  *
- * <p>Options: {@code --n 1000 --chars 400 --max-length 128 --alt-max-length 0 (off; e.g. 256) --batch 32
- * --threads 0 --concurrent 1 --int8-batch 1 --int8-threads 1 --int8-concurrent <cores> --rounds 3 --warmup 200 --variants fp32,int8 --data examples/spam/spamassassin.jsonl.gz}.
+ * <p>Options: {@code --n 1000 --chars 400 --max-length 128 --alt-max-length 0 (off; e.g. 256) --batch 16
+ * --threads 1 --concurrent <cores> --int8-batch 1 --int8-threads 1 --int8-concurrent <cores> --rounds 3 --slice 250 --warmup 200 --variants fp32,int8 --data examples/spam/spamassassin.jsonl.gz}.
  */
 public final class FeaturesBenchmark {
     private static final String VERSION = "1.19.0-beta29";
@@ -93,7 +93,7 @@ public final class FeaturesBenchmark {
                  Contestant regulaAlt = altMaxLength > 0 ? regula("regula@" + altMaxLength, fm, bb, altMaxLength, xo) : null;
                  Contestant peer = peer(q)) {
                 tokenStats(bb, texts);
-                Result r = race(variant, texts, warmup, rounds, regula, regulaAlt, peer);
+                Result r = race(variant, texts, warmup, rounds, Integer.parseInt(o.get("slice")), regula, regulaAlt, peer);
                 summary.putAll(r.keys(variant));
             }
         }
@@ -102,13 +102,13 @@ public final class FeaturesBenchmark {
         System.out.println(line);
     }
 
-    private record Result(double regulaTps, double altTps, double peerTps, double cos, double minCos, double altCos) {
+    private record Result(double regulaTps, double altTps, double peerTps, double ratio, double cos, double minCos, double altCos) {
         Map<String, String> keys(String variant) {
             Map<String, String> m = new LinkedHashMap<>();
             String p = variant.equals("fp32") ? "" : variant + "_";
             m.put(p + "regula_tps", fmt(regulaTps));
             m.put(p + "peer_tps", fmt(peerTps));
-            m.put(p + "ratio", fmt(regulaTps / peerTps));
+            m.put(p + "ratio", fmt(ratio));
             m.put(p + "cos", String.format(Locale.ROOT, "%.5f", cos));
             m.put(p + "min_cos", String.format(Locale.ROOT, "%.5f", minCos));
             if (!Double.isNaN(altTps)) {
@@ -119,7 +119,7 @@ public final class FeaturesBenchmark {
         }
     }
 
-    private static Result race(String variant, List<String> texts, int warmup, int rounds, Contestant regula,
+    private static Result race(String variant, List<String> texts, int warmup, int rounds, int slice, Contestant regula,
                                Contestant alt, Contestant peer) throws Exception {
         List<String> warm = texts.subList(0, Math.min(warmup, texts.size()));
         List<Contestant> all = alt == null ? List.of(regula, peer) : List.of(regula, alt, peer);
@@ -128,29 +128,46 @@ public final class FeaturesBenchmark {
         }
         Map<Contestant, List<Double>> secs = new LinkedHashMap<>();
         Map<Contestant, float[][]> out = new LinkedHashMap<>();
+        for (Contestant c : all) {
+            out.put(c, new float[texts.size()][]);
+        }
         for (int r = 0; r < rounds; r++) {
-            // Alternate who goes first so that neither always runs on a warmer (or busier) machine.
-            List<Contestant> order = new ArrayList<>(all);
-            if (r % 2 == 1) {
-                java.util.Collections.reverse(order);
+            Map<Contestant, Double> total = new LinkedHashMap<>();
+            // Contestants take turns slice by slice, and who goes first alternates, so that load from
+            // other processes on a shared machine falls on all of them alike.
+            for (int from = 0, s = 0; from < texts.size(); from += slice, s++) {
+                List<String> part = texts.subList(from, Math.min(texts.size(), from + slice));
+                List<Contestant> order = new ArrayList<>(all);
+                if ((r + s) % 2 == 1) {
+                    java.util.Collections.reverse(order);
+                }
+                for (Contestant c : order) {
+                    long t0 = System.nanoTime();
+                    float[][] e = c.embed(part);
+                    total.merge(c, (System.nanoTime() - t0) / 1e9, Double::sum);
+                    System.arraycopy(e, 0, out.get(c), from, e.length);
+                }
             }
-            for (Contestant c : order) {
-                long t0 = System.nanoTime();
-                float[][] e = c.embed(texts);
-                double s = (System.nanoTime() - t0) / 1e9;
-                secs.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
-                out.put(c, e);
-                System.out.printf(Locale.ROOT, "%s round %d %-14s %7.2f s  %8.1f texts/s%n", variant, r + 1, c.name(), s, texts.size() / s);
+            for (Contestant c : all) {
+                double t = total.get(c);
+                secs.computeIfAbsent(c, k -> new ArrayList<>()).add(t);
+                System.out.printf(Locale.ROOT, "%s round %d %-14s %7.2f s  %8.1f texts/s%n", variant, r + 1, c.name(), t, texts.size() / t);
             }
         }
+        // The ratio is the median of per-round ratios: both sides of a round ran under the same load.
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            ratios.add(secs.get(peer).get(r) / secs.get(regula).get(r));
+        }
+        double ratio = median(ratios);
         double tR = texts.size() / median(secs.get(regula));
         double tA = alt == null ? Double.NaN : texts.size() / median(secs.get(alt));
         double tP = texts.size() / median(secs.get(peer));
         double[] cos = cosines(out.get(regula), out.get(peer));
         double[] cosAlt = alt == null ? new double[] {Double.NaN} : cosines(out.get(alt), out.get(peer));
         double meanCos = Arrays.stream(cos).average().orElse(Double.NaN);
-        System.out.printf(Locale.ROOT, "%s: regula %.1f texts/s, langchain4j %.1f texts/s, ratio %.2fx, mean cosine %.6f (min %.6f)%n",
-                variant, tR, tP, tR / tP, meanCos, Arrays.stream(cos).min().orElse(Double.NaN));
+        System.out.printf(Locale.ROOT, "%s: regula %.1f texts/s, langchain4j %.1f texts/s (medians), ratio %.2fx (median of rounds %s),"
+                + " mean cosine %.6f (min %.6f)%n", variant, tR, tP, ratio, ratios.stream().map(FeaturesBenchmark::fmt).toList(), meanCos, Arrays.stream(cos).min().orElse(Double.NaN));
         if (alt != null) {
             System.out.printf(Locale.ROOT, "%s: %s %.1f texts/s (ratio %.2fx), mean cosine to langchain4j %.6f (min %.6f)%n",
                     variant, alt.name(), tA, tA / tP, Arrays.stream(cosAlt).average().orElse(Double.NaN), Arrays.stream(cosAlt).min().orElse(Double.NaN));
@@ -158,7 +175,7 @@ public final class FeaturesBenchmark {
         if (meanCos < 0.999) {
             System.out.printf(Locale.ROOT, "%s: WARNING mean cosine %.6f is below 0.999%n", variant, meanCos);
         }
-        return new Result(tR, tA, tP, meanCos, Arrays.stream(cos).min().orElse(Double.NaN), Arrays.stream(cosAlt).average().orElse(Double.NaN));
+        return new Result(tR, tA, tP, ratio, meanCos, Arrays.stream(cos).min().orElse(Double.NaN), Arrays.stream(cosAlt).average().orElse(Double.NaN));
     }
 
     private static Contestant regula(String name, FeatureModel fm, Backbone bb, int maxLength, FeatureExtractorOptions xo) throws Exception {
@@ -255,13 +272,14 @@ public final class FeaturesBenchmark {
         // langchain4j's tokenizer.json truncates at 128 tokens; the same cut keeps the embeddings comparable.
         o.put("max-length", "128");
         o.put("alt-max-length", "0");
-        o.put("batch", "32");
-        o.put("threads", "0");
-        o.put("concurrent", "1");
+        o.put("batch", "16");
+        o.put("threads", "1");
+        o.put("concurrent", Integer.toString(Runtime.getRuntime().availableProcessors()));
         o.put("int8-batch", "1");
         o.put("int8-threads", "1");
         o.put("int8-concurrent", Integer.toString(Runtime.getRuntime().availableProcessors()));
         o.put("rounds", "3");
+        o.put("slice", "250");
         o.put("warmup", "200");
         o.put("variants", "fp32,int8");
         o.put("data", "examples/spam/spamassassin.jsonl.gz");

@@ -29,6 +29,7 @@ import java.util.stream.IntStream;
  * back in the caller's order.
  */
 public final class FeatureExtractor implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FeatureExtractor.class);
     private final FeatureModel model;
     private final FeatureExtractorOptions options;
     private final OrtSession session;
@@ -46,6 +47,13 @@ public final class FeatureExtractor implements AutoCloseable {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (options.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            if (options.batchSize() > 1 && model.proto().getGraph().getNodeList().stream()
+                    .anyMatch(n -> n.getOpType().equals("DynamicQuantizeLinear"))) {
+                // One scale per tensor: every example of a batch shifts the others' features slightly.
+                LOG.warn("the feature model quantizes dynamically (DynamicQuantizeLinear): with batch size {} each example's"
+                        + " features depend on its batch mates (cosine ~0.99 to a lone run); batch size 1 gives the features"
+                        + " the exported model computes per request", options.batchSize());
             }
             return new FeatureExtractor(model, options, env.createSession(model.bytes(), so));
         } catch (OrtException e) {
