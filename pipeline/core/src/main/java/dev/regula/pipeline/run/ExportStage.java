@@ -61,9 +61,9 @@ final class ExportStage implements Stage {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("regula.data.sha256", store.manifest().key().dataSha256());
         meta.put("regula.head.name", chosen);
-        meta.put("regula.head.spec", compact(head.spec()));
-        meta.put("regula.regularization", compact(head.regularization()));
-        meta.put("regula.training", compact(head.training()));
+        meta.put("regula.head.spec", Json.compact(head.spec()));
+        meta.put("regula.regularization", Json.compact(head.regularization()));
+        meta.put("regula.training", Json.compact(head.training()));
         meta.put("regula.best_epoch", Integer.toString(head.history().bestEpoch()));
         try {
             OnnxModel model = SingleHeadExport.build(features, head, store.labels(), meta);
@@ -85,15 +85,6 @@ final class ExportStage implements Stage {
         }
         ctx.log("export: " + chosen + " → " + MODEL);
         return Map.of();
-    }
-
-    private static String compact(Object value) {
-        try {
-            return Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(e.getOriginalMessage(), e);
-        }
     }
 
     static String chosenHead(StageContext ctx) throws RegulaException {

@@ -39,6 +39,16 @@ public final class Json {
         }
     }
 
+    /** One-line canonical JSON (sorted keys, no indent), e.g. for ONNX metadata values. */
+    public static String compact(Object value) {
+        try {
+            Object v = value instanceof JsonNode n ? MAPPER.treeToValue(n, Object.class) : value;
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(v);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not serializable as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** SHA-256 of a value's canonical bytes. */
     public static String hash(Object value) {
         return Hashing.sha256(bytes(value));

@@ -40,7 +40,7 @@ public final class SingleHeadExport {
         g.output(g.argMax(probabilities, 1, false), LABEL, ElemType.INT64, "batch");
         g.removeOutput(FeatureModel.OUTPUT);
         Map<String, String> meta = new java.util.LinkedHashMap<>();
-        meta.put(KEY_LABELS, new String(Json.bytes(labels), java.nio.charset.StandardCharsets.UTF_8).strip());
+        meta.put(KEY_LABELS, Json.compact(labels));
         meta.putAll(metadata);
         return g.build().withMetadata(meta);
     }

@@ -42,8 +42,7 @@ public final class SpecReader {
 
     private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final ObjectMapper RECORDS = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final Pattern KEYED = Pattern.compile("^([a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)*)(?::\\s*|\\s+(?=must|is|needs))(.*)$",
             Pattern.DOTALL);
     private static final Pattern RANGE = Pattern.compile("^must be in (.+), got (.+)$", Pattern.DOTALL);
