@@ -27,8 +27,17 @@ final class Levenshtein {
         return prev[b.length()];
     }
 
-    /** The closest candidate, when it is close enough to be a plausible typo (ties: first in order). */
+    /**
+     * The candidate the key abbreviates, or else the closest one when it is close enough to be a
+     * plausible typo (ties: first in order).
+     */
     static Optional<String> closest(String key, Collection<String> candidates) {
+        String lower = key.toLowerCase(java.util.Locale.ROOT);
+        for (String c : candidates) {
+            if (lower.length() >= 3 && c.startsWith(lower)) {
+                return Optional.of(c); // an abbreviation, e.g. min_acc for min_accuracy
+            }
+        }
         String best = null;
         int bestD = Integer.MAX_VALUE;
         for (String c : candidates) {

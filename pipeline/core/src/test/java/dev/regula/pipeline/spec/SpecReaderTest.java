@@ -129,9 +129,9 @@ class SpecReaderTest {
                 .contains("split: train + val + test must be 1");
         assertThat(error(BASE + "heads: [{kind: linear}]\nsplit: {train: 1.5}\n").getMessage())
                 .endsWith("split.train: 1.5 is not in [0, 1]");
-        assertThat(error(BASE + "heads: [{kind: linear}]\nbackbone: {model: models/backbone.onnx, pooling: median}\n")
+        assertThat(error("data: {path: data.jsonl}\nheads: [{kind: linear}]\nbackbone: {model: models/backbone.onnx, pooling: median}\n")
                 .getMessage()).contains("backbone.pooling");
-        assertThat(error(BASE + "heads: [{kind: linear}]\nbackbone: {model: models/backbone.onnx, max_length: 0}\n")
+        assertThat(error("data: {path: data.jsonl}\nheads: [{kind: linear}]\nbackbone: {model: models/backbone.onnx, max_length: 0}\n")
                 .getMessage()).endsWith("backbone.max_length: 0 is not >= 1");
         assertThat(error(BASE + "heads: [{kind: linear}]\nvalidate: {gates: {min_accuracy: 2}}\n").getMessage())
                 .endsWith("validate.gates.min_accuracy: 2 is not in [0, 1]");
@@ -153,6 +153,7 @@ class SpecReaderTest {
         assertThatThrownBy(() -> SpecReader.read(dir.resolve("absent.yaml"))).isInstanceOf(SpecException.class)
                 .hasMessageContaining("spec file not found");
         assertThat(error("backbone: [1, 2\n").getMessage()).contains("not valid YAML");
+        assertThat(error(BASE + "backbone: {model: x}\n").getMessage()).contains("Duplicate field 'backbone'");
     }
 
     @Test
