@@ -84,6 +84,28 @@ final class Metrics {
         return e;
     }
 
+    /** Per confidence bin (only non-empty ones): bin range, count, mean confidence and accuracy; for reliability plots. */
+    static java.util.List<java.util.Map<String, Object>> calibrationBins(float[][] p, int[] y) {
+        double[] conf = new double[ECE_BINS];
+        double[] correct = new double[ECE_BINS];
+        int[] count = new int[ECE_BINS];
+        for (int i = 0; i < y.length; i++) {
+            int pred = argmax(p[i]);
+            int bin = Math.min(ECE_BINS - 1, (int) (p[i][pred] * ECE_BINS));
+            conf[bin] += p[i][pred];
+            correct[bin] += pred == y[i] ? 1 : 0;
+            count[bin]++;
+        }
+        java.util.List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+        for (int b = 0; b < ECE_BINS; b++) {
+            if (count[b] > 0) {
+                out.add(java.util.Map.of("from", (double) b / ECE_BINS, "to", (double) (b + 1) / ECE_BINS, "count", count[b],
+                        "confidence", conf[b] / count[b], "accuracy", correct[b] / count[b]));
+            }
+        }
+        return out;
+    }
+
     /** The q-quantile (0..1) of sorted values, nearest rank. */
     static double quantile(double[] sorted, double q) {
         if (sorted.length == 0) {

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs a pipeline spec stage by stage (import → features → train → [ensemble] → export → validate),
+ * Runs a pipeline spec stage by stage (import → features → train → [ensemble] → export → validate → [report]),
  * skipping stages that are up to date, then checks the validation gates and writes
  * {@code <work>/summary.json}. The core behind {@code regula run} and the Maven plugin.
  */
@@ -34,10 +34,6 @@ public final class PipelineRunner {
     public static RunResult run(RunRequest request) throws RegulaException {
         Determinism.configure();
         PipelineSpec spec = SpecReader.read(request.spec());
-        if (spec.reportSection().isPresent()) {
-            throw new RegulaException(spec.file() + ": report: the report stage is not available in this build of Regula;"
-                    + " remove the report section");
-        }
         Path work = request.workDir();
         try {
             Files.createDirectories(work);
@@ -77,6 +73,9 @@ public final class PipelineRunner {
         }
         s.add(new ExportStage());
         s.add(new ValidateStage());
+        if (spec.reportSection().isPresent()) {
+            s.add(new ReportStage());
+        }
         return s;
     }
 

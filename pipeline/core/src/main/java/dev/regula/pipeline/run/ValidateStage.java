@@ -127,6 +127,7 @@ final class ValidateStage implements Stage {
             report.put("macro_f1", Metrics.macroF1(p, y, classes));
             report.put("nll", Metrics.nll(p, y));
             report.put("ece", Metrics.ece(p, y));
+            report.put("calibration", Metrics.calibrationBins(p, y));
             report.put("train_accuracy", trainAccuracy);
             report.put("generalization_gap", trainAccuracy - accuracy);
             report.put("label_output_mismatches", labelMismatches);

@@ -42,6 +42,11 @@ public record PipelineSpec(Path file, long seed, Sections.Backbone backbone, Dat
         return Optional.ofNullable(report);
     }
 
+    /** The {@code report:} section (an empty node when absent). */
+    public JsonNode report() {
+        return report != null ? report : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
     /** A section as written ({@code null} node when absent). */
     public JsonNode section(String name) {
         return sections.get(name);

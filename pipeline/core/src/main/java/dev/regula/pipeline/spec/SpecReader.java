@@ -82,7 +82,7 @@ public final class SpecReader {
         root.put("ensemble", KeySchema.any());
         root.put("export", KeySchema.object(leaves("head")));
         root.put("validate", KeySchema.object(validate));
-        root.put("report", KeySchema.any());
+        root.put("report", KeySchema.object(leaves("title")));
         return KeySchema.object(root);
     }
 

@@ -146,6 +146,25 @@ class PipelineRunnerTest {
     }
 
     @Test
+    void theReportStageWritesOneSelfContainedPageIdenticalAcrossReruns(@TempDir Path work) throws Exception {
+        Path withReport = TinyPipeline.writeSpec(Files.createDirectories(inputs.resolve("report")),
+                TinyPipeline.spec().replace("model: backbone.onnx", "model: ../backbone.onnx")
+                        .replace("tokenizer: tokenizer.json", "tokenizer: ../tokenizer.json")
+                        .replace("path: data.jsonl", "path: ../data.jsonl") + "report: {title: Tiny <report>}\n");
+        RunResult r = PipelineRunner.run(new RunRequest(withReport, work, null, false, null));
+        assertThat(r.outcomes()).containsEntry(StageName.REPORT, RunResult.Outcome.RAN);
+        Path html = work.resolve("report/report.html");
+        String page = Files.readString(html);
+        assertThat(page).contains("<title>Tiny &lt;report&gt;</title>", "linear", "mlp", "accuracy", "all passed");
+        assertThat(page.split("src=\"data:image/png;base64,iVBORw0KGgo", -1)).hasSize(4); // three embedded PNGs
+        byte[] before = Files.readAllBytes(html);
+        PipelineRunner.run(new RunRequest(withReport, work, StageName.REPORT, false, null));
+        assertThat(Files.readAllBytes(html)).isEqualTo(before);
+        assertThat(PipelineRunner.run(new RunRequest(withReport, work, null, false, null)).outcomes())
+                .containsEntry(StageName.REPORT, RunResult.Outcome.UP_TO_DATE);
+    }
+
+    @Test
     void aFailedGateThrowsWithTheFigures(@TempDir Path work) throws Exception {
         Path strict = TinyPipeline.writeSpec(Files.createDirectories(inputs.resolve("strict")),
                 TinyPipeline.spec().replace("min_accuracy: 0.5", "min_accuracy: 1.0")
