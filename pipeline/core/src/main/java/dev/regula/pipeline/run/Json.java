@@ -66,6 +66,7 @@ public final class Json {
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
         try {
             Files.write(tmp, bytes);
+            readableByAll(tmp);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -73,6 +74,15 @@ public final class Json {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Temp files are created owner-only; artifacts are ordinary files others may read. */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep its defaults
         }
     }
 
