@@ -132,6 +132,8 @@ public final class PipelineRunner {
         outcomes.forEach((s, o) -> stages.put(s.dir(), o == RunResult.Outcome.RAN ? "ran" : "up to date"));
         summary.set("validation", report);
         summary.set("timing", Json.MAPPER.valueToTree(manifests.get(StageName.VALIDATE).timings()));
+        ObjectNode seconds = summary.putObject("stage_seconds");
+        manifests.forEach((s, m) -> seconds.set(s.dir(), Json.MAPPER.valueToTree(m.timings().get("seconds"))));
         summary.put("gates_passed", failures.isEmpty());
         summary.set("gate_failures", Json.MAPPER.valueToTree(failures));
         try {

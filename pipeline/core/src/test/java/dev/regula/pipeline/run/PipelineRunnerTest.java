@@ -76,6 +76,10 @@ class PipelineRunnerTest {
         assertThat(summary.at("/validation/parity/max_abs_error").asDouble()).isLessThan(1e-3);
         assertThat(summary.at("/validation/accuracy").asDouble()).isGreaterThan(0.6);
         assertThat(summary.at("/timing/latency_ms_p50").asDouble()).isPositive();
+        assertThat(summary.at("/timing/throughput_per_second").asDouble()).isPositive();
+        assertThat(summary.get("stage_seconds").fieldNames()).toIterable()
+                .containsExactly("import", "features", "train", "export", "validate");
+        assertThat(summary.at("/stages/train").asText()).isEqualTo("ran");
         assertThat(summary.at("/validation/providers/0").asText()).isNotEmpty();
         assertThat(reference.resolve("summary.json")).isRegularFile();
     }
