@@ -21,22 +21,25 @@ final class Versions {
         Map<String, String> v = new TreeMap<>();
         String regula = Versions.class.getPackage().getImplementationVersion();
         v.put("regula", regula != null ? regula : pom("dev.regula", "regula-pipeline-core", "development build"));
-        v.put("djl", pom("ai.djl", "api", "unknown"));
-        v.put("onnxruntime", pom("com.microsoft.onnxruntime", "onnxruntime_gpu",
-                pom("com.microsoft.onnxruntime", "onnxruntime", "unknown")));
+        v.put("djl", property("/ai/djl/engine/api.properties", "djl_version", pom("ai.djl", "api", "unknown")));
+        String ort = ai.onnxruntime.OrtEnvironment.class.getPackage().getImplementationVersion();
+        v.put("onnxruntime", ort != null ? ort : "unknown");
         v.put("java", System.getProperty("java.version"));
         return v;
     }
 
     private static String pom(String group, String artifact, String fallback) {
-        String res = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
+        return property("/META-INF/maven/" + group + "/" + artifact + "/pom.properties", "version", fallback);
+    }
+
+    private static String property(String res, String key, String fallback) {
         try (InputStream in = Versions.class.getResourceAsStream(res)) {
             if (in == null) {
                 return fallback;
             }
             Properties p = new Properties();
             p.load(in);
-            return p.getProperty("version", fallback);
+            return p.getProperty(key, fallback);
         } catch (IOException e) {
             return fallback;
         }
