@@ -19,6 +19,11 @@ import java.util.TreeMap;
  * Runs a pipeline spec stage by stage (import → features → train → [ensemble] → export → validate → [report]),
  * skipping stages that are up to date, then checks the validation gates and writes
  * {@code <work>/summary.json}. The core behind {@code regula run} and the Maven plugin.
+ *
+ * <p>Byte-identical reruns need one libtorch thread; {@link #run} sets the DJL system properties for
+ * that unless they are set already, which works only if DJL's engine has not been loaded yet in
+ * this JVM. A program that trains with DJL before calling {@link #run} must set
+ * {@code -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1} itself.
  */
 public final class PipelineRunner {
     private PipelineRunner() {
