@@ -71,9 +71,37 @@ public final class FeatureJob {
 
         FeatureModel model = FeatureModelBuilder.build(backbone, spec.feature());
         model.save(modelFile);
+        long start = System.nanoTime();
+        FeatureStore store = extractChecked(storeDir, model, backbone, data, spec);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return result(storeDir, modelFile, false, store, seconds, data);
+    }
+
+    /**
+     * Splits {@code data}, runs an already built feature model once per example and writes the
+     * store to {@code storeDir} (keyed as {@link #run} keys it). The pipeline's features stage
+     * calls this with the feature model its import stage built.
+     *
+     * @param backbone the backbone the model was built from (its hash keys the store; its tokenizer encodes text)
+     */
+    public static FeatureStore extractTo(Path storeDir, FeatureModel model, Backbone backbone, Dataset data,
+                                         FeatureJobSpec spec) throws FeatureJobException {
+        try {
+            return extractChecked(storeDir, model, backbone, data, spec);
+        } catch (BackboneException | DatasetException | FeatureStoreException | FeatureExtractorException
+                 | EncoderMismatchException e) {
+            throw new FeatureJobException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new FeatureJobException("I/O error writing features to " + storeDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FeatureStore extractChecked(Path storeDir, FeatureModel model, Backbone backbone, Dataset data,
+                                               FeatureJobSpec spec) throws BackboneException, DatasetException,
+            FeatureStoreException, FeatureExtractorException, EncoderMismatchException, IOException {
+        StoreKey key = new StoreKey(backbone.model().sha256(), data.sha256(), encoderConfig(spec, backbone));
         Splits splits = Splitter.split(data, spec.split());
         Map<String, FeatureMatrix> matrices = new LinkedHashMap<>();
-        long start = System.nanoTime();
         try (FeatureExtractor extractor = FeatureExtractor.open(model, spec.extraction())) {
             for (String name : Splits.NAMES) {
                 List<Example> examples = splits.get(name);
@@ -85,9 +113,7 @@ public final class FeatureJob {
                 matrices.put(name, extract(extractor, backbone, spec, examples, labels, model.dim()));
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        FeatureStore store = FeatureStore.write(storeDir, key, splits.labels().names(), matrices);
-        return result(storeDir, modelFile, false, store, seconds, data);
+        return FeatureStore.write(storeDir, key, splits.labels().names(), matrices);
     }
 
     private static FeatureMatrix extract(FeatureExtractor extractor, Backbone backbone, FeatureJobSpec spec,

@@ -1,0 +1,64 @@
+package dev.regula.cli;
+
+import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.run.PipelineRunner;
+import dev.regula.pipeline.run.RunRequest;
+import dev.regula.pipeline.run.RunResult;
+import dev.regula.pipeline.run.StageName;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code regula run SPEC}: runs a pipeline spec, skipping stages that are up to date. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the pipeline in SPEC: import, features, train, [ensemble], export, validate.",
+                "A stage whose spec section and inputs are unchanged is skipped ('up to date').",
+                "Exit code 1 when a stage fails or a validation gate fails. See docs/pipeline.md."})
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    LoggingMixin logging;
+
+    @Parameters(index = "0", paramLabel = "SPEC", description = "The pipeline spec (YAML).")
+    Path specFile;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "Work folder (default: work/ beside SPEC).")
+    Path work;
+
+    @Option(names = "--from", paramLabel = "STAGE",
+            description = "Rerun this stage and all later ones: import, features, train, ensemble, export, validate.")
+    String from;
+
+    @Option(names = "--force", description = "Rerun every stage.")
+    boolean force;
+
+    @Override
+    public Integer call() throws RegulaException {
+        StageName fromStage = null;
+        if (from != null) {
+            try {
+                fromStage = StageName.parse(from);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--from: " + e.getMessage());
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        RunResult result = PipelineRunner.run(new RunRequest(specFile, work, fromStage, force, line -> {
+            out.println(line);
+            out.flush();
+        }));
+        out.println("model: " + result.model());
+        out.println("summary: " + result.work().resolve("summary.json"));
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.regula.pipeline.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regula.models.OnnxModel;
+import dev.regula.models.OnnxModelException;
+import dev.regula.pipeline.RegulaException;
+import dev.regula.transfer.backbone.FeatureModel;
+import dev.regula.transfer.features.FeatureStore;
+import dev.regula.transfer.train.TrainedHead;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * export: {@code model.onnx} (feature model + the chosen head, outputs probabilities and label,
+ * provenance in metadata), {@code tokenizer.json} for text backbones, and {@code export.json}
+ * naming what was exported.
+ */
+final class ExportStage implements Stage {
+    static final String MODEL = "model.onnx";
+    static final String INFO = "export.json";
+
+    @Override
+    public StageName name() {
+        return StageName.EXPORT;
+    }
+
+    @Override
+    public List<StageName> upstream(StageContext ctx) {
+        List<StageName> up = new ArrayList<>(List.of(StageName.IMPORT, StageName.FEATURES, StageName.TRAIN));
+        if (ctx.spec().ensembleSection().isPresent()) {
+            up.add(StageName.ENSEMBLE);
+        }
+        return up;
+    }
+
+    @Override
+    public JsonNode config(StageContext ctx) {
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
+        c.set("export", ctx.spec().section("export"));
+        return c;
+    }
+
+    @Override
+    public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
+        FeatureModel features = ImportStage.featureModel(ctx);
+        FeatureStore store = FeaturesStage.store(ctx);
+        Map<String, TrainedHead> heads = TrainStage.heads(ctx);
+        String chosen = ctx.spec().export().head();
+        if ("best".equals(chosen)) {
+            chosen = TrainStage.rankByValNll(heads).get(0);
+        }
+        TrainedHead head = heads.get(chosen);
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("regula.data.sha256", store.manifest().key().dataSha256());
+        meta.put("regula.head.name", chosen);
+        meta.put("regula.head.spec", Json.compact(head.spec()));
+        meta.put("regula.regularization", Json.compact(head.regularization()));
+        meta.put("regula.training", Json.compact(head.training()));
+        meta.put("regula.best_epoch", Integer.toString(head.history().bestEpoch()));
+        try {
+            OnnxModel model = SingleHeadExport.build(features, head, store.labels(), meta);
+            model.write(staging.resolve(MODEL));
+            Path tok = ctx.dir(StageName.IMPORT).resolve(ImportStage.TOKENIZER);
+            if (Files.isRegularFile(tok)) {
+                Files.copy(tok, staging.resolve(ImportStage.TOKENIZER));
+            }
+            Map<String, Object> info = new TreeMap<>();
+            info.put("head", chosen);
+            info.put("labels", store.labels());
+            info.put("outputs", List.of(SingleHeadExport.PROBABILITIES, SingleHeadExport.LABEL));
+            info.put("val_loss", head.history().best().valLoss());
+            Json.write(staging.resolve(INFO), info);
+        } catch (OnnxModelException | IllegalArgumentException e) {
+            throw new RegulaException("export: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RegulaException("export: cannot write " + staging + ": " + e.getMessage(), e);
+        }
+        ctx.log("export: " + chosen + " → " + MODEL);
+        return Map.of();
+    }
+
+    static String chosenHead(StageContext ctx) throws RegulaException {
+        try {
+            return Json.MAPPER.readTree(ctx.dir(StageName.EXPORT).resolve(INFO).toFile()).get("head").asText();
+        } catch (IOException e) {
+            throw new RegulaException("cannot read " + ctx.dir(StageName.EXPORT).resolve(INFO) + ": " + e.getMessage(), e);
+        }
+    }
+
+}

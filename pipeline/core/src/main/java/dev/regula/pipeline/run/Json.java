@@ -1,0 +1,92 @@
+package dev.regula.pipeline.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.regula.transfer.data.Hashing;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Canonical JSON: keys sorted (object properties and map entries alike), two-space indent, a final
+ * newline. The same value always gives the same bytes, which byte-identical reruns rely on.
+ */
+public final class Json {
+    /** The canonical mapper; use it for every JSON file a stage writes. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    private Json() {
+    }
+
+    /** Canonical bytes of a value (a JsonNode's object keys sorted too). */
+    public static byte[] bytes(Object value) {
+        try {
+            Object v = value instanceof JsonNode n ? MAPPER.treeToValue(n, Object.class) : value;
+            return (MAPPER.writeValueAsString(v) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not serializable as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** One-line canonical JSON (sorted keys, no indent), e.g. for ONNX metadata values. */
+    public static String compact(Object value) {
+        try {
+            Object v = value instanceof JsonNode n ? MAPPER.treeToValue(n, Object.class) : value;
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(v);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not serializable as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** SHA-256 of a value's canonical bytes. */
+    public static String hash(Object value) {
+        return Hashing.sha256(bytes(value));
+    }
+
+    /** Writes a value's canonical bytes through a temp file in the same folder and an atomic move. */
+    public static void write(Path file, Object value) throws IOException {
+        writeBytes(file, bytes(value));
+    }
+
+    /** Writes bytes through a temp file in the same folder and an atomic move. */
+    public static void writeBytes(Path file, byte[] bytes) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            readableByAll(tmp);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Temp files are created owner-only; artifacts are ordinary files others may read. */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep its defaults
+        }
+    }
+
+    public static <T> T read(Path file, Class<T> type) throws IOException {
+        return MAPPER.readValue(file.toFile(), type);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.regula.pipeline.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regula.pipeline.RegulaException;
+import dev.regula.transfer.train.TrainedHead;
+import dev.regula.transfer.train.TrainingHistory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * report: one self-contained {@code report.html} with the headline figures, a table of heads, and
+ * PNG plots embedded as data URIs (loss curves, validation accuracy per head, reliability). It holds
+ * no timings, so it is byte-identical across reruns; latency lives in the manifests and summary.json.
+ */
+final class ReportStage implements Stage {
+    static final String HTML = "report.html";
+
+    @Override
+    public StageName name() {
+        return StageName.REPORT;
+    }
+
+    @Override
+    public List<StageName> upstream(StageContext ctx) {
+        return List.of(StageName.TRAIN, StageName.EXPORT, StageName.VALIDATE);
+    }
+
+    @Override
+    public JsonNode config(StageContext ctx) {
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
+        c.set("report", ctx.spec().section("report"));
+        c.set("gates", ctx.spec().section("validate") == null ? null : ctx.spec().section("validate").get("gates"));
+        return c;
+    }
+
+    @Override
+    public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
+        System.setProperty("java.awt.headless", "true");
+        Map<String, TrainedHead> heads = TrainStage.heads(ctx);
+        Path reportFile = ctx.dir(StageName.VALIDATE).resolve(ValidateStage.REPORT);
+        try {
+            JsonNode v = Json.MAPPER.readTree(reportFile.toFile());
+            Map<String, TrainingHistory> histories = new LinkedHashMap<>();
+            Map<String, Double> valAcc = new LinkedHashMap<>();
+            heads.forEach((n, h) -> {
+                histories.put(n, h.history());
+                Double a = h.history().best().valAccuracy();
+                valAcc.put(n, a == null ? Double.NaN : a);
+            });
+            List<double[]> bins = new ArrayList<>();
+            v.path("calibration").forEach(b -> bins.add(new double[] {b.get("confidence").asDouble(), b.get("accuracy").asDouble()}));
+            List<String> failures = Gates.failures(ctx.spec().validate().gates(), v);
+            StringBuilder html = new StringBuilder();
+            String title = ctx.spec().report().path("title").asText("Regula report");
+            html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(esc(title))
+                    .append("</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+                            + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}"
+                            + "th{background:#f4f4f4}.fail{color:#b00}.ok{color:#070}</style></head><body>\n");
+            html.append("<h1>").append(esc(title)).append("</h1>\n");
+            html.append("<p>Exported head: <b>").append(esc(v.path("head").asText())).append("</b>; test rows: ")
+                    .append(v.path("test_rows").asInt()).append("; providers: ").append(esc(v.path("providers").toString()))
+                    .append("</p>\n<h2>Test figures (exported model on ONNX Runtime)</h2>\n<table>\n");
+            row(html, "accuracy", v.path("accuracy").asDouble());
+            row(html, "macro-F1", v.path("macro_f1").asDouble());
+            row(html, "NLL", v.path("nll").asDouble());
+            row(html, "ECE", v.path("ece").asDouble());
+            row(html, "train accuracy", v.path("train_accuracy").asDouble());
+            row(html, "generalization gap", v.path("generalization_gap").asDouble());
+            row(html, "parity max |error|", v.at("/parity/max_abs_error").asDouble());
+            row(html, "argmax agreement", v.at("/parity/argmax_agreement").asDouble());
+            html.append("</table>\n<p>Gates: ").append(failures.isEmpty() ? "<span class=\"ok\">all passed</span>"
+                    : "<span class=\"fail\">" + esc(String.join("; ", failures)) + "</span>").append("</p>\n");
+            html.append("<h2>Heads</h2>\n<table><tr><th>head</th><th>kind</th><th>best epoch</th><th>train NLL</th>"
+                    + "<th>val NLL</th><th>val accuracy</th><th>sparsity</th></tr>\n");
+            for (Map.Entry<String, TrainedHead> e : heads.entrySet()) {
+                var b = e.getValue().history().best();
+                html.append("<tr><td>").append(esc(e.getKey())).append("</td><td>")
+                        .append(esc(e.getValue().spec().kind().yamlName() + e.getValue().spec().hiddenSizes()))
+                        .append("</td><td>").append(e.getValue().history().bestEpoch()).append("</td><td>")
+                        .append(num(b.trainLoss())).append("</td><td>").append(num(b.valLoss())).append("</td><td>")
+                        .append(num(b.valAccuracy())).append("</td><td>").append(num(e.getValue().sparsity()))
+                        .append("</td></tr>\n");
+            }
+            html.append("</table>\n<h2>Plots</h2>\n");
+            img(html, "loss curves", Plots.lossCurves(histories));
+            img(html, "validation accuracy per head", Plots.headAccuracy(valAcc));
+            img(html, "reliability diagram", Plots.reliability(bins));
+            html.append("</body></html>\n");
+            Files.write(staging.resolve(HTML), html.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new RegulaException("report: " + e.getMessage(), e);
+        }
+        ctx.log("report: " + HTML);
+        return Map.of();
+    }
+
+    private static void row(StringBuilder html, String name, double value) {
+        html.append("<tr><th>").append(esc(name)).append("</th><td>").append(num(value)).append("</td></tr>\n");
+    }
+
+    private static void img(StringBuilder html, String alt, byte[] png) {
+        html.append("<p><img alt=\"").append(esc(alt)).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png)).append("\"></p>\n");
+    }
+
+    private static String num(Double v) {
+        return v == null || v.isNaN() ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,42 @@
+package dev.regula.pipeline.run;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A request to run a pipeline: what {@code regula run} and the Maven plugin map their options to.
+ *
+ * @param spec the pipeline spec (YAML)
+ * @param work the work folder, or {@code null} for {@code work/} beside the spec
+ * @param from rerun this stage and every later one even when up to date, or {@code null}
+ * @param force rerun every stage
+ * @param log receives one line per stage ("features: up to date", ...)
+ * @param hook called with each stage's finished staging folder before it is committed (tests use
+ *     it to simulate a crash); {@link Hook#NONE} otherwise
+ */
+public record RunRequest(Path spec, Path work, StageName from, boolean force, Consumer<String> log, Hook hook) {
+    /** Called before a stage's staging folder is committed. */
+    @FunctionalInterface
+    public interface Hook {
+        Hook NONE = (stage, staging) -> { };
+
+        void beforeCommit(StageName stage, Path staging) throws IOException;
+    }
+
+    public RunRequest {
+        Objects.requireNonNull(spec, "spec");
+        log = log == null ? line -> { } : log;
+        hook = hook == null ? Hook.NONE : hook;
+    }
+
+    public RunRequest(Path spec, Path work, StageName from, boolean force, Consumer<String> log) {
+        this(spec, work, from, force, log, Hook.NONE);
+    }
+
+    /** The work folder this request resolves to. */
+    public Path workDir() {
+        return (work != null ? work : spec.toAbsolutePath().getParent().resolve("work")).toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.regula.pipeline.run;
+
+import dev.regula.transfer.data.Hashing;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Staging folders, payload hashes and the atomic swap that puts a finished stage folder in place:
+ * the old folder is moved aside, the new one moved in, the old one deleted. A crash at any point
+ * leaves either the old complete folder, no folder (rerun makes it), or the new complete folder.
+ */
+final class StageFolders {
+    static final String STAGING = ".staging";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private StageFolders() {
+    }
+
+    /** Removes leftovers of interrupted runs: everything under {@code <work>/.staging}. */
+    static void clearStaging(Path work) throws IOException {
+        Path staging = work.resolve(STAGING);
+        if (Files.isDirectory(staging)) {
+            try (Stream<Path> s = Files.list(staging)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    deleteTree(p);
+                }
+            }
+        }
+    }
+
+    static Path newStaging(Path work, StageName stage) throws IOException {
+        Path dir = work.resolve(STAGING).resolve(stage.dir() + "-" + randomHex());
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /** SHA-256 of every regular file under {@code dir} except the manifest and {@code unhashed}, by relative path. */
+    static Map<String, String> hashPayload(Path dir, Set<String> unhashed) throws IOException {
+        Map<String, String> hashes = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile).sorted()::iterator) {
+                String rel = dir.relativize(p).toString().replace('\\', '/');
+                if (rel.equals(Manifest.FILE) || unhashed.contains(rel)) {
+                    continue;
+                }
+                hashes.put(rel, Hashing.sha256(p));
+            }
+        }
+        return hashes;
+    }
+
+    /** Moves a finished staging folder to {@code target}, replacing what was there. */
+    static void commit(Path staging, Path target, Path work, StageName stage) throws IOException {
+        Path aside = null;
+        if (Files.exists(target)) {
+            aside = work.resolve(STAGING).resolve(stage.dir() + "-old-" + randomHex());
+            move(target, aside);
+        }
+        move(staging, target);
+        if (aside != null) {
+            deleteTree(aside);
+        }
+    }
+
+    /** Removes a committed stage folder (the stage must rerun). */
+    static void remove(Path target, Path work, StageName stage) throws IOException {
+        if (Files.exists(target)) {
+            Path aside = work.resolve(STAGING).resolve(stage.dir() + "-old-" + randomHex());
+            Files.createDirectories(aside.getParent());
+            move(target, aside);
+            deleteTree(aside);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static String randomHex() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

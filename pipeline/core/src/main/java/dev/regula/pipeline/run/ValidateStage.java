@@ -1,0 +1,210 @@
+package dev.regula.pipeline.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regula.models.OnnxModel;
+import dev.regula.models.OnnxModelException;
+import dev.regula.models.runtime.OrtRunner;
+import dev.regula.models.runtime.Parity;
+import dev.regula.models.runtime.ParityReport;
+import dev.regula.models.runtime.RunnerOptions;
+import dev.regula.models.runtime.Tensor;
+import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.spec.Sections;
+import dev.regula.transfer.data.Dataset;
+import dev.regula.transfer.data.DatasetException;
+import dev.regula.transfer.data.DatasetReader;
+import dev.regula.transfer.data.Example;
+import dev.regula.transfer.data.Splits;
+import dev.regula.transfer.data.Splitter;
+import dev.regula.transfer.encode.BatchTensor;
+import dev.regula.transfer.encode.InputEncoder;
+import dev.regula.transfer.encode.ModelInput;
+import dev.regula.transfer.encode.NumericEncoder;
+import dev.regula.transfer.encode.TextEncoder;
+import dev.regula.transfer.features.FeatureJobSpec;
+import dev.regula.transfer.features.FeatureStore;
+import dev.regula.transfer.train.TrainedHead;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * validate: runs the exported model on ONNX Runtime (CPU) over the test split's raw inputs and
+ * compares it with the Java reference (the stored ORT features through the DJL head). Writes
+ * {@code report.json} (parity, accuracy, macro-F1, NLL, ECE, generalization gap, providers);
+ * latency and throughput go to the manifest only, as they differ from run to run.
+ */
+final class ValidateStage implements Stage {
+    static final String REPORT = "report.json";
+
+    @Override
+    public StageName name() {
+        return StageName.VALIDATE;
+    }
+
+    @Override
+    public List<StageName> upstream(StageContext ctx) {
+        return List.of(StageName.FEATURES, StageName.TRAIN, StageName.EXPORT);
+    }
+
+    @Override
+    public JsonNode config(StageContext ctx) {
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
+        c.set("validate", ctx.spec().section("validate"));
+        c.set("backbone", ctx.spec().section("backbone"));
+        return c;
+    }
+
+    @Override
+    public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
+        Sections.Validate v = ctx.spec().validate();
+        FeatureStore store = FeaturesStage.store(ctx);
+        String headName = ExportStage.chosenHead(ctx);
+        TrainedHead head = TrainStage.heads(ctx).get(headName);
+        List<Example> test = testExamples(ctx);
+        int n = test.size();
+        if (n == 0) {
+            throw new RegulaException("validate: the test split is empty; give split.test a fraction > 0");
+        }
+        int classes = store.labels().size();
+        int[] y = store.split("test").labels();
+        Path modelFile = ctx.dir(StageName.EXPORT).resolve(ExportStage.MODEL);
+        Map<String, Object> report = new TreeMap<>();
+        Map<String, Object> timings = new TreeMap<>();
+        try (Encoder enc = Encoder.open(ctx, test);
+             OrtRunner runner = OrtRunner.open(modelFile, RunnerOptions.builder()
+                     .intraOpThreads(ctx.spec().features().threads()).build())) {
+            List<ModelInput> inputs = ModelInput.of(OnnxModel.read(modelFile).proto());
+            float[] probs = new float[n * classes];
+            long[] labels = new long[n];
+            long t0 = System.nanoTime();
+            for (int from = 0; from < n; from += v.throughputBatch()) {
+                int to = Math.min(n, from + v.throughputBatch());
+                Map<String, Tensor> out = runner.run(enc.batch(from, to, inputs));
+                System.arraycopy(out.get(SingleHeadExport.PROBABILITIES).floats(), 0, probs, from * classes, (to - from) * classes);
+                System.arraycopy(out.get(SingleHeadExport.LABEL).longs(), 0, labels, from, to - from);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            timings.put("throughput_batch", v.throughputBatch());
+            timings.put("throughput_per_second", n / seconds);
+            int samples = Math.min(n, v.latencySamples());
+            double[] ms = new double[samples];
+            for (int i = 0; i < samples; i++) {
+                Map<String, Tensor> one = enc.batch(i, i + 1, inputs);
+                long s = System.nanoTime();
+                runner.run(one);
+                ms[i] = (System.nanoTime() - s) / 1e6;
+            }
+            Arrays.sort(ms);
+            timings.put("latency_samples", samples);
+            timings.put("latency_ms_p50", Metrics.quantile(ms, 0.50));
+            timings.put("latency_ms_p95", Metrics.quantile(ms, 0.95));
+
+            float[][] p = new float[n][];
+            int labelMismatches = 0;
+            for (int i = 0; i < n; i++) {
+                p[i] = Arrays.copyOfRange(probs, i * classes, (i + 1) * classes);
+                if (labels[i] != Metrics.argmax(p[i])) {
+                    labelMismatches++;
+                }
+            }
+            float[][] reference = head.predictProba(store.split("test"));
+            ParityReport parity = Parity.within(v.parityAtol(), v.parityRtol()).withArgmax(SingleHeadExport.PROBABILITIES)
+                    .compareMatrices(Map.of(SingleHeadExport.PROBABILITIES, reference),
+                            Map.of(SingleHeadExport.PROBABILITIES, Tensor.ofFloats(probs, n, classes)));
+            double trainAccuracy = Metrics.accuracy(head.predictProba(store.split("train")), store.split("train").labels());
+            double accuracy = Metrics.accuracy(p, y);
+            report.put("head", headName);
+            report.put("test_rows", n);
+            report.put("accuracy", accuracy);
+            report.put("macro_f1", Metrics.macroF1(p, y, classes));
+            report.put("nll", Metrics.nll(p, y));
+            report.put("ece", Metrics.ece(p, y));
+            report.put("calibration", Metrics.calibrationBins(p, y));
+            report.put("train_accuracy", trainAccuracy);
+            report.put("generalization_gap", trainAccuracy - accuracy);
+            report.put("label_output_mismatches", labelMismatches);
+            report.put("providers", List.of(runner.activeProvider()));
+            Map<String, Object> par = new LinkedHashMap<>();
+            par.put("atol", parity.atol());
+            par.put("rtol", parity.rtol());
+            par.put("max_abs_error", parity.output(SingleHeadExport.PROBABILITIES).maxAbsError());
+            par.put("max_rel_error", parity.output(SingleHeadExport.PROBABILITIES).maxRelError());
+            par.put("argmax_agreement", parity.argmaxAgreement().map(a -> a.fraction()).orElse(Double.NaN));
+            par.put("passed", parity.passed());
+            report.put("parity", par);
+            Json.write(staging.resolve(REPORT), report);
+        } catch (OnnxModelException e) {
+            throw new RegulaException("validate: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RegulaException("validate: " + e.getMessage(), e);
+        }
+        ctx.log(String.format(java.util.Locale.ROOT, "validate: accuracy %.4f, macro-F1 %.4f, parity max |Δ| %.2e, p50 %.2f ms",
+                (Double) report.get("accuracy"), (Double) report.get("macro_f1"),
+                (Double) ((Map<?, ?>) report.get("parity")).get("max_abs_error"), (Double) timings.get("latency_ms_p50")));
+        return timings;
+    }
+
+    private static List<Example> testExamples(StageContext ctx) throws RegulaException {
+        FeatureJobSpec job = FeaturesStage.jobSpec(ctx.spec(), ctx.dir(StageName.FEATURES), ctx.cacheDir(),
+                ImportStage.featureModel(ctx).spec());
+        try {
+            Dataset data = DatasetReader.read(job.data());
+            Splits splits = Splitter.split(data, job.split());
+            return splits.test();
+        } catch (DatasetException e) {
+            throw new RegulaException("data: " + e.getMessage(), e);
+        }
+    }
+
+    /** Encodes test examples (text or numeric) into ORT input tensors, a batch at a time. */
+    private static final class Encoder implements AutoCloseable {
+        private final TextEncoder text;
+        private final List<? extends InputEncoder.Encoded> encoded;
+        private final InputEncoder<?, ?> encoder;
+
+        private Encoder(TextEncoder text, InputEncoder<?, ?> encoder, List<? extends InputEncoder.Encoded> encoded) {
+            this.text = text;
+            this.encoder = encoder;
+            this.encoded = encoded;
+        }
+
+        static Encoder open(StageContext ctx, List<Example> test) throws RegulaException {
+            if (ctx.spec().data().format().numeric()) {
+                List<float[]> vectors = test.stream().map(Example::vector).toList();
+                NumericEncoder e = new NumericEncoder(vectors.get(0).length);
+                return new Encoder(null, e, e.encodeAll(vectors));
+            }
+            Path tok = ctx.dir(StageName.EXPORT).resolve(ImportStage.TOKENIZER);
+            try {
+                TextEncoder e = TextEncoder.open(tok, ctx.spec().backbone().maxLength(), ctx.spec().backbone().truncation());
+                return new Encoder(e, e, e.encodeAll(test.stream().map(Example::text).toList()));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new RegulaException("validate: cannot encode the test texts with " + tok + ": " + e.getMessage(), e);
+            }
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Map<String, Tensor> batch(int from, int to, List<ModelInput> inputs) {
+            Map<String, BatchTensor> b = ((InputEncoder) encoder).collate(new ArrayList<>(encoded.subList(from, to)), inputs);
+            Map<String, Tensor> t = new LinkedHashMap<>();
+            b.forEach((name, bt) -> t.put(name, bt.longs() != null ? Tensor.ofLongs(bt.longs(), bt.shape())
+                    : Tensor.ofFloats(bt.floats(), bt.shape())));
+            return t;
+        }
+
+        @Override
+        public void close() {
+            if (text != null) {
+                text.close();
+            }
+        }
+    }
+}

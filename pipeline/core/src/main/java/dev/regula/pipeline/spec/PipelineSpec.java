@@ -1,0 +1,54 @@
+package dev.regula.pipeline.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.regula.transfer.data.DatasetSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A pipeline spec read from YAML by {@link SpecReader}: every value checked, relative paths
+ * resolved against the spec file's folder.
+ *
+ * @param file the spec file
+ * @param seed seeds the split and every head's training unless a head sets its own
+ * @param ensemble the {@code ensemble:} section as written (its keys belong to the ensemble module), or null
+ * @param report the {@code report:} section as written, or null
+ * @param sections each top-level section as written, with resolved paths, for the stages' config hashes
+ */
+public record PipelineSpec(Path file, long seed, Sections.Backbone backbone, DatasetSpec data, Sections.Split split,
+                           Sections.Features features, List<Sections.Head> heads, JsonNode ensemble,
+                           Sections.Export export, Sections.Validate validate, JsonNode report,
+                           Map<String, JsonNode> sections) {
+    public PipelineSpec {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(backbone, "backbone");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(export, "export");
+        Objects.requireNonNull(validate, "validate");
+        heads = List.copyOf(heads);
+        sections = Map.copyOf(sections);
+    }
+
+    public Optional<JsonNode> ensembleSection() {
+        return Optional.ofNullable(ensemble);
+    }
+
+    public Optional<JsonNode> reportSection() {
+        return Optional.ofNullable(report);
+    }
+
+    /** The {@code report:} section (an empty node when absent). */
+    public JsonNode report() {
+        return report != null ? report : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    /** A section as written ({@code null} node when absent). */
+    public JsonNode section(String name) {
+        return sections.get(name);
+    }
+}

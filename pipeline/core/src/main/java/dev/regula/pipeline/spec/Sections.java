@@ -1,0 +1,78 @@
+package dev.regula.pipeline.spec;
+
+import dev.regula.transfer.backbone.FeatureSpec;
+import dev.regula.transfer.backbone.Pooling;
+import dev.regula.transfer.head.HeadSpec;
+import dev.regula.transfer.regularize.RegularizationSpec;
+import dev.regula.transfer.train.TrainingSpec;
+import java.util.Objects;
+
+/** The typed sections of a {@link PipelineSpec}; see docs/pipeline.md for every key and default. */
+public final class Sections {
+    private Sections() {
+    }
+
+    /**
+     * {@code backbone:} where the model and tokenizer come from and how features are taken.
+     *
+     * @param model backbone source with relative paths already resolved (file, folder, jar entry, {@code classpath:}, Maven coordinates)
+     * @param tokenizer tokenizer source, resolved likewise, or {@code null}
+     * @param featureTensor tensor to pool, or {@code null} for the backbone's first output
+     */
+    public record Backbone(String model, String tokenizer, String featureTensor, Pooling pooling, boolean l2Normalize,
+                           String maskInput, int maxLength, boolean truncation) {
+        public Backbone {
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(pooling, "pooling");
+            maskInput = maskInput == null ? FeatureSpec.DEFAULT_MASK_INPUT : maskInput;
+        }
+    }
+
+    /** {@code split:} train/val/test fractions and whether groups stay together. */
+    public record Split(double train, double val, double test, boolean grouped) {
+    }
+
+    /** {@code features:} extraction speed settings (they do not change the features). */
+    public record Features(int batchSize, int threads) {
+    }
+
+    /**
+     * One entry of {@code heads:}.
+     *
+     * @param name unique name, used as the head's folder under {@code train/}
+     */
+    public record Head(String name, HeadSpec head, RegularizationSpec regularization, TrainingSpec training) {
+        public Head {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(head, "head");
+            Objects.requireNonNull(regularization, "regularization");
+            Objects.requireNonNull(training, "training");
+        }
+    }
+
+    /**
+     * {@code export:} which trained model becomes {@code model.onnx}.
+     *
+     * @param head {@code best} (lowest validation NLL) or a head's name
+     */
+    public record Export(String head) {
+    }
+
+    /** {@code validate.gates:}; a null gate is off. */
+    public record Gates(Double minAccuracy, Double maxParityError, Double maxGeneralizationGap) {
+    }
+
+    /**
+     * {@code validate:} how the exported model is checked on ONNX Runtime.
+     *
+     * @param parityAtol absolute tolerance of the ORT-vs-Java parity check
+     * @param parityRtol relative tolerance of the parity check
+     * @param latencySamples test examples timed one at a time (batch 1)
+     * @param throughputBatch batch size of the throughput run
+     */
+    public record Validate(double parityAtol, double parityRtol, int latencySamples, int throughputBatch, Gates gates) {
+        public Validate {
+            Objects.requireNonNull(gates, "gates");
+        }
+    }
+}

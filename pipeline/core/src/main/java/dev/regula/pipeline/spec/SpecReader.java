@@ -1,0 +1,355 @@
+package dev.regula.pipeline.spec;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.regula.transfer.backbone.BackboneException;
+import dev.regula.transfer.backbone.BackboneSource;
+import dev.regula.transfer.backbone.Pooling;
+import dev.regula.transfer.data.BadRowPolicy;
+import dev.regula.transfer.data.DatasetFormat;
+import dev.regula.transfer.data.DatasetSpec;
+import dev.regula.transfer.head.HeadSpec;
+import dev.regula.transfer.regularize.RegularizationSpec;
+import dev.regula.transfer.train.TrainingSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads and checks a pipeline spec (YAML). Every error names the key path; see docs/pipeline.md. */
+public final class SpecReader {
+    /** Training defaults a head gets for keys it does not set (seed: the spec's top-level seed). */
+    static final Map<String, Object> TRAINING_DEFAULTS = Map.of("learning_rate", 0.001, "batch_size", 32, "epochs", 20,
+            "device", "cpu");
+    static final long DEFAULT_SEED = 42;
+
+    private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    private static final ObjectMapper RECORDS = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final Pattern KEYED = Pattern.compile("^([a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)*)(?::\\s*|\\s+(?=must|is|needs))(.*)$",
+            Pattern.DOTALL);
+    private static final Pattern RANGE = Pattern.compile("^must be in (.+), got (.+)$", Pattern.DOTALL);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+
+    private static final KeySchema SCHEMA = schema();
+
+    private final Path file;
+    private final Path dir;
+    private final Values v;
+
+    private SpecReader(Path file) {
+        this.file = file;
+        this.dir = file.toAbsolutePath().normalize().getParent();
+        this.v = new Values(file);
+    }
+
+    private static KeySchema schema() {
+        Map<String, KeySchema> backbone = leaves("model", "tokenizer", "feature_tensor", "pooling", "l2_normalize",
+                "mask_input", "max_length", "truncation");
+        Map<String, KeySchema> data = leaves("path", "format", "text_field", "label_field", "group_field", "split_field",
+                "feature_fields", "bad_rows");
+        Map<String, KeySchema> head = new LinkedHashMap<>();
+        head.put("name", KeySchema.leaf());
+        head.putAll(KeySchema.ofRecord(HeadSpec.class));
+        head.put("regularization", KeySchema.object(KeySchema.ofRecord(RegularizationSpec.class)));
+        head.put("training", KeySchema.object(KeySchema.ofRecord(TrainingSpec.class)));
+        Map<String, KeySchema> validate = leaves("parity_atol", "parity_rtol", "latency_samples", "throughput_batch");
+        validate.put("gates", KeySchema.object(leaves("min_accuracy", "max_parity_error", "max_generalization_gap")));
+        Map<String, KeySchema> root = new LinkedHashMap<>();
+        root.put("seed", KeySchema.leaf());
+        root.put("backbone", KeySchema.object(backbone));
+        root.put("data", KeySchema.object(data));
+        root.put("split", KeySchema.object(leaves("train", "val", "test", "grouped")));
+        root.put("features", KeySchema.object(leaves("batch_size", "threads")));
+        root.put("heads", KeySchema.listOrOne(KeySchema.object(head)));
+        root.put("ensemble", KeySchema.any());
+        root.put("export", KeySchema.object(leaves("head")));
+        root.put("validate", KeySchema.object(validate));
+        root.put("report", KeySchema.object(leaves("title")));
+        return KeySchema.object(root);
+    }
+
+    private static Map<String, KeySchema> leaves(String... keys) {
+        Map<String, KeySchema> m = new LinkedHashMap<>();
+        for (String k : keys) {
+            m.put(k, KeySchema.leaf());
+        }
+        return m;
+    }
+
+    /** The top-level keys a spec may hold, in documentation order. */
+    public static List<String> topLevelKeys() {
+        return SCHEMA.keys();
+    }
+
+    /**
+     * Reads a spec file.
+     *
+     * @throws SpecException naming the key path: unknown key (with the closest valid one), bad value,
+     *     missing file (with the resolved path), or unreadable YAML
+     */
+    public static PipelineSpec read(Path file) throws SpecException {
+        if (!Files.isRegularFile(file)) {
+            throw new SpecException(file, "", "spec file not found (resolved to " + file.toAbsolutePath().normalize() + ")");
+        }
+        JsonNode root;
+        try {
+            root = YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new SpecException(file, "", "not valid YAML: " + e.getMessage().replace('\n', ' '), e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new SpecException(file, "", "the spec is empty; it needs at least backbone, data and heads");
+        }
+        SCHEMA.check(root, "", file);
+        return new SpecReader(file).bind((ObjectNode) root);
+    }
+
+    private PipelineSpec bind(ObjectNode root) throws SpecException {
+        long seed = v.longValue(root, "", "seed", DEFAULT_SEED);
+        for (String required : List.of("backbone", "data", "heads")) {
+            if (root.get(required) == null || root.get(required).isNull()) {
+                throw new SpecException(file, required, "required section, and missing");
+            }
+        }
+        Map<String, JsonNode> sections = new LinkedHashMap<>();
+        root.fields().forEachRemaining(e -> sections.put(e.getKey(), e.getValue().deepCopy()));
+        sections.put("seed", JsonNodeFactory.instance.numberNode(seed));
+
+        Sections.Backbone backbone = backbone(root.get("backbone"), sections);
+        DatasetSpec data = data(root.get("data"), sections);
+        Sections.Split split = split(root.get("split"), data);
+        JsonNode f = root.get("features");
+        Sections.Features features = new Sections.Features(v.integer(f, "features", "batch_size", 32, 1),
+                v.integer(f, "features", "threads", 0, 0));
+        List<Sections.Head> heads = heads(root.get("heads"), seed);
+        JsonNode e = root.get("export");
+        String exportHead = v.string(e, "export", "head", "best");
+        if (!"best".equals(exportHead) && heads.stream().noneMatch(h -> h.name().equals(exportHead))) {
+            throw new SpecException(file, "export.head", "no head is named '" + exportHead + "'; expected 'best' or one of "
+                    + heads.stream().map(Sections.Head::name).toList());
+        }
+        Sections.Validate validate = validate(root.get("validate"));
+        return new PipelineSpec(file, seed, backbone, data, split, features, heads, nonNull(root.get("ensemble")),
+                new Sections.Export(exportHead), validate, nonNull(root.get("report")), sections);
+    }
+
+    private static JsonNode nonNull(JsonNode n) {
+        return n == null || n.isNull() ? null : n.deepCopy();
+    }
+
+    private Sections.Backbone backbone(JsonNode b, Map<String, JsonNode> sections) throws SpecException {
+        String model = source(b, "backbone", "model", true);
+        String tokenizer = source(b, "backbone", "tokenizer", false);
+        ObjectNode written = (ObjectNode) sections.get("backbone");
+        written.put("model", model);
+        if (tokenizer != null) {
+            written.put("tokenizer", tokenizer);
+        }
+        Pooling pooling = v.parsed(b, "backbone", "pooling", "mean", Pooling::parse);
+        return new Sections.Backbone(model, tokenizer, v.string(b, "backbone", "feature_tensor", null), pooling,
+                v.bool(b, "backbone", "l2_normalize", false), v.string(b, "backbone", "mask_input", null),
+                v.integer(b, "backbone", "max_length", 128, 1), v.bool(b, "backbone", "truncation", true));
+    }
+
+    /** A backbone source with a relative file path resolved against the spec's folder, checked to exist. */
+    private String source(JsonNode b, String section, String key, boolean required) throws SpecException {
+        String text = required ? v.required(b, section, key) : v.string(b, section, key, null);
+        if (text == null) {
+            return null;
+        }
+        String path = section + "." + key;
+        BackboneSource s;
+        try {
+            s = BackboneSource.parse(text);
+        } catch (BackboneException e) {
+            throw new SpecException(file, path, e.getMessage(), e);
+        }
+        return switch (s.kind()) {
+            case PATH -> {
+                Path p = mustExist(s.path(), path);
+                yield p.toString();
+            }
+            case JAR_FILE -> mustExist(s.path(), path) + "!/" + s.entry();
+            case CLASSPATH, MAVEN -> s.text();
+        };
+    }
+
+    private Path mustExist(Path p, String keyPath) throws SpecException {
+        Path resolved = dir.resolve(p).normalize();
+        if (!Files.exists(resolved)) {
+            throw new SpecException(file, keyPath, "file not found: " + resolved);
+        }
+        return resolved;
+    }
+
+    private DatasetSpec data(JsonNode d, Map<String, JsonNode> sections) throws SpecException {
+        Path path = mustExist(Path.of(v.required(d, "data", "path")), "data.path");
+        ((ObjectNode) sections.get("data")).put("path", path.toString());
+        DatasetFormat format = v.parsed(d, "data", "format", null, DatasetFormat::parse);
+        if (format == null) {
+            try {
+                format = DatasetFormat.guess(path);
+            } catch (IllegalArgumentException e) {
+                throw new SpecException(file, "data.format", e.getMessage(), e);
+            }
+        }
+        BadRowPolicy badRows = v.parsed(d, "data", "bad_rows", "fail",
+                s -> BadRowPolicy.valueOf(s.trim().toUpperCase(Locale.ROOT)));
+        try {
+            return new DatasetSpec(path, format, v.string(d, "data", "text_field", null), v.string(d, "data", "label_field", null),
+                    v.string(d, "data", "group_field", null), v.string(d, "data", "split_field", null),
+                    v.strings(d, "data", "feature_fields"), badRows);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(file, "data", e.getMessage(), e);
+        }
+    }
+
+    private Sections.Split split(JsonNode s, DatasetSpec data) throws SpecException {
+        double train = v.number(s, "split", "train", 0.7, 0, 1, false);
+        double val = v.number(s, "split", "val", 0.15, 0, 1, false);
+        double test = v.number(s, "split", "test", 0.15, 0, 1, false);
+        if (Math.abs(train + val + test - 1) > 1e-6) {
+            throw new SpecException(file, "split", "train + val + test must be 1, got " + (train + val + test));
+        }
+        boolean grouped = v.bool(s, "split", "grouped", false);
+        if (grouped && data.groupField() == null) {
+            throw new SpecException(file, "split.grouped", "grouped splits need data.group_field");
+        }
+        return new Sections.Split(train, val, test, grouped);
+    }
+
+    private List<Sections.Head> heads(JsonNode node, long seed) throws SpecException {
+        List<JsonNode> items = new ArrayList<>();
+        boolean list = node.isArray();
+        if (list) {
+            node.forEach(items::add);
+        } else {
+            items.add(node);
+        }
+        if (items.isEmpty()) {
+            throw new SpecException(file, "heads", "needs at least one head");
+        }
+        List<Sections.Head> heads = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = list ? "heads[" + i + "]" : "heads";
+            if (!items.get(i).isObject()) {
+                throw new SpecException(file, path, "expected a mapping (kind, hidden_sizes, regularization, ...), got "
+                        + Values.describe(items.get(i)));
+            }
+            ObjectNode item = ((ObjectNode) items.get(i)).deepCopy();
+            String name = v.string(item, path, "name", "head-" + i);
+            if (!NAME.matcher(name).matches()) {
+                throw new SpecException(file, path + ".name", "'" + name + "' is not a valid name; use letters, digits, _ and -");
+            }
+            if (!names.add(name)) {
+                throw new SpecException(file, path + ".name", "'" + name + "' names two heads; names must be unique");
+            }
+            JsonNode reg = item.remove("regularization");
+            JsonNode training = item.remove("training");
+            item.remove("name");
+            if (item.get("kind") == null) {
+                throw new SpecException(file, path + ".kind", "required, one of [linear, mlp]");
+            }
+            HeadSpec head = map(item, HeadSpec.class, path);
+            RegularizationSpec r = map(reg == null || reg.isNull() ? JsonNodeFactory.instance.objectNode() : reg,
+                    RegularizationSpec.class, path + ".regularization");
+            ObjectNode t = training == null || training.isNull() ? JsonNodeFactory.instance.objectNode()
+                    : training.isObject() ? ((ObjectNode) training).deepCopy() : null;
+            if (t == null) {
+                throw new SpecException(file, path + ".training", "expected a mapping, got " + Values.describe(training));
+            }
+            TRAINING_DEFAULTS.forEach((k, d) -> {
+                if (!t.has(k)) {
+                    t.set(k, RECORDS.valueToTree(d));
+                }
+            });
+            if (!t.has("seed")) {
+                t.put("seed", seed);
+            }
+            heads.add(new Sections.Head(name, head, r, map(t, TrainingSpec.class, path + ".training")));
+        }
+        return heads;
+    }
+
+    private Sections.Validate validate(JsonNode n) throws SpecException {
+        JsonNode g = n == null ? null : n.get("gates");
+        Sections.Gates gates = new Sections.Gates(v.optionalNumber(g, "validate.gates", "min_accuracy", 0, 1),
+                v.optionalNumber(g, "validate.gates", "max_parity_error", 0, Double.MAX_VALUE),
+                v.optionalNumber(g, "validate.gates", "max_generalization_gap", -1, 1));
+        return new Sections.Validate(v.number(n, "validate", "parity_atol", 1e-4, 0, Double.MAX_VALUE, false),
+                v.number(n, "validate", "parity_rtol", 1e-3, 0, Double.MAX_VALUE, false),
+                v.integer(n, "validate", "latency_samples", 100, 0), v.integer(n, "validate", "throughput_batch", 32, 1), gates);
+    }
+
+    /** Maps a node onto one of transfer's records, turning its validation messages into key-path errors. */
+    private <T> T map(JsonNode node, Class<T> type, String path) throws SpecException {
+        try {
+            return RECORDS.treeToValue(node, type);
+        } catch (JsonMappingException e) {
+            String at = path + refs(e);
+            Throwable cause = e instanceof ValueInstantiationException && e.getCause() != null ? e.getCause() : null;
+            if (cause instanceof IllegalArgumentException || cause instanceof NullPointerException) {
+                throw keyed(at, cause.getMessage(), e);
+            }
+            if (e instanceof InvalidFormatException f) {
+                throw new SpecException(file, at, "expected " + f.getTargetType().getSimpleName().toLowerCase(Locale.ROOT)
+                        + ", got '" + f.getValue() + "'", e);
+            }
+            throw new SpecException(file, at, e.getOriginalMessage().replace('\n', ' '), e);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new SpecException(file, path, e.getMessage(), e);
+        }
+    }
+
+    private static String refs(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append('.').append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Transfer's records say {@code "dropout.rate must be in [0, 1), got 1.5"}; this becomes
+     * {@code heads[1].regularization.dropout.rate: 1.5 is not in [0, 1)}.
+     */
+    private SpecException keyed(String at, String message, Exception cause) {
+        Matcher m = message == null ? null : KEYED.matcher(message);
+        if (m == null || !m.matches()) {
+            return new SpecException(file, at, String.valueOf(message), cause);
+        }
+        String key = m.group(1);
+        String rest = m.group(2).strip();
+        String last = at.substring(at.lastIndexOf('.') + 1);
+        String first = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
+        String full = first.equals(last) ? at + key.substring(first.length()) : at + "." + key;
+        Matcher r = RANGE.matcher(rest);
+        if (r.matches()) {
+            rest = r.group(2) + " is not in " + r.group(1);
+        }
+        return new SpecException(file, full, rest, cause);
+    }
+}

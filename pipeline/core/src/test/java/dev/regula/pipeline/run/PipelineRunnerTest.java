@@ -1,0 +1,210 @@
+package dev.regula.pipeline.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.regula.models.OnnxModel;
+import dev.regula.pipeline.RegulaException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineRunnerTest {
+    @TempDir
+    static Path inputs;
+    static Path spec;
+    static Path reference;
+    static RunResult first;
+
+    @BeforeAll
+    static void runOnce() throws Exception {
+        TinyPipeline.writeInputs(inputs, 11);
+        spec = TinyPipeline.writeSpec(inputs, TinyPipeline.spec());
+        reference = inputs.resolve("reference-work");
+        first = PipelineRunner.run(new RunRequest(spec, reference, null, false, System.out::println));
+    }
+
+    /** Every payload file of the work folder (manifests and summary excluded: they hold timings), with its bytes' hash. */
+    static Map<String, String> payload(Path work) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(work)) {
+            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                String rel = work.relativize(p).toString();
+                if (rel.startsWith(".") || p.getFileName().toString().equals("manifest.json") || rel.equals("summary.json")) {
+                    continue;
+                }
+                out.put(rel, dev.regula.transfer.data.Hashing.sha256(p));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void coldRunWritesEveryStageWithManifestsAndAValidatedModel() throws Exception {
+        assertThat(first.outcomes()).containsOnlyKeys(StageName.IMPORT, StageName.FEATURES, StageName.TRAIN, StageName.EXPORT,
+                StageName.VALIDATE);
+        assertThat(first.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
+        for (StageName s : first.outcomes().keySet()) {
+            Manifest m = Json.read(reference.resolve(s.dir()).resolve(Manifest.FILE), Manifest.class);
+            assertThat(m.stage()).isEqualTo(s.dir());
+            assertThat(m.seed()).isEqualTo(7);
+            assertThat(m.versions()).containsKeys("regula", "djl", "onnxruntime", "java").doesNotContainValue("unknown");
+            assertThat(m.timings()).containsKey("seconds");
+            assertThat(m.outputHashes()).isNotEmpty();
+            assertThat(m.configHash()).hasSize(64);
+        }
+        assertThat(Json.read(reference.resolve("features/manifest.json"), Manifest.class).inputHashes())
+                .containsKeys("data", "import");
+        assertThat(reference.resolve("train/mlp/head.json")).isRegularFile();
+        assertThat(reference.resolve("train/linear/history.json")).isRegularFile();
+        assertThat(reference.resolve("export/tokenizer.json")).hasSameBinaryContentAs(inputs.resolve("tokenizer.json"));
+        OnnxModel model = OnnxModel.read(first.model());
+        assertThat(model.proto().getGraph().getOutputList()).extracting(v -> v.getName())
+                .containsExactly("probabilities", "label");
+        assertThat(model.metadata()).containsEntry("regula.labels", "[\"ham\",\"spam\"]")
+                .containsKeys("regula.backbone.sha256", "regula.head.name", "regula.regularization");
+        var summary = first.summary();
+        assertThat(summary.get("gates_passed").asBoolean()).isTrue();
+        assertThat(summary.at("/validation/parity/max_abs_error").asDouble()).isLessThan(1e-3);
+        assertThat(summary.at("/validation/accuracy").asDouble()).isGreaterThan(0.6);
+        assertThat(summary.at("/timing/latency_ms_p50").asDouble()).isPositive();
+        assertThat(summary.at("/timing/throughput_per_second").asDouble()).isPositive();
+        assertThat(summary.get("stage_seconds").fieldNames()).toIterable()
+                .containsExactly("import", "features", "train", "export", "validate");
+        assertThat(summary.at("/stages/train").asText()).isEqualTo("ran");
+        assertThat(summary.at("/validation/providers/0").asText()).isNotEmpty();
+        assertThat(reference.resolve("summary.json")).isRegularFile();
+    }
+
+    @Test
+    void rerunIsUpToDateAndForceRerunsToIdenticalBytes(@TempDir Path work) throws Exception {
+        RunResult cold = PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        assertThat(payload(work)).isEqualTo(payload(reference));
+        List<String> lines = new ArrayList<>();
+        RunResult again = PipelineRunner.run(new RunRequest(spec, work, null, false, lines::add));
+        assertThat(again.outcomes().values()).containsOnly(RunResult.Outcome.UP_TO_DATE);
+        assertThat(lines).contains("features: up to date", "validate: up to date");
+        RunResult forced = PipelineRunner.run(new RunRequest(spec, work, null, true, null));
+        assertThat(forced.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
+        assertThat(payload(work)).isEqualTo(payload(reference));
+        RunResult from = PipelineRunner.run(new RunRequest(spec, work, StageName.TRAIN, false, null));
+        assertThat(from.outcomes()).containsEntry(StageName.FEATURES, RunResult.Outcome.UP_TO_DATE)
+                .containsEntry(StageName.TRAIN, RunResult.Outcome.RAN).containsEntry(StageName.VALIDATE, RunResult.Outcome.RAN);
+        assertThat(cold.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
+    }
+
+    @Test
+    void aChangedHeadSectionRetrainsButKeepsFeatures(@TempDir Path work) throws Exception {
+        PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        Path other = TinyPipeline.writeSpec(Files.createDirectories(inputs.resolve("changed")),
+                TinyPipeline.spec().replace("weight_decay: 0.01", "weight_decay: 0.02")
+                        .replace("model: backbone.onnx", "model: ../backbone.onnx")
+                        .replace("tokenizer: tokenizer.json", "tokenizer: ../tokenizer.json")
+                        .replace("path: data.jsonl", "path: ../data.jsonl"));
+        RunResult r = PipelineRunner.run(new RunRequest(other, work, null, false, null));
+        assertThat(r.outcomes()).containsEntry(StageName.IMPORT, RunResult.Outcome.UP_TO_DATE)
+                .containsEntry(StageName.FEATURES, RunResult.Outcome.UP_TO_DATE)
+                .containsEntry(StageName.TRAIN, RunResult.Outcome.RAN);
+    }
+
+    @Test
+    void aTamperedPayloadIsRebuilt(@TempDir Path work) throws Exception {
+        PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        Files.write(work.resolve("train/linear/head.json"), new byte[] {'{', '}'});
+        RunResult r = PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        assertThat(r.outcomes()).containsEntry(StageName.FEATURES, RunResult.Outcome.UP_TO_DATE)
+                .containsEntry(StageName.TRAIN, RunResult.Outcome.RAN)
+                .containsEntry(StageName.EXPORT, RunResult.Outcome.UP_TO_DATE);
+        assertThat(payload(work)).isEqualTo(payload(reference));
+    }
+
+    @Test
+    void aCrashInAnyStageThenResumeGivesIdenticalArtifacts(@TempDir Path root) throws Exception {
+        for (StageName crashAt : List.of(StageName.IMPORT, StageName.FEATURES, StageName.TRAIN, StageName.EXPORT,
+                StageName.VALIDATE)) {
+            Path work = root.resolve(crashAt.dir());
+            RunRequest.Hook crash = (stage, staging) -> {
+                if (stage == crashAt) {
+                    throw new IOException("simulated crash in " + stage);
+                }
+            };
+            assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(spec, work, null, false, null, crash)))
+                    .isInstanceOf(RegulaException.class).hasMessageContaining("simulated crash in " + crashAt);
+            assertThat(work.resolve(crashAt.dir())).doesNotExist();
+            assertThat(work.resolve("summary.json")).doesNotExist();
+            RunResult resumed = PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+            for (StageName s : resumed.outcomes().keySet()) {
+                assertThat(resumed.outcomes().get(s)).as(s + " after a crash in " + crashAt)
+                        .isEqualTo(s.ordinal() < crashAt.ordinal() ? RunResult.Outcome.UP_TO_DATE : RunResult.Outcome.RAN);
+            }
+            assertThat(payload(work)).isEqualTo(payload(reference));
+        }
+    }
+
+    @Test
+    void theReportStageWritesOneSelfContainedPageIdenticalAcrossReruns(@TempDir Path work) throws Exception {
+        Path withReport = TinyPipeline.writeSpec(Files.createDirectories(inputs.resolve("report")),
+                TinyPipeline.spec().replace("model: backbone.onnx", "model: ../backbone.onnx")
+                        .replace("tokenizer: tokenizer.json", "tokenizer: ../tokenizer.json")
+                        .replace("path: data.jsonl", "path: ../data.jsonl") + "report: {title: Tiny <report>}\n");
+        RunResult r = PipelineRunner.run(new RunRequest(withReport, work, null, false, null));
+        assertThat(r.outcomes()).containsEntry(StageName.REPORT, RunResult.Outcome.RAN);
+        Path html = work.resolve("report/report.html");
+        String page = Files.readString(html);
+        assertThat(page).contains("<title>Tiny &lt;report&gt;</title>", "linear", "mlp", "accuracy", "all passed");
+        assertThat(page.split("src=\"data:image/png;base64,iVBORw0KGgo", -1)).hasSize(4); // three embedded PNGs
+        byte[] before = Files.readAllBytes(html);
+        PipelineRunner.run(new RunRequest(withReport, work, StageName.REPORT, false, null));
+        assertThat(Files.readAllBytes(html)).isEqualTo(before);
+        assertThat(PipelineRunner.run(new RunRequest(withReport, work, null, false, null)).outcomes())
+                .containsEntry(StageName.REPORT, RunResult.Outcome.UP_TO_DATE);
+    }
+
+    @Test
+    void aFailedGateThrowsWithTheFigures(@TempDir Path work) throws Exception {
+        Path strict = TinyPipeline.writeSpec(Files.createDirectories(inputs.resolve("strict")),
+                TinyPipeline.spec().replace("min_accuracy: 0.5", "min_accuracy: 1.0")
+                        .replace("model: backbone.onnx", "model: ../backbone.onnx")
+                        .replace("tokenizer: tokenizer.json", "tokenizer: ../tokenizer.json")
+                        .replace("path: data.jsonl", "path: ../data.jsonl"));
+        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(strict, work, null, false, null)))
+                .isInstanceOfSatisfying(GateFailedException.class, e -> {
+                    assertThat(e.failures()).singleElement().asString().contains("min_accuracy 1.0");
+                    assertThat(e.figures()).containsKeys("accuracy", "macro_f1", "parity");
+                });
+        assertThat(Json.MAPPER.readTree(work.resolve("summary.json").toFile()).get("gates_passed").asBoolean()).isFalse();
+    }
+
+    @Test
+    void anEnsembleSectionFailsClearlyWithoutFakeResults(@TempDir Path work) throws Exception {
+        Path withEnsemble = TinyPipeline.writeSpec(Files.createDirectories(inputs.resolve("ens")),
+                TinyPipeline.spec().replace("model: backbone.onnx", "model: ../backbone.onnx")
+                        .replace("tokenizer: tokenizer.json", "tokenizer: ../tokenizer.json")
+                        .replace("path: data.jsonl", "path: ../data.jsonl") + "ensemble: {combiner: mean}\n");
+        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(withEnsemble, work, null, false, null)))
+                .isInstanceOf(RegulaException.class).hasMessageContaining("ensemble: the ensemble stage is not available");
+        assertThat(work.resolve("ensemble")).doesNotExist();
+        assertThat(work.resolve("export")).doesNotExist();
+    }
+
+    @Test
+    void backboneInputsThatTheDataCannotFeedAreNamed(@TempDir Path work) throws Exception {
+        Path bad = TinyPipeline.writeSpec(Files.createDirectories(inputs.resolve("mismatch")),
+                TinyPipeline.spec().replace("model: backbone.onnx", "model: ../numeric.onnx")
+                        .replace("pooling: mean", "pooling: none")
+                        .replace("tokenizer: tokenizer.json", "tokenizer: ../tokenizer.json")
+                        .replace("path: data.jsonl", "path: ../data.jsonl"));
+        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(bad, work, null, false, null)))
+                .isInstanceOf(RegulaException.class)
+                .hasMessageContaining("backbone.model: its inputs do not match the text data")
+                .hasMessageContaining("x");
+    }
+}

@@ -1,0 +1,108 @@
+package dev.regula.pipeline.run;
+
+import dev.regula.models.ElemType;
+import dev.regula.models.GraphBuilder;
+import dev.regula.models.OnnxRef;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+/**
+ * A tiny text backbone built with GraphBuilder (Gather → MatMul → Relu over a 10-word vocabulary),
+ * its WordLevel tokenizer.json, generated two-class text data, and specs that use them.
+ */
+final class TinyPipeline {
+    static final int VOCAB = 10;
+
+    private TinyPipeline() {
+    }
+
+    /** Writes backbone.onnx, tokenizer.json, data.jsonl and numeric.onnx into {@code dir}. */
+    static void writeInputs(Path dir, long seed) throws Exception {
+        Random r = new Random(seed);
+        GraphBuilder g = GraphBuilder.create("tiny_text");
+        OnnxRef ids = g.input("input_ids", ElemType.INT64, "batch", "seq");
+        g.input("attention_mask", ElemType.INT64, "batch", "seq");
+        OnnxRef e = g.initializer("E", random(r, VOCAB, 6));
+        OnnxRef w = g.initializer("W", random(r, 6, 8));
+        g.output(g.relu(g.matMul(g.gather(e, ids, 0), w)), "hidden", ElemType.FLOAT, "batch", "seq", 8L);
+        g.build().write(dir.resolve("backbone.onnx"));
+
+        GraphBuilder n = GraphBuilder.create("tiny_numeric");
+        OnnxRef x = n.input("x", ElemType.FLOAT, "batch", 3L);
+        n.output(n.matMul(x, n.initializer("W", random(r, 3, 4))), "y", ElemType.FLOAT, "batch", 4L);
+        n.build().write(dir.resolve("numeric.onnx"));
+
+        StringBuilder vocab = new StringBuilder("\"[UNK]\": 0");
+        for (int i = 1; i < VOCAB; i++) {
+            vocab.append(", \"w").append(i).append("\": ").append(i);
+        }
+        Files.writeString(dir.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null,"
+                + " \"added_tokens\": [], \"normalizer\": null, \"pre_tokenizer\": {\"type\": \"Whitespace\"},"
+                + " \"post_processor\": null, \"decoder\": null, \"model\": {\"type\": \"WordLevel\", \"vocab\": {" + vocab
+                + "}, \"unk_token\": \"[UNK]\"}}", StandardCharsets.UTF_8);
+
+        StringBuilder data = new StringBuilder();
+        for (int i = 0; i < 240; i++) {
+            boolean spam = i % 2 == 0;
+            StringBuilder text = new StringBuilder();
+            int words = 3 + r.nextInt(5);
+            for (int k = 0; k < words; k++) {
+                boolean own = r.nextDouble() < 0.8;
+                int word = (spam == own) ? 1 + r.nextInt(4) : 5 + r.nextInt(5);
+                text.append(k == 0 ? "" : " ").append('w').append(word);
+            }
+            data.append("{\"text\": \"").append(text).append("\", \"label\": \"").append(spam ? "spam" : "ham").append("\"}\n");
+        }
+        Files.writeString(dir.resolve("data.jsonl"), data, StandardCharsets.UTF_8);
+    }
+
+    private static float[][] random(Random r, int rows, int cols) {
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = (float) r.nextGaussian();
+            }
+        }
+        return m;
+    }
+
+    /** A full spec over the tiny inputs: two heads, gates that pass. */
+    static String spec() {
+        return """
+                seed: 7
+                backbone:
+                  model: backbone.onnx
+                  tokenizer: tokenizer.json
+                  pooling: mean
+                  l2_normalize: true
+                  max_length: 16
+                data:
+                  path: data.jsonl
+                split: {train: 0.6, val: 0.2, test: 0.2}
+                features: {batch_size: 16, threads: 1}
+                heads:
+                  - name: linear
+                    kind: linear
+                    training: {learning_rate: 0.05, epochs: 8, batch_size: 16}
+                  - name: mlp
+                    kind: mlp
+                    hidden_sizes: [8]
+                    regularization:
+                      dropout: {kind: standard, rate: 0.1}
+                      weight_decay: 0.01
+                    training: {learning_rate: 0.02, epochs: 8, batch_size: 16}
+                validate:
+                  latency_samples: 5
+                  gates: {min_accuracy: 0.5, max_parity_error: 0.001}
+                """;
+    }
+
+    static Path writeSpec(Path dir, String yaml) throws IOException {
+        Path f = dir.resolve("pipeline.yaml");
+        Files.writeString(f, yaml, StandardCharsets.UTF_8);
+        return f;
+    }
+}
