@@ -11,16 +11,9 @@ interval also holds the per-epoch evaluation and the shuffle), so both sides tim
 gather + forward + loss + backward + update of one batch.
 """
 import argparse
+import os
 import sys
 import time
-
-try:
-    import numpy as np
-    import torch
-    from torch import nn
-except ImportError as e:  # the run script installs python3-torch; this is the message if that failed
-    sys.exit(f"head_train_torch.py: cannot import {e.name}: install Debian's python3-torch "
-             f"(apt-get install -y python3-torch) and run with /usr/bin/python3 -s")
 
 
 def main():
@@ -41,6 +34,19 @@ def main():
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--seed", type=int, default=42)
     a = p.parse_args()
+
+    # Debian's torch does its matrix products in the system BLAS (OpenBLAS), whose own thread pool
+    # ignores torch.set_num_threads and starts one thread per core: cap it before it loads.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(a.threads)
+    global np, torch, nn
+    try:
+        import numpy as np
+        import torch
+        from torch import nn
+    except ImportError as e:  # the run script installs python3-torch; this is the message if that failed
+        sys.exit(f"head_train_torch.py: cannot import {e.name}: install Debian's python3-torch "
+                 f"(apt-get install -y python3-torch libopenblas0-pthread) and run with /usr/bin/python3 -s")
 
     torch.set_num_threads(a.threads)
     try:
