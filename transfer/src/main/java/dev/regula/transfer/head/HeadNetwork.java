@@ -65,8 +65,8 @@ public final class HeadNetwork {
         List<VariationalDense> vd = new ArrayList<>();
         for (int l = 0; l < layers.size(); l++) {
             LayerWeights lw = layers.get(l);
-            NDArray w = manager.create(lw.flatW(), new Shape(lw.out(), lw.in()));
-            NDArray b = manager.create(lw.b());
+            NDArray w = engineOwned(manager.create(lw.flatW(), new Shape(lw.out(), lw.in())));
+            NDArray b = engineOwned(manager.create(lw.b()));
             w.setRequiresGradient(true);
             b.setRequiresGradient(true);
             ws.add(w);
@@ -77,6 +77,19 @@ public final class HeadNetwork {
             }
         }
         return new HeadNetwork(spec, ws, bs, sites, vd);
+    }
+
+    /**
+     * A copy of {@code a} in memory allocated by the engine, closing {@code a}. Arrays made from Java
+     * data wrap Java-allocated buffers whose alignment changes from run to run, and libtorch's MKL
+     * sgemm picks its kernels by alignment, so a matrix product reading such memory may round
+     * differently from one run to the next (seen as rare run-to-run differences in trained weights).
+     * Engine-allocated memory is always 64-byte aligned. Values are copied exactly.
+     */
+    public static NDArray engineOwned(NDArray a) {
+        NDArray copy = a.duplicate();
+        a.close();
+        return copy;
     }
 
     /** Logits {@code [N, C]} for features {@code x [N, d]}; dropout and weight noise only when training. */
