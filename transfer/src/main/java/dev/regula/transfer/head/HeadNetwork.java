@@ -81,10 +81,12 @@ public final class HeadNetwork {
 
     /**
      * A copy of {@code a} in memory allocated by the engine, closing {@code a}. Arrays made from Java
-     * data wrap Java-allocated buffers whose alignment changes from run to run, and libtorch's MKL
-     * sgemm picks its kernels by alignment, so a matrix product reading such memory may round
-     * differently from one run to the next (seen as rare run-to-run differences in trained weights).
-     * Engine-allocated memory is always 64-byte aligned. Values are copied exactly.
+     * data wrap Java-allocated buffers whose alignment changes from run to run, and MKL's sgemm
+     * (inside libtorch, no reproducibility mode set) may pick kernels by alignment, so a product
+     * reading such memory can round differently between runs. Rare run-to-run differences in
+     * trained heads (about 1 run in 7 on the SpamAssassin benchmark) went away with this copy, as
+     * they did with {@code MKL_CBWR=AVX2,STRICT}. Engine-allocated memory is 64-byte aligned; values
+     * are copied exactly.
      */
     public static NDArray engineOwned(NDArray a) {
         NDArray copy = a.duplicate();
