@@ -109,6 +109,11 @@ public final class HeadNetwork {
         return h;
     }
 
+    /** Whether {@link #adaptiveRegularizer} has any term (concrete or variational dropout); when not, it is zero. */
+    public boolean hasAdaptiveRegularizer() {
+        return !variational.isEmpty() || sites.stream().anyMatch(s -> s instanceof ConcreteDropout);
+    }
+
     /**
      * Loss terms owned by the adaptive dropouts: the concrete-dropout regularizers plus
      * {@code klWeight · KL / nTrain} of variational dropout (the ELBO per training example).
