@@ -18,11 +18,16 @@ public final class NoiseSource {
 
     /** Uniform samples in [0, 1) of the given shape, created by {@code manager}. */
     public NDArray uniform(NDManager manager, Shape shape) {
-        float[] u = new float[Math.toIntExact(shape.size())];
+        return manager.create(uniformValues(Math.toIntExact(shape.size())), shape);
+    }
+
+    /** {@code n} uniform samples in [0, 1) as Java floats, drawn exactly as {@link #uniform} draws them. */
+    public float[] uniformValues(int n) {
+        float[] u = new float[n];
         for (int i = 0; i < u.length; i++) {
             u[i] = (float) rng.nextDouble();
         }
-        return manager.create(u, shape);
+        return u;
     }
 
     /** Standard normal samples of the given shape (Box-Muller), created by {@code manager}. */

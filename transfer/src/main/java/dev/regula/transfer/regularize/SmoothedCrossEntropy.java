@@ -44,8 +44,12 @@ public final class SmoothedCrossEntropy {
         }
         var m = logits.getManager();
         NDArray target = m.create(q, logits.getShape()).toDevice(logits.getDevice(), false);
-        NDArray rowWeight = m.create(a).toDevice(logits.getDevice(), false);
         NDArray rowLoss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg();
+        if (classWeights == null) {
+            // Weights of 1 sum to n exactly and multiply exactly: the plain mean is the same number.
+            return rowLoss.sum().div((float) n);
+        }
+        NDArray rowWeight = m.create(a).toDevice(logits.getDevice(), false);
         return rowLoss.mul(rowWeight).sum().div(rowWeight.sum());
     }
 

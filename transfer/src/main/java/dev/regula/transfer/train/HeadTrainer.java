@@ -125,7 +125,7 @@ public final class HeadTrainer {
             UpdateRules rules, List<NDArray> keepAlive, FeatureMatrix train, int[] idx, NoiseSource noise, double lr) {
         try (NDManager batch = run.newSubManager()) {
             batch.tempAttachAll(keepAlive.toArray(new NDArray[0]));
-            NDArray x = batch.create(gather(train, idx), new Shape(idx.length, train.dim()));
+            NDArray x = HeadNetwork.engineOwned(batch.create(gather(train, idx), new Shape(idx.length, train.dim())));
             int[] y = new int[idx.length];
             for (int i = 0; i < idx.length; i++) {
                 y[i] = train.labels()[idx[i]];
@@ -171,7 +171,8 @@ public final class HeadTrainer {
                 scope.tempAttachAll(keepAlive.toArray(new NDArray[0]));
                 float[] buf = new float[n * x.dim()];
                 x.data().duplicate().position(start * x.dim()).get(buf);
-                float[] flat = net.forward(scope.create(buf, new Shape(n, x.dim())), false, null).softmax(1).toFloatArray();
+                NDArray features = HeadNetwork.engineOwned(scope.create(buf, new Shape(n, x.dim())));
+                float[] flat = net.forward(features, false, null).softmax(1).toFloatArray();
                 int c = flat.length / n;
                 for (int i = 0; i < n; i++) {
                     out[start + i] = java.util.Arrays.copyOfRange(flat, i * c, (i + 1) * c);

@@ -96,6 +96,7 @@ final class LossFunction {
         for (Penalty p : penalties) {
             total = total.add(p.value(net.weights(), net.biases()));
         }
-        return total.add(net.adaptiveRegularizer(batch, klWeight, nTrain));
+        // Without adaptive dropout the term is an exact zero; skipping it saves three array ops per step.
+        return net.hasAdaptiveRegularizer() ? total.add(net.adaptiveRegularizer(batch, klWeight, nTrain)) : total;
     }
 }

@@ -1,0 +1,191 @@
+package dev.regula.benchmarks;
+
+import dev.regula.transfer.features.FeatureMatrix;
+import dev.regula.transfer.features.FeatureStore;
+import dev.regula.transfer.features.StoreManifest;
+import dev.regula.transfer.head.HeadActivation;
+import dev.regula.transfer.head.HeadSpec;
+import dev.regula.transfer.regularize.DropoutSpec;
+import dev.regula.transfer.regularize.RegularizationSpec;
+import dev.regula.transfer.train.HeadTrainer;
+import dev.regula.transfer.train.TrainedHead;
+import dev.regula.transfer.train.TrainingSpec;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One thread count of the head-train benchmark, in a JVM whose libtorch thread counts were set on
+ * the command line: rounds alternating Regula ({@link HeadTrainer#train} with a step listener that
+ * reads the clock) and PyTorch ({@code benchmarks/head_train_torch.py}, one process per round).
+ *
+ * <p>Both sides time steps {@code warmup+1 .. warmup+steps} except the first step of each epoch:
+ * on Regula's side that interval also holds the per-epoch evaluation on the train and val splits,
+ * which is not a training step. That per-epoch cost is reported apart ({@code regula_epoch_ms}).
+ * {@code ratio} is Regula's median step time over PyTorch's (median over rounds); {@code best_ratio}
+ * compares the fastest rounds, the steadier number where other processes share the cores.
+ */
+public final class HeadTrainRace {
+    private HeadTrainRace() {}
+
+    private record Round(double stepMs, int timedSteps, String detail) {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = options(args);
+        int threads = Integer.parseInt(o.get("threads"));
+        int rounds = Integer.parseInt(o.get("rounds"));
+        int warmup = Integer.parseInt(o.get("warmup"));
+        int steps = Integer.parseInt(o.get("steps"));
+        int batch = Integer.parseInt(o.get("batch"));
+        long seed = Long.parseLong(o.get("seed"));
+        if (warmup < 1 || steps < 1 || rounds < 1) {
+            throw new IllegalArgumentException("--warmup, --steps and --rounds must be >= 1");
+        }
+        FeatureStore store = FeatureStore.open(Path.of(o.get("store")));
+        FeatureMatrix train = store.split("train");
+        FeatureMatrix val = store.split("val");
+        int classes = store.labels().size();
+        StoreManifest.SplitEntry entry = store.manifest().splits().get("train");
+
+        HeadSpec head = HeadSpec.mlp(HeadActivation.RELU, 256);
+        RegularizationSpec reg = RegularizationSpec.builder()
+                .dropout(DropoutSpec.of(DropoutSpec.Kind.STANDARD, 0.5, 0.2)).weightDecay(1e-2).build();
+        int stepsPerEpoch = (train.rows() + batch - 1) / batch;
+        int epochs = (warmup + steps + stepsPerEpoch - 1) / stepsPerEpoch;
+        TrainingSpec spec = TrainingSpec.adam(1e-3, batch, epochs, seed).withOptimizer(TrainingSpec.Optimizer.ADAMW, 0);
+        System.out.printf(Locale.ROOT, "threads=%d: %dx%d train rows, %d classes, head %d-256-%d, %d steps/epoch, %d epochs per Regula run%n",
+                threads, train.rows(), train.dim(), classes, train.dim(), classes, stepsPerEpoch, epochs);
+
+        List<String> python = List.of(o.get("python"), "-s", o.get("script"),
+                "--features", store.dir().resolve(entry.features().file()).toString(),
+                "--labels", store.dir().resolve(entry.labels().file()).toString(),
+                "--rows", Integer.toString(train.rows()), "--dim", Integer.toString(train.dim()),
+                "--classes", Integer.toString(classes), "--batch", Integer.toString(batch),
+                "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps),
+                "--threads", Integer.toString(threads), "--seed", Long.toString(seed),
+                "--hidden", "256", "--input-dropout", "0.2", "--dropout", "0.5", "--lr", "1e-3", "--weight-decay", "1e-2");
+
+        List<Double> regulaMs = new ArrayList<>();
+        List<Double> torchMs = new ArrayList<>();
+        List<Double> epochMs = new ArrayList<>();
+        String torchVersion = "?";
+        for (int r = 0; r < rounds; r++) {
+            // Alternate who goes first so that neither always runs on a warmer (or busier) machine.
+            for (int side = 0; side < 2; side++) {
+                boolean regulaTurn = (side == 0) == (r % 2 == 0);
+                Round res;
+                if (regulaTurn) {
+                    long[] stamps = new long[epochs * stepsPerEpoch + 1];
+                    stamps[0] = System.nanoTime();
+                    TrainedHead trained = HeadTrainer.train(train, val, classes, head, reg, spec,
+                            (epoch, step, net) -> stamps[(int) step] = System.nanoTime());
+                    res = regulaRound(stamps, warmup, steps, stepsPerEpoch, trained);
+                    regulaMs.add(res.stepMs());
+                    double wall = (stamps[warmup + steps] - stamps[warmup]) / 1e6;
+                    epochMs.add((wall - res.stepMs() * steps) / Math.max(1, steps - res.timedSteps()));
+                } else {
+                    Map<String, String> out = pairs(runPython(python));
+                    torchVersion = out.get("torch");
+                    res = new Round(Double.parseDouble(out.get("step_ms")), Integer.parseInt(out.get("timed_steps")),
+                            "final_loss=" + out.get("final_loss"));
+                    torchMs.add(res.stepMs());
+                }
+                System.out.printf(Locale.ROOT, "threads=%d round %d %-7s %8.1f steps/s  %7.3f ms/step  (%d steps timed; %s)%n",
+                        threads, r + 1, regulaTurn ? "regula" : "pytorch", 1000 / res.stepMs(), res.stepMs(), res.timedSteps(), res.detail());
+            }
+        }
+        double rMs = median(regulaMs);
+        double tMs = median(torchMs);
+        System.out.printf(Locale.ROOT, "threads=%d median: regula %.1f steps/s, pytorch %.1f steps/s, step time ratio regula/pytorch %.2f"
+                + " (regula per-epoch evaluation adds ~%.1f ms once per %d steps)%n",
+                threads, 1000 / rMs, 1000 / tMs, rMs / tMs, median(epochMs), stepsPerEpoch);
+        // On a shared machine other load only ever adds time, so the best round is reported too.
+        double rBest = java.util.Collections.min(regulaMs);
+        double tBest = java.util.Collections.min(torchMs);
+        System.out.printf(Locale.ROOT, "threads=%d best round: regula %.3f ms/step, pytorch %.3f ms/step, ratio %.2f%n",
+                threads, rBest, tBest, rBest / tBest);
+        System.out.printf(Locale.ROOT, "regula_sps=%.1f torch_sps=%.1f regula_ms=%.3f torch_ms=%.3f regula_best_ms=%.3f torch_best_ms=%.3f"
+                + " best_ratio=%.2f regula_epoch_ms=%.1f torch=%s ratio=%.2f%n",
+                1000 / rMs, 1000 / tMs, rMs, tMs, rBest, tBest, rBest / tBest, median(epochMs), torchVersion, rMs / tMs);
+    }
+
+    private static Round regulaRound(long[] stamps, int warmup, int steps, int stepsPerEpoch, TrainedHead trained) {
+        long nanos = 0;
+        int timed = 0;
+        for (int k = warmup + 1; k <= warmup + steps; k++) {
+            if ((k - 1) % stepsPerEpoch == 0) {
+                continue;
+            }
+            nanos += stamps[k] - stamps[k - 1];
+            timed++;
+        }
+        var last = trained.history().epochs().get(trained.history().epochs().size() - 1);
+        return new Round(nanos / 1e6 / timed, timed, String.format(Locale.ROOT, "last epoch objective=%.5f", last.trainObjective()));
+    }
+
+    private static String runPython(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        StringBuilder all = new StringBuilder();
+        String last = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                all.append(line).append('\n');
+                last = line;
+            }
+        }
+        int rc = p.waitFor();
+        if (rc != 0 || last == null || !last.contains("step_ms=")) {
+            throw new IllegalStateException("PyTorch peer " + cmd.subList(0, 3) + " exited with " + rc + ":\n" + all);
+        }
+        return last;
+    }
+
+    /** The {@code key=value} pairs of a line. */
+    static Map<String, String> pairs(String line) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String tok : line.trim().split("\\s+")) {
+            int eq = tok.indexOf('=');
+            if (eq > 0) {
+                m.put(tok.substring(0, eq), tok.substring(eq + 1));
+            }
+        }
+        return m;
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("store", null);
+        o.put("threads", "1");
+        o.put("rounds", "3");
+        o.put("warmup", "50");
+        o.put("steps", "500");
+        o.put("batch", "64");
+        o.put("seed", "42");
+        o.put("python", "/usr/bin/python3");
+        o.put("script", "benchmarks/head_train_torch.py");
+        for (int i = 0; i < args.length; i++) {
+            String k = args[i].replaceFirst("^--", "");
+            if (!o.containsKey(k) || i + 1 >= args.length) {
+                throw new IllegalArgumentException("unknown option or missing value '" + args[i] + "'; options: " + o.keySet());
+            }
+            o.put(k, args[++i]);
+        }
+        if (o.get("store") == null) {
+            throw new IllegalArgumentException("--store is required (a feature store folder)");
+        }
+        return o;
+    }
+}
