@@ -50,7 +50,27 @@ public final class HeadTrainer {
     /** As {@link #train(FeatureMatrix, FeatureMatrix, int, HeadSpec, RegularizationSpec, TrainingSpec)}, calling {@code listener} after every step. */
     public static TrainedHead train(FeatureMatrix train, FeatureMatrix val, int classes, HeadSpec head,
             RegularizationSpec reg, TrainingSpec spec, StepListener listener) {
+        return train(train, val, classes, head, reg, spec, listener, null);
+    }
+
+    /**
+     * As {@link #train(FeatureMatrix, FeatureMatrix, int, HeadSpec, RegularizationSpec, TrainingSpec)},
+     * but starting from {@code initial} weights instead of a seeded Glorot draw (warm starts, e.g.
+     * snapshot ensembles). Optimizer state starts fresh. {@code initial} must match the widths of
+     * {@code head} for this input dim and class count.
+     */
+    public static TrainedHead train(FeatureMatrix train, FeatureMatrix val, int classes, HeadSpec head,
+            RegularizationSpec reg, TrainingSpec spec, List<LayerWeights> initial) {
+        java.util.Objects.requireNonNull(initial, "initial");
+        return train(train, val, classes, head, reg, spec, StepListener.NONE, initial);
+    }
+
+    private static TrainedHead train(FeatureMatrix train, FeatureMatrix val, int classes, HeadSpec head,
+            RegularizationSpec reg, TrainingSpec spec, StepListener listener, List<LayerWeights> initial) {
         validate(train, val, classes, reg);
+        if (initial != null) {
+            checkInitial(initial, head.widths(train.dim(), classes));
+        }
         Engine engine = Engine.getInstance();
         engine.setRandomSeed((int) spec.seed());
         Device device = resolveDevice(engine, spec.device());
@@ -59,7 +79,12 @@ public final class HeadTrainer {
         NoiseSource noise = new NoiseSource(root.nextLong());
         SplittableRandom shuffle = root.split();
         try (NDManager run = engine.newBaseManager(device)) {
+            // The Glorot draw happens either way so a warm start leaves the other streams unchanged; the
+            // discarded arrays belong to the run manager and are freed with it.
             HeadNetwork net = HeadNetwork.create(run, head, train.dim(), classes, reg.dropout(), init);
+            if (initial != null) {
+                net = HeadNetwork.fromWeights(run, head, initial, reg.dropout());
+            }
             LossFunction loss = LossFunction.of(run, reg, net, train, classes);
             List<NDArray> params = net.trainable();
             ParameterUpdater updater = ParameterUpdater.of(spec, run, params);
@@ -255,6 +280,19 @@ public final class HeadTrainer {
         }
         if (reg.earlyStopping() != null && (val == null || val.rows() == 0)) {
             throw new IllegalArgumentException("early_stopping needs a non-empty validation split");
+        }
+    }
+
+    private static void checkInitial(List<LayerWeights> initial, int[] widths) {
+        if (initial.size() != widths.length - 1) {
+            throw new IllegalArgumentException("initial weights have " + initial.size() + " layers, the head has " + (widths.length - 1));
+        }
+        for (int l = 0; l < initial.size(); l++) {
+            LayerWeights lw = initial.get(l);
+            if (lw.in() != widths[l] || lw.out() != widths[l + 1]) {
+                throw new IllegalArgumentException("initial layer " + l + " is [" + lw.out() + " x " + lw.in() + "], expected ["
+                        + widths[l + 1] + " x " + widths[l] + "]");
+            }
         }
     }
 
