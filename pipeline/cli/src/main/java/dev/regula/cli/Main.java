@@ -8,6 +8,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // DJL reports at WARN that it found no GPU on every start; that is expected on CPU machines.
+        if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "error");
+        }
         System.exit(newCommandLine().execute(args));
     }
 
