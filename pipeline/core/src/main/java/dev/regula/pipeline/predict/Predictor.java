@@ -83,6 +83,11 @@ public final class Predictor implements AutoCloseable {
         return classes;
     }
 
+    /** The execution provider that really runs the model. */
+    public String provider() {
+        return runner.activeProvider();
+    }
+
     /** Predictions for {@code texts}, in order. */
     public List<Prediction> predict(List<String> texts) throws RegulaException {
         List<Prediction> out = new ArrayList<>(texts.size());

@@ -1,0 +1,80 @@
+package dev.regula.cli;
+
+import dev.regula.models.runtime.Device;
+import dev.regula.models.runtime.RunnerOptions;
+import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.predict.ModelValidation;
+import dev.regula.transfer.data.DatasetFormat;
+import dev.regula.transfer.data.DatasetSpec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code regula validate MODEL --data FILE}. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Run an exported model on labelled data with ONNX Runtime: accuracy, macro-F1, NLL, Brier, ECE,",
+                "latency at batch 1 and throughput at batch 32 (tokenization included)."})
+final class ValidateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    LoggingMixin logging;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "model.onnx written by Regula, or its folder.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled .jsonl or .csv (optionally .gz).")
+    Path data;
+
+    @Option(names = "--text-field", defaultValue = "text", description = "Text field or column (default: ${DEFAULT-VALUE}).")
+    String textField;
+
+    @Option(names = "--label-field", defaultValue = "label", description = "Label field or column (default: ${DEFAULT-VALUE}).")
+    String labelField;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or auto (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--min-accuracy", description = "Fail (exit 1) when accuracy is below this.")
+    Double minAccuracy;
+
+    @Option(names = "--json", description = "Print the figures as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws RegulaException {
+        RunnerOptions options;
+        DatasetSpec dataSpec;
+        try {
+            options = RunnerOptions.defaults().toBuilder().device(Device.parse(device)).build();
+            dataSpec = DatasetSpec.of(data, DatasetFormat.guess(data)).withTextField(textField).withLabelField(labelField);
+        } catch (IllegalArgumentException e) {
+            throw new RegulaException(e.getMessage(), e);
+        }
+        ModelValidation.Result r = ModelValidation.validate(model, dataSpec, options);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(r));
+        } else {
+            out.printf(Locale.ROOT, "%d rows on %s%n", r.rows(), r.provider());
+            out.printf(Locale.ROOT, "accuracy %.4f  macro-F1 %.4f  NLL %.4f  Brier %.4f  ECE %.4f%n", r.metrics().accuracy(),
+                    r.metrics().macroF1(), r.metrics().nll(), r.metrics().brier(), r.metrics().ece());
+            out.printf(Locale.ROOT, "latency p50 %.2f ms  p95 %.2f ms (batch 1)  throughput %.1f texts/s (batch 32)%n",
+                    r.latencyMsP50(), r.latencyMsP95(), r.throughput());
+        }
+        out.flush();
+        if (minAccuracy != null && r.metrics().accuracy() < minAccuracy) {
+            throw new RegulaException(String.format(Locale.ROOT, "gate failed: accuracy %.4f is below --min-accuracy %.4f",
+                    r.metrics().accuracy(), minAccuracy));
+        }
+        return ExitCodes.OK;
+    }
+}
