@@ -3,6 +3,11 @@ package dev.regula.pipeline.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regula.ensemble.Ensemble;
+import dev.regula.ensemble.EnsembleException;
+import dev.regula.ensemble.Member;
+import dev.regula.ensemble.export.EnsembleExport;
+import dev.regula.ensemble.export.EnsembleMetadata;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
 import dev.regula.pipeline.RegulaException;
@@ -19,13 +24,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * export: {@code model.onnx} (feature model + the chosen head, outputs probabilities and label,
+ * export: {@code model.onnx} (feature model + the ensemble when the spec has one, fused, else the chosen head; outputs probabilities and label,
  * provenance in metadata), {@code tokenizer.json} for text backbones, and {@code export.json}
  * naming what was exported.
  */
 final class ExportStage implements Stage {
     static final String MODEL = "model.onnx";
     static final String INFO = "export.json";
+    /** What export.json names as its head when the ensemble was exported. */
+    static final String ENSEMBLE = "ensemble";
 
     @Override
     public StageName name() {
@@ -53,33 +60,47 @@ final class ExportStage implements Stage {
         FeatureModel features = ImportStage.featureModel(ctx);
         FeatureStore store = FeaturesStage.store(ctx);
         Map<String, TrainedHead> heads = TrainStage.heads(ctx);
-        String chosen = ctx.spec().export().head();
+        Ensemble ensemble = ctx.spec().ensembleSection().isPresent() ? EnsembleStage.load(ctx) : null;
+        String chosen = ensemble != null ? ENSEMBLE : ctx.spec().export().head();
         if ("best".equals(chosen)) {
             chosen = TrainStage.rankByValNll(heads).get(0);
         }
-        TrainedHead head = heads.get(chosen);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("regula.data.sha256", store.manifest().key().dataSha256());
-        meta.put("regula.head.name", chosen);
-        meta.put("regula.head.spec", Json.compact(head.spec()));
-        meta.put("regula.regularization", Json.compact(head.regularization()));
-        meta.put("regula.training", Json.compact(head.training()));
-        meta.put("regula.best_epoch", Integer.toString(head.history().bestEpoch()));
+        Map<String, Object> info = new TreeMap<>();
         try {
-            OnnxModel model = SingleHeadExport.build(features, head, store.labels(), meta);
+            OnnxModel model;
+            if (ensemble == null) {
+                TrainedHead head = heads.get(chosen);
+                meta.put("regula.head.name", chosen);
+                meta.put("regula.head.spec", Json.compact(head.spec()));
+                meta.put("regula.regularization", Json.compact(head.regularization()));
+                meta.put("regula.training", Json.compact(head.training()));
+                meta.put("regula.best_epoch", Integer.toString(head.history().bestEpoch()));
+                model = SingleHeadExport.build(features, head, store.labels(), meta);
+                info.put("val_loss", head.history().best().valLoss());
+            } else {
+                Ensemble e = ensemble;
+                meta.put("regula.head.name", ENSEMBLE);
+                meta.putAll(EnsembleMetadata.of(e));
+                model = SingleHeadExport.build(features, e.classes().size(), store.labels(),
+                        (g, x) -> EnsembleExport.writeGraph(g, x, e), meta);
+                info.put("members", e.members().stream().map(Member::name).toList());
+                info.put("combiner", e.combiner().kind());
+            }
             model.write(staging.resolve(MODEL));
             Path tok = ctx.dir(StageName.IMPORT).resolve(ImportStage.TOKENIZER);
             if (Files.isRegularFile(tok)) {
                 Files.copy(tok, staging.resolve(ImportStage.TOKENIZER));
             }
-            Map<String, Object> info = new TreeMap<>();
             info.put("head", chosen);
             info.put("labels", store.labels());
             info.put("outputs", List.of(SingleHeadExport.PROBABILITIES, SingleHeadExport.LABEL));
-            info.put("val_loss", head.history().best().valLoss());
             Json.write(staging.resolve(INFO), info);
         } catch (OnnxModelException | IllegalArgumentException e) {
             throw new RegulaException("export: " + e.getMessage(), e);
+        } catch (EnsembleException e) {
+            throw new RegulaException("export: ensemble: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new RegulaException("export: cannot write " + staging + ": " + e.getMessage(), e);
         }

@@ -32,7 +32,9 @@ final class ReportStage implements Stage {
 
     @Override
     public List<StageName> upstream(StageContext ctx) {
-        return List.of(StageName.TRAIN, StageName.EXPORT, StageName.VALIDATE);
+        return ctx.spec().ensembleSection().isPresent()
+                ? List.of(StageName.TRAIN, StageName.ENSEMBLE, StageName.EXPORT, StageName.VALIDATE)
+                : List.of(StageName.TRAIN, StageName.EXPORT, StageName.VALIDATE);
     }
 
     @Override
@@ -91,7 +93,11 @@ final class ReportStage implements Stage {
                         .append(num(b.valAccuracy())).append("</td><td>").append(num(e.getValue().sparsity()))
                         .append("</td></tr>\n");
             }
-            html.append("</table>\n<h2>Plots</h2>\n");
+            html.append("</table>\n");
+            if (ctx.spec().ensembleSection().isPresent()) {
+                ensembleTable(html, Json.MAPPER.readTree(ctx.dir(StageName.ENSEMBLE).resolve(EnsembleStage.REPORT).toFile()));
+            }
+            html.append("<h2>Plots</h2>\n");
             img(html, "loss curves", Plots.lossCurves(histories));
             img(html, "validation accuracy per head", Plots.headAccuracy(valAcc));
             img(html, "reliability diagram", Plots.reliability(bins));
@@ -102,6 +108,28 @@ final class ReportStage implements Stage {
         }
         ctx.log("report: " + HTML);
         return Map.of();
+    }
+
+    /** Test metrics of the members, the best single member (by validation NLL) and every combiner. */
+    private static void ensembleTable(StringBuilder html, JsonNode r) {
+        JsonNode t = r.path("test");
+        html.append("<h2>Ensemble (test split)</h2>\n<p>Exported combiner: <b>").append(esc(r.path("exported").asText()))
+                .append("</b>; best single member by validation NLL: <b>").append(esc(t.path("best_single").asText()))
+                .append("</b></p>\n<table><tr><th>model</th><th>accuracy</th><th>macro-F1</th><th>NLL</th><th>Brier</th>"
+                        + "<th>ECE</th></tr>\n");
+        t.path("members").fields().forEachRemaining(e -> metricsRow(html, "member " + e.getKey(), e.getValue()));
+        metricsRow(html, "best single (" + t.path("best_single").asText() + ")", t.path("best_single_metrics"));
+        t.path("combiners").fields().forEachRemaining(e -> metricsRow(html, "combiner " + e.getKey()
+                + (e.getKey().equals(r.path("exported").asText()) ? " (exported)" : ""), e.getValue()));
+        html.append("</table>\n");
+    }
+
+    private static void metricsRow(StringBuilder html, String name, JsonNode m) {
+        html.append("<tr><th>").append(esc(name)).append("</th>");
+        for (String k : List.of("accuracy", "macro_f1", "nll", "brier", "ece")) {
+            html.append("<td>").append(num(m.path(k).asDouble())).append("</td>");
+        }
+        html.append("</tr>\n");
     }
 
     private static void row(StringBuilder html, String name, double value) {

@@ -8,11 +8,13 @@ import dev.regula.transfer.backbone.FeatureModel;
 import dev.regula.transfer.train.TrainedHead;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * The export of one head after the feature model: inputs → backbone → pooled features → head →
  * {@value #PROBABILITIES} {@code [batch, C]} float and {@value #LABEL} {@code [batch]} int64
- * (ArgMax). Kept in this one class so that the transfer module's ModelExport can replace it.
+ * (ArgMax). An ensemble exports through the same frame ({@link #build(FeatureModel, int, List, BiFunction, Map)}),
+ * writing its fused members and combiner where the head would go.
  */
 public final class SingleHeadExport {
     public static final String PROBABILITIES = "probabilities";
@@ -30,13 +32,24 @@ public final class SingleHeadExport {
      * @param metadata provenance added to {@code metadata_props} (after the feature model's own)
      */
     public static OnnxModel build(FeatureModel features, TrainedHead head, List<String> labels, Map<String, String> metadata) {
-        if (labels.size() != head.classes()) {
-            throw new IllegalArgumentException("the head has " + head.classes() + " classes, but " + labels.size()
+        return build(features, head.classes(), labels, head::writeGraph, metadata);
+    }
+
+    /**
+     * Builds the exported model around any classifier on the features.
+     *
+     * @param classes number of classes the classifier outputs
+     * @param classifier writes {@code [batch, classes]} probabilities after the given {@code [batch, d]} features
+     */
+    public static OnnxModel build(FeatureModel features, int classes, List<String> labels,
+            BiFunction<GraphBuilder, OnnxRef, OnnxRef> classifier, Map<String, String> metadata) {
+        if (labels.size() != classes) {
+            throw new IllegalArgumentException("the model has " + classes + " classes, but " + labels.size()
                     + " label names were given: " + labels);
         }
         GraphBuilder g = GraphBuilder.appendTo(OnnxModel.of(features.proto()));
-        OnnxRef probabilities = head.writeGraph(g, g.existing(FeatureModel.OUTPUT));
-        g.output(probabilities, PROBABILITIES, ElemType.FLOAT, "batch", (long) head.classes());
+        OnnxRef probabilities = classifier.apply(g, g.existing(FeatureModel.OUTPUT));
+        g.output(probabilities, PROBABILITIES, ElemType.FLOAT, "batch", (long) classes);
         g.output(g.argMax(probabilities, 1, false), LABEL, ElemType.INT64, "batch");
         g.removeOutput(FeatureModel.OUTPUT);
         Map<String, String> meta = new java.util.LinkedHashMap<>();

@@ -3,6 +3,7 @@ package dev.regula.pipeline.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regula.ensemble.Ensemble;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
 import dev.regula.models.runtime.OrtRunner;
@@ -24,6 +25,7 @@ import dev.regula.transfer.encode.ModelInput;
 import dev.regula.transfer.encode.NumericEncoder;
 import dev.regula.transfer.encode.TextEncoder;
 import dev.regula.transfer.features.FeatureJobSpec;
+import dev.regula.transfer.features.FeatureMatrix;
 import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.train.TrainedHead;
 import java.io.IOException;
@@ -34,10 +36,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * validate: runs the exported model on ONNX Runtime (CPU) over the test split's raw inputs and
- * compares it with the Java reference (the stored ORT features through the DJL head). Writes
+ * compares it with the Java reference (the stored ORT features through the DJL head, or for an
+ * ensemble through every member and the combiner, {@code Ensemble.predictProba}). Writes
  * {@code report.json} (parity, accuracy, macro-F1, NLL, ECE, generalization gap, providers);
  * latency and throughput go to the manifest only, as they differ from run to run.
  */
@@ -51,7 +55,9 @@ final class ValidateStage implements Stage {
 
     @Override
     public List<StageName> upstream(StageContext ctx) {
-        return List.of(StageName.FEATURES, StageName.TRAIN, StageName.EXPORT);
+        return ctx.spec().ensembleSection().isPresent()
+                ? List.of(StageName.FEATURES, StageName.TRAIN, StageName.ENSEMBLE, StageName.EXPORT)
+                : List.of(StageName.FEATURES, StageName.TRAIN, StageName.EXPORT);
     }
 
     @Override
@@ -67,7 +73,15 @@ final class ValidateStage implements Stage {
         Sections.Validate v = ctx.spec().validate();
         FeatureStore store = FeaturesStage.store(ctx);
         String headName = ExportStage.chosenHead(ctx);
-        TrainedHead head = TrainStage.heads(ctx).get(headName);
+        // The Java reference: the stored ORT features through the head, or through every member and the combiner.
+        Function<FeatureMatrix, float[][]> reference;
+        if (ctx.spec().ensembleSection().isPresent()) {
+            Ensemble e = EnsembleStage.load(ctx);
+            reference = e::predictProba;
+        } else {
+            TrainedHead head = TrainStage.heads(ctx).get(headName);
+            reference = head::predictProba;
+        }
         List<Example> test = testExamples(ctx);
         int n = test.size();
         if (n == 0) {
@@ -115,11 +129,11 @@ final class ValidateStage implements Stage {
                     labelMismatches++;
                 }
             }
-            float[][] reference = head.predictProba(store.split("test"));
+            float[][] expected = reference.apply(store.split("test"));
             ParityReport parity = Parity.within(v.parityAtol(), v.parityRtol()).withArgmax(SingleHeadExport.PROBABILITIES)
-                    .compareMatrices(Map.of(SingleHeadExport.PROBABILITIES, reference),
+                    .compareMatrices(Map.of(SingleHeadExport.PROBABILITIES, expected),
                             Map.of(SingleHeadExport.PROBABILITIES, Tensor.ofFloats(probs, n, classes)));
-            double trainAccuracy = Metrics.accuracy(head.predictProba(store.split("train")), store.split("train").labels());
+            double trainAccuracy = Metrics.accuracy(reference.apply(store.split("train")), store.split("train").labels());
             double accuracy = Metrics.accuracy(p, y);
             report.put("head", headName);
             report.put("test_rows", n);

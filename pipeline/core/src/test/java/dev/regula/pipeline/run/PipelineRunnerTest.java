@@ -183,16 +183,85 @@ class PipelineRunnerTest {
         assertThat(Json.MAPPER.readTree(work.resolve("summary.json").toFile()).get("gates_passed").asBoolean()).isFalse();
     }
 
+    /** The tiny spec with a third head, an ensemble section and a report, in its own folder under the inputs. */
+    static Path ensembleSpec(String folder, String ensemble) throws IOException {
+        String yaml = TinyPipeline.spec().replace("model: backbone.onnx", "model: ../backbone.onnx")
+                .replace("tokenizer: tokenizer.json", "tokenizer: ../tokenizer.json")
+                .replace("path: data.jsonl", "path: ../data.jsonl")
+                .replace("validate:\n", """
+                          - name: mlp-wide
+                            kind: mlp
+                            hidden_sizes: [12]
+                            regularization: {l2: 0.001}
+                            training: {learning_rate: 0.01, epochs: 6, batch_size: 16}
+                        validate:
+                        """)
+                + ensemble + "report: {title: tiny ensemble}\n";
+        return TinyPipeline.writeSpec(Files.createDirectories(inputs.resolve(folder)), yaml);
+    }
+
     @Test
-    void anEnsembleSectionFailsClearlyWithoutFakeResults(@TempDir Path work) throws Exception {
-        Path withEnsemble = TinyPipeline.writeSpec(Files.createDirectories(inputs.resolve("ens")),
-                TinyPipeline.spec().replace("model: backbone.onnx", "model: ../backbone.onnx")
-                        .replace("tokenizer: tokenizer.json", "tokenizer: ../tokenizer.json")
-                        .replace("path: data.jsonl", "path: ../data.jsonl") + "ensemble: {combiner: mean}\n");
-        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(withEnsemble, work, null, false, null)))
-                .isInstanceOf(RegulaException.class).hasMessageContaining("ensemble: the ensemble stage is not available");
+    void anEnsembleIsFittedExportedAsOneGraphValidatedAndRerunIdentically(@TempDir Path work) throws Exception {
+        Path withEnsemble = ensembleSpec("ens", "ensemble:\n  members: [linear, mlp, mlp-wide]\n"
+                + "  combiner: {kind: weighted, penalty: entropy, strength: 0.05}\n");
+        RunResult cold = PipelineRunner.run(new RunRequest(withEnsemble, work, null, false, null));
+        assertThat(cold.outcomes()).containsEntry(StageName.ENSEMBLE, RunResult.Outcome.RAN);
+        var report = Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile());
+        assertThat(report.get("exported").asText()).isEqualTo("weighted");
+        assertThat(report.at("/test/members").fieldNames()).toIterable().containsExactlyInAnyOrder("linear", "mlp", "mlp-wide");
+        assertThat(report.at("/test/combiners").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("mean", "weighted", "caruana", "stacking");
+        assertThat(report.at("/test/combiners/weighted/nll").asDouble()).isPositive();
+        assertThat(report.at("/test/combiner_descriptions/weighted/weights")).hasSize(3);
+        OnnxModel model = OnnxModel.read(cold.model());
+        assertThat(model.proto().getGraph().getOutputList()).extracting(v -> v.getName()).containsExactly("probabilities", "label");
+        assertThat(model.metadata()).containsEntry("regula.head.name", "ensemble").containsKeys("regula.labels",
+                "regula.backbone.sha256", "regula.ensemble.combiner");
+        var members = Json.MAPPER.readTree(model.metadata().get("regula.ensemble.members"));
+        assertThat(members).extracting(m -> m.get("name").asText()).containsExactly("linear", "mlp", "mlp-wide");
+        assertThat(members.get(1).get("regularization").toString()).contains("weight_decay");
+        assertThat(Json.MAPPER.readTree(model.metadata().get("regula.ensemble.combiner")).get("kind").asText())
+                .isEqualTo("weighted");
+        var summary = cold.summary();
+        assertThat(summary.at("/validation/parity/passed").asBoolean()).isTrue();
+        assertThat(summary.at("/validation/parity/max_abs_error").asDouble()).isLessThan(1e-4);
+        assertThat(summary.at("/validation/label_output_mismatches").asInt()).isZero();
+        assertThat(Files.readString(work.resolve("report/report.html"))).contains("Ensemble (test split)", "combiner weighted (exported)",
+                "best single (");
+
+        Map<String, String> before = payload(work);
+        RunResult again = PipelineRunner.run(new RunRequest(withEnsemble, work, null, false, null));
+        assertThat(again.outcomes().values()).containsOnly(RunResult.Outcome.UP_TO_DATE);
+        RunResult forced = PipelineRunner.run(new RunRequest(withEnsemble, work, null, true, null));
+        assertThat(forced.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
+        assertThat(payload(work)).isEqualTo(before);
+    }
+
+    @Test
+    void topKStackingEnsembleExportsWithinParity(@TempDir Path work) throws Exception {
+        Path spec2 = ensembleSpec("ens-topk", "ensemble:\n  members: {top_k: 2}\n  combiner: {kind: stacking, folds: 3}\n");
+        RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        assertThat(Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile()).get("members")).hasSize(2);
+        assertThat(r.summary().at("/validation/parity/passed").asBoolean()).isTrue();
+        assertThat(Json.MAPPER.readTree(OnnxModel.read(r.model()).metadata().get("regula.ensemble.combiner")).get("kind")
+                .asText()).isEqualTo("stacking");
+    }
+
+    @Test
+    void anUnknownMemberIsNamedWithTheTrainedHeads(@TempDir Path work) throws Exception {
+        Path bad = ensembleSpec("ens-bad", "ensemble:\n  members: [linear, mpl]\n  combiner: mean\n");
+        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(bad, work, null, false, null)))
+                .isInstanceOf(RegulaException.class)
+                .hasMessageContaining("ensemble.members[1]: 'mpl' is not a trained head; the heads are [linear, mlp, mlp-wide]");
         assertThat(work.resolve("ensemble")).doesNotExist();
         assertThat(work.resolve("export")).doesNotExist();
+    }
+
+    @Test
+    void badCombinerOptionsNameTheirKeyPath(@TempDir Path work) throws Exception {
+        Path bad = ensembleSpec("ens-opt", "ensemble:\n  combiner: {kind: caruana, rounds: 0}\n");
+        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(bad, work, null, false, null)))
+                .isInstanceOf(RegulaException.class).hasMessageContaining("ensemble.combiner: caruana: rounds must be >= 1, got 0");
     }
 
     @Test

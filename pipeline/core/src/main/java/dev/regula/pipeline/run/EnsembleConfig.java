@@ -1,0 +1,184 @@
+package dev.regula.pipeline.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.regula.ensemble.Combiner;
+import dev.regula.ensemble.EnsembleException;
+import dev.regula.ensemble.MeanCombiner;
+import dev.regula.ensemble.MemberPredictions;
+import dev.regula.ensemble.Stacking;
+import dev.regula.ensemble.WeightedMean;
+import dev.regula.ensemble.CaruanaSelection;
+import dev.regula.pipeline.RegulaException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The spec's {@code ensemble:} section, checked key by key.
+ *
+ * <pre>
+ * ensemble:
+ *   members: [a, b, c]        # or {top_k: 2}; default: every head
+ *   combiner: weighted        # or {kind: weighted, penalty: entropy, strength: 0.1}
+ * </pre>
+ *
+ * @param members head names, or null when {@code topK} picks them
+ * @param topK number of heads with the lowest validation NLL, or 0 when {@code members} lists them
+ * @param combiner the combiner to export
+ */
+record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner) {
+    static final Set<String> KEYS = Set.of("members", "combiner");
+
+    /**
+     * One combiner and its options; defaults: weighted {@code penalty: l2, strength: 0.01};
+     * caruana {@code rounds: 20}; stacking {@code l2: [0.001, 0.01, 0.1, 1], folds: 5} (folds
+     * shuffled with the spec's seed).
+     */
+    record CombinerConfig(String kind, WeightedMean.Penalty penalty, double strength, int rounds, double[] l2, int folds) {
+        static final List<String> KINDS = List.of("mean", "weighted", "caruana", "stacking");
+
+        static CombinerConfig defaults(String kind) {
+            return new CombinerConfig(kind, WeightedMean.Penalty.L2, 0.01, 20, new double[] {0.001, 0.01, 0.1, 1}, 5);
+        }
+
+        /** Fits this combiner on held-out (validation) predictions; EnsembleException messages get the key path. */
+        Combiner fit(MemberPredictions val, long seed) throws RegulaException {
+            try {
+                return switch (kind) {
+                    case "mean" -> new MeanCombiner();
+                    case "weighted" -> WeightedMean.fit(val, penalty, strength);
+                    case "caruana" -> CaruanaSelection.fit(val, rounds);
+                    case "stacking" -> Stacking.fit(val, l2, folds, seed);
+                    default -> throw new IllegalStateException(kind);
+                };
+            } catch (EnsembleException e) {
+                throw new RegulaException("ensemble.combiner: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Reads the section; {@code heads} are the trained heads' names, for the error on an unknown member. */
+    static EnsembleConfig parse(String file, JsonNode section, List<String> heads) throws RegulaException {
+        String at = file + ": ensemble";
+        if (section == null || !section.isObject()) {
+            throw new RegulaException(at + ": expected a mapping with keys " + KEYS + ", got " + section);
+        }
+        for (Iterator<String> it = section.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!KEYS.contains(k)) {
+                throw new RegulaException(at + "." + k + ": unknown key, expected one of members, combiner");
+            }
+        }
+        List<String> members = null;
+        int topK = 0;
+        JsonNode m = section.get("members");
+        if (m == null || m.isNull()) {
+            members = List.copyOf(heads);
+        } else if (m.isArray()) {
+            members = new ArrayList<>();
+            for (int i = 0; i < m.size(); i++) {
+                JsonNode n = m.get(i);
+                if (!n.isTextual()) {
+                    throw new RegulaException(at + ".members[" + i + "]: expected a head name, got " + n);
+                }
+                if (!heads.contains(n.asText())) {
+                    throw new RegulaException(at + ".members[" + i + "]: '" + n.asText()
+                            + "' is not a trained head; the heads are " + heads);
+                }
+                if (members.contains(n.asText())) {
+                    throw new RegulaException(at + ".members[" + i + "]: '" + n.asText() + "' is listed twice");
+                }
+                members.add(n.asText());
+            }
+            if (members.isEmpty()) {
+                throw new RegulaException(at + ".members: empty list, expected at least one of " + heads);
+            }
+        } else if (m.isObject() && m.size() == 1 && m.has("top_k")) {
+            JsonNode k = m.get("top_k");
+            if (!k.canConvertToExactIntegral() || k.asInt() < 1 || k.asInt() > heads.size()) {
+                throw new RegulaException(at + ".members.top_k: " + k + " is not an integer in [1, " + heads.size()
+                        + "] (the number of trained heads)");
+            }
+            topK = k.asInt();
+        } else {
+            throw new RegulaException(at + ".members: expected a list of head names or {top_k: N}, got " + m);
+        }
+        return new EnsembleConfig(members, topK, combiner(at + ".combiner", section.get("combiner")));
+    }
+
+    private static CombinerConfig combiner(String at, JsonNode c) throws RegulaException {
+        if (c == null || c.isNull()) {
+            return CombinerConfig.defaults("mean");
+        }
+        if (c.isTextual()) {
+            return CombinerConfig.defaults(kind(at, c.asText()));
+        }
+        if (!c.isObject() || !c.has("kind")) {
+            throw new RegulaException(at + ": expected one of " + CombinerConfig.KINDS + " or a mapping with 'kind', got " + c);
+        }
+        String kind = kind(at + ".kind", c.get("kind").asText());
+        Set<String> allowed = switch (kind) {
+            case "weighted" -> Set.of("kind", "penalty", "strength");
+            case "caruana" -> Set.of("kind", "rounds");
+            case "stacking" -> Set.of("kind", "l2", "folds");
+            default -> Set.of("kind");
+        };
+        for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!allowed.contains(k)) {
+                throw new RegulaException(at + "." + k + ": not an option of combiner " + kind + "; its options are "
+                        + new java.util.TreeSet<>(allowed));
+            }
+        }
+        CombinerConfig d = CombinerConfig.defaults(kind);
+        WeightedMean.Penalty penalty = d.penalty();
+        if (c.has("penalty")) {
+            String p = c.get("penalty").asText();
+            if (!p.equals("l2") && !p.equals("entropy")) {
+                throw new RegulaException(at + ".penalty: '" + p + "', expected l2 or entropy");
+            }
+            penalty = WeightedMean.Penalty.valueOf(p.toUpperCase(Locale.ROOT));
+        }
+        double strength = c.has("strength") ? number(at + ".strength", c.get("strength")) : d.strength();
+        int rounds = c.has("rounds") ? integer(at + ".rounds", c.get("rounds")) : d.rounds();
+        int folds = c.has("folds") ? integer(at + ".folds", c.get("folds")) : d.folds();
+        double[] l2 = d.l2();
+        if (c.has("l2")) {
+            JsonNode g = c.get("l2");
+            if (g.isNumber()) {
+                l2 = new double[] {g.asDouble()};
+            } else if (g.isArray()) {
+                l2 = new double[g.size()];
+                for (int i = 0; i < g.size(); i++) {
+                    l2[i] = number(at + ".l2[" + i + "]", g.get(i));
+                }
+            } else {
+                throw new RegulaException(at + ".l2: expected a number or a list of numbers >= 0, got " + g);
+            }
+        }
+        return new CombinerConfig(kind, penalty, strength, rounds, l2, folds);
+    }
+
+    private static String kind(String at, String k) throws RegulaException {
+        if (!CombinerConfig.KINDS.contains(k)) {
+            throw new RegulaException(at + ": '" + k + "', expected one of " + CombinerConfig.KINDS);
+        }
+        return k;
+    }
+
+    private static double number(String at, JsonNode n) throws RegulaException {
+        if (!n.isNumber()) {
+            throw new RegulaException(at + ": expected a number, got " + n);
+        }
+        return n.asDouble();
+    }
+
+    private static int integer(String at, JsonNode n) throws RegulaException {
+        if (!n.canConvertToExactIntegral()) {
+            throw new RegulaException(at + ": expected an integer, got " + n);
+        }
+        return n.asInt();
+    }
+}
