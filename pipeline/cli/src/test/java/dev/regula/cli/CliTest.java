@@ -37,7 +37,7 @@ class CliTest {
         Run help = run("--help");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("inspect", "features", "Exit codes");
-        for (String cmd : new String[] {"inspect", "features"}) {
+        for (String cmd : new String[] {"inspect", "features", "predict", "validate", "run"}) {
             Run h = run(cmd, "--help");
             assertThat(h.code()).as(cmd).isZero();
             assertThat(h.out()).as(cmd).contains("Usage: regula " + cmd);
@@ -85,5 +85,19 @@ class CliTest {
         Run missing = run("inspect", dir.resolve("absent.onnx").toString());
         assertThat(missing.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(missing.err()).contains("absent.onnx");
+    }
+
+    @Test
+    void predictNeedsOneSourceAndARegulaExport() throws Exception {
+        assertThat(run("predict", "m.onnx").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("predict", "m.onnx", "--text", "a", "--input", "f.txt").code()).isEqualTo(ExitCodes.USAGE);
+        GraphBuilder g = GraphBuilder.create("plain");
+        OnnxRef x = g.input("x", ElemType.FLOAT, "batch", 2);
+        g.output(g.relu(x), "y", ElemType.FLOAT, "batch", 2);
+        Path model = dir.resolve("plain.onnx");
+        g.build().write(model);
+        Run r = run("predict", model.toString(), "--text", "hello");
+        assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(r.err()).contains("plain.onnx", "regula.classes");
     }
 }

@@ -12,6 +12,7 @@ import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.transfer.backbone.FeatureModel;
+import dev.regula.transfer.export.ExportMetadata;
 import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.train.TrainedHead;
 import java.io.IOException;
@@ -67,6 +68,13 @@ final class ExportStage implements Stage {
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("regula.data.sha256", store.manifest().key().dataSha256());
+        Path tokenizer = ctx.dir(StageName.IMPORT).resolve(ImportStage.TOKENIZER);
+        if (Files.isRegularFile(tokenizer)) {
+            // What `regula predict` needs to encode text exactly as training did.
+            meta.put(ExportMetadata.KEY_TOKENIZER_FILE, ImportStage.TOKENIZER);
+            meta.put(ExportMetadata.KEY_MAX_LENGTH, Integer.toString(ctx.spec().backbone().maxLength()));
+            meta.put(ExportMetadata.KEY_TRUNCATION, Boolean.toString(ctx.spec().backbone().truncation()));
+        }
         Map<String, Object> info = new TreeMap<>();
         try {
             OnnxModel model;
@@ -89,9 +97,8 @@ final class ExportStage implements Stage {
                 info.put("combiner", e.combiner().kind());
             }
             model.write(staging.resolve(MODEL));
-            Path tok = ctx.dir(StageName.IMPORT).resolve(ImportStage.TOKENIZER);
-            if (Files.isRegularFile(tok)) {
-                Files.copy(tok, staging.resolve(ImportStage.TOKENIZER));
+            if (Files.isRegularFile(tokenizer)) {
+                Files.copy(tokenizer, staging.resolve(ImportStage.TOKENIZER));
             }
             info.put("head", chosen);
             info.put("labels", store.labels());

@@ -1,5 +1,7 @@
 package dev.regula.pipeline.run;
 
+import dev.regula.transfer.export.ExportMetadata;
+
 import dev.regula.models.ElemType;
 import dev.regula.models.GraphBuilder;
 import dev.regula.models.OnnxModel;
@@ -19,8 +21,8 @@ import java.util.function.BiFunction;
 public final class SingleHeadExport {
     public static final String PROBABILITIES = "probabilities";
     public static final String LABEL = "label";
-    /** Metadata key holding the label names in index order, as a JSON list. */
-    public static final String KEY_LABELS = "regula.labels";
+    /** Metadata key holding the class names in index order, as a JSON list (the key single-head exports use too). */
+    public static final String KEY_LABELS = ExportMetadata.KEY_CLASSES;
 
     private SingleHeadExport() {
     }

@@ -69,7 +69,7 @@ class PipelineRunnerTest {
         OnnxModel model = OnnxModel.read(first.model());
         assertThat(model.proto().getGraph().getOutputList()).extracting(v -> v.getName())
                 .containsExactly("probabilities", "label");
-        assertThat(model.metadata()).containsEntry("regula.labels", "[\"ham\",\"spam\"]")
+        assertThat(model.metadata()).containsEntry("regula.classes", "[\"ham\",\"spam\"]")
                 .containsKeys("regula.backbone.sha256", "regula.head.name", "regula.regularization");
         var summary = first.summary();
         assertThat(summary.get("gates_passed").asBoolean()).isTrue();
@@ -215,7 +215,7 @@ class PipelineRunnerTest {
         assertThat(report.at("/test/combiner_descriptions/weighted/weights")).hasSize(3);
         OnnxModel model = OnnxModel.read(cold.model());
         assertThat(model.proto().getGraph().getOutputList()).extracting(v -> v.getName()).containsExactly("probabilities", "label");
-        assertThat(model.metadata()).containsEntry("regula.head.name", "ensemble").containsKeys("regula.labels",
+        assertThat(model.metadata()).containsEntry("regula.head.name", "ensemble").containsKeys("regula.classes",
                 "regula.backbone.sha256", "regula.ensemble.combiner");
         var members = Json.MAPPER.readTree(model.metadata().get("regula.ensemble.members"));
         assertThat(members).extracting(m -> m.get("name").asText()).containsExactly("linear", "mlp", "mlp-wide");
