@@ -18,12 +18,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * report: one self-contained {@code report.html} with the headline figures, a table of heads, and
+ * report: one self-contained {@code index.html} with the headline figures, a table of heads, and
  * PNG plots embedded as data URIs (loss curves, validation accuracy per head, reliability). It holds
  * no timings, so it is byte-identical across reruns; latency lives in the manifests and summary.json.
  */
 final class ReportStage implements Stage {
-    static final String HTML = "report.html";
+    static final String HTML = "index.html";
 
     @Override
     public StageName name() {

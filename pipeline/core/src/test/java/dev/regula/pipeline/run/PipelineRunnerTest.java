@@ -157,7 +157,7 @@ class PipelineRunnerTest {
                         .replace("path: data.jsonl", "path: ../data.jsonl") + "report: {title: Tiny <report>}\n");
         RunResult r = PipelineRunner.run(new RunRequest(withReport, work, null, false, null));
         assertThat(r.outcomes()).containsEntry(StageName.REPORT, RunResult.Outcome.RAN);
-        Path html = work.resolve("report/report.html");
+        Path html = work.resolve("report/index.html");
         String page = Files.readString(html);
         assertThat(page).contains("<title>Tiny &lt;report&gt;</title>", "linear", "mlp", "accuracy", "all passed");
         assertThat(page.split("src=\"data:image/png;base64,iVBORw0KGgo", -1)).hasSize(4); // three embedded PNGs
@@ -226,7 +226,7 @@ class PipelineRunnerTest {
         assertThat(summary.at("/validation/parity/passed").asBoolean()).isTrue();
         assertThat(summary.at("/validation/parity/max_abs_error").asDouble()).isLessThan(1e-4);
         assertThat(summary.at("/validation/label_output_mismatches").asInt()).isZero();
-        assertThat(Files.readString(work.resolve("report/report.html"))).contains("Ensemble (test split)", "combiner weighted (exported)",
+        assertThat(Files.readString(work.resolve("report/index.html"))).contains("Ensemble (test split)", "combiner weighted (exported)",
                 "best single (");
 
         Map<String, String> before = payload(work);
