@@ -67,7 +67,7 @@ final class ReportStage implements Stage {
             html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(esc(title))
                     .append("</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
                             + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}"
-                            + "th{background:#f4f4f4}.fail{color:#b00}.ok{color:#070}</style></head><body>\n");
+                            + "th{background:#f4f4f4}td.spec{text-align:left;font-size:80%;max-width:30em;word-break:break-all}.fail{color:#b00}.ok{color:#070}</style></head><body>\n");
             html.append("<h1>").append(esc(title)).append("</h1>\n");
             html.append("<p>Exported head: <b>").append(esc(v.path("head").asText())).append("</b>; test rows: ")
                     .append(v.path("test_rows").asInt()).append("; providers: ").append(esc(v.path("providers").toString()))
@@ -78,19 +78,24 @@ final class ReportStage implements Stage {
             row(html, "ECE", v.path("ece").asDouble());
             row(html, "train accuracy", v.path("train_accuracy").asDouble());
             row(html, "generalization gap", v.path("generalization_gap").asDouble());
-            row(html, "parity max |error|", v.at("/parity/max_abs_error").asDouble());
+            html.append("<tr><th>parity max |error|</th><td>")
+                    .append(String.format(Locale.ROOT, "%.2e", v.at("/parity/max_abs_error").asDouble())).append("</td></tr>\n");
             row(html, "argmax agreement", v.at("/parity/argmax_agreement").asDouble());
             html.append("</table>\n<p>Gates: ").append(failures.isEmpty() ? "<span class=\"ok\">all passed</span>"
                     : "<span class=\"fail\">" + esc(String.join("; ", failures)) + "</span>").append("</p>\n");
             html.append("<h2>Heads</h2>\n<table><tr><th>head</th><th>kind</th><th>best epoch</th><th>train NLL</th>"
-                    + "<th>val NLL</th><th>val accuracy</th><th>sparsity</th></tr>\n");
+                    + "<th>val NLL</th><th>val accuracy</th><th>gap (val &minus; train NLL)</th><th>sparsity</th>"
+                    + "<th>regularization</th></tr>\n");
             for (Map.Entry<String, TrainedHead> e : heads.entrySet()) {
                 var b = e.getValue().history().best();
                 html.append("<tr><td>").append(esc(e.getKey())).append("</td><td>")
                         .append(esc(e.getValue().spec().kind().yamlName() + e.getValue().spec().hiddenSizes()))
                         .append("</td><td>").append(e.getValue().history().bestEpoch()).append("</td><td>")
                         .append(num(b.trainLoss())).append("</td><td>").append(num(b.valLoss())).append("</td><td>")
-                        .append(num(b.valAccuracy())).append("</td><td>").append(num(e.getValue().sparsity()))
+                        .append(num(b.valAccuracy())).append("</td><td>")
+                        .append(num(b.valLoss() == null ? null : b.valLoss() - b.trainLoss()))
+                        .append("</td><td>").append(num(e.getValue().sparsity()))
+                        .append("</td><td class=\"spec\">").append(esc(Json.compact(e.getValue().regularization())))
                         .append("</td></tr>\n");
             }
             html.append("</table>\n");
@@ -101,6 +106,7 @@ final class ReportStage implements Stage {
             img(html, "loss curves", Plots.lossCurves(histories));
             img(html, "validation accuracy per head", Plots.headAccuracy(valAcc));
             img(html, "reliability diagram", Plots.reliability(bins));
+            provenance(html, ctx);
             html.append("</body></html>\n");
             Files.write(staging.resolve(HTML), html.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -108,6 +114,21 @@ final class ReportStage implements Stage {
         }
         ctx.log("report: " + HTML);
         return Map.of();
+    }
+
+    /** Where the exported model came from: its Regula metadata, which is deterministic for a given spec and data. */
+    private static void provenance(StringBuilder html, StageContext ctx) throws IOException {
+        Path model = ctx.dir(StageName.EXPORT).resolve(ExportStage.MODEL);
+        Map<String, String> meta;
+        try {
+            meta = new java.util.TreeMap<>(dev.regula.models.OnnxModel.read(model).metadata());
+        } catch (dev.regula.models.OnnxModelException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        html.append("<h2>Provenance (metadata of ").append(esc(model.getFileName().toString())).append(")</h2>\n<table>\n");
+        meta.forEach((k, val) -> html.append("<tr><th>").append(esc(k)).append("</th><td class=\"spec\">").append(esc(val))
+                .append("</td></tr>\n"));
+        html.append("</table>\n");
     }
 
     /** Test metrics of the members, the best single member (by validation NLL) and every combiner. */

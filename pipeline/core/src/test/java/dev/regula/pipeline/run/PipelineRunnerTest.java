@@ -159,7 +159,8 @@ class PipelineRunnerTest {
         assertThat(r.outcomes()).containsEntry(StageName.REPORT, RunResult.Outcome.RAN);
         Path html = work.resolve("report/index.html");
         String page = Files.readString(html);
-        assertThat(page).contains("<title>Tiny &lt;report&gt;</title>", "linear", "mlp", "accuracy", "all passed");
+        assertThat(page).contains("<title>Tiny &lt;report&gt;</title>", "linear", "mlp", "accuracy", "all passed", "Provenance",
+                "regula.backbone.sha256", "weight_decay");
         assertThat(page.split("src=\"data:image/png;base64,iVBORw0KGgo", -1)).hasSize(4); // three embedded PNGs
         byte[] before = Files.readAllBytes(html);
         PipelineRunner.run(new RunRequest(withReport, work, StageName.REPORT, false, null));
