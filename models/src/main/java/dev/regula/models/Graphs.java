@@ -127,23 +127,8 @@ final class Graphs {
     }
 
     private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
+        int d = EditDistance.between(a, b);
         // A substring match ("hidden" for "last_hidden_state") ranks ahead of an edit-distance tie.
-        return b.contains(a) || a.contains(b) ? Math.min(prev[b.length()], Math.abs(a.length() - b.length()) / 2)
-                : prev[b.length()];
+        return b.contains(a) || a.contains(b) ? Math.min(d, Math.abs(a.length() - b.length()) / 2) : d;
     }
 }

@@ -1,11 +1,15 @@
 package dev.regula.models;
 
-/** The little JSON writing {@code models} needs; it may not depend on a JSON library. */
-final class Json {
+/**
+ * The little JSON writing {@code models} needs (model info, parity reports); the module may depend
+ * on protobuf and ONNX Runtime only, so no JSON library.
+ */
+public final class Json {
     private Json() {
     }
 
-    static String quote(String s) {
+    /** A JSON string literal: quotes, backslashes and every control character escaped. */
+    public static String quote(String s) {
         if (s == null) {
             return "null";
         }
@@ -31,5 +35,14 @@ final class Json {
             }
         }
         return sb.append('"').toString();
+    }
+
+    /** A JSON number, or {@code null} for NaN and the infinities, which JSON cannot spell. */
+    public static String number(double d) {
+        if (!Double.isFinite(d)) {
+            return "null";
+        }
+        // Double.toString output such as 0.0, 2.5E-7 or 1.0E10 is valid JSON number syntax.
+        return Double.toString(d);
     }
 }

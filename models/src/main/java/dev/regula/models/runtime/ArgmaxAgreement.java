@@ -1,5 +1,7 @@
 package dev.regula.models.runtime;
 
+import dev.regula.models.Json;
+
 import java.util.Objects;
 
 /**
@@ -31,7 +33,7 @@ public record ArgmaxAgreement(String output, long rows, long agreeing) {
     }
 
     String toJson() {
-        return "{\"output\":" + Json.string(output) + ",\"rows\":" + rows + ",\"agreeing\":" + agreeing
+        return "{\"output\":" + Json.quote(output) + ",\"rows\":" + rows + ",\"agreeing\":" + agreeing
                 + ",\"fraction\":" + Json.number(fraction()) + ",\"passed\":" + passed() + "}";
     }
 }

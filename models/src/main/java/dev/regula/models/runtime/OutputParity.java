@@ -1,5 +1,7 @@
 package dev.regula.models.runtime;
 
+import dev.regula.models.Json;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -33,7 +35,7 @@ public record OutputParity(String name, List<Long> shape, long elements, double 
     }
 
     String toJson() {
-        StringBuilder b = new StringBuilder("{\"name\":").append(Json.string(name)).append(",\"shape\":[");
+        StringBuilder b = new StringBuilder("{\"name\":").append(Json.quote(name)).append(",\"shape\":[");
         for (int i = 0; i < shape.size(); i++) {
             b.append(i == 0 ? "" : ",").append(shape.get(i));
         }

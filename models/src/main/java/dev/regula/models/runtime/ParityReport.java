@@ -1,5 +1,7 @@
 package dev.regula.models.runtime;
 
+import dev.regula.models.Json;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

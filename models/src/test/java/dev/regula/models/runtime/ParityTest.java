@@ -1,5 +1,7 @@
 package dev.regula.models.runtime;
 
+import dev.regula.models.Json;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -185,8 +187,8 @@ class ParityTest {
 
     @Test
     void jsonPrimitives() {
-        assertThat(Json.string("tab\there\r\b\f/\u2028")).isEqualTo("\"tab\\there\\r\\b\\f/\\u2028\"");
-        assertThat(Json.string(null)).isEqualTo("null");
+        assertThat(Json.quote("tab\there\r\b\f/\u2028")).isEqualTo("\"tab\\there\\r\\b\\f/\\u2028\"");
+        assertThat(Json.quote(null)).isEqualTo("null");
         assertThat(Json.number(Double.NaN)).isEqualTo("null");
         assertThat(Json.number(Double.NEGATIVE_INFINITY)).isEqualTo("null");
         assertThat(Json.number(2.5e-7)).isEqualTo("2.5E-7");
