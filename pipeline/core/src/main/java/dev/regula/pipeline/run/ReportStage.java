@@ -60,7 +60,7 @@ final class ReportStage implements Stage {
                 valAcc.put(n, a == null ? Double.NaN : a);
             });
             List<double[]> bins = new ArrayList<>();
-            v.path("calibration").forEach(b -> bins.add(new double[] {b.get("confidence").asDouble(), b.get("accuracy").asDouble()}));
+            v.path("calibration").forEach(b -> bins.add(new double[] {b.get("mean_confidence").asDouble(), b.get("accuracy").asDouble()}));
             List<String> failures = Gates.failures(ctx.spec().validate().gates(), v);
             StringBuilder html = new StringBuilder();
             String title = ctx.spec().report().path("title").asText("Regula report");

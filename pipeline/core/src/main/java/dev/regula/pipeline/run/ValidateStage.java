@@ -1,5 +1,8 @@
 package dev.regula.pipeline.run;
 
+import dev.regula.ensemble.ClassificationMetrics;
+import dev.regula.ensemble.EnsembleException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -133,15 +136,17 @@ final class ValidateStage implements Stage {
             ParityReport parity = Parity.within(v.parityAtol(), v.parityRtol()).withArgmax(SingleHeadExport.PROBABILITIES)
                     .compareMatrices(Map.of(SingleHeadExport.PROBABILITIES, expected),
                             Map.of(SingleHeadExport.PROBABILITIES, Tensor.ofFloats(probs, n, classes)));
-            double trainAccuracy = Metrics.accuracy(reference.apply(store.split("train")), store.split("train").labels());
-            double accuracy = Metrics.accuracy(p, y);
+            // The same metric definitions as the ensemble report, so the two pages never disagree.
+            ClassificationMetrics testMetrics = metrics(p, y);
+            double trainAccuracy = metrics(reference.apply(store.split("train")), store.split("train").labels()).accuracy();
+            double accuracy = testMetrics.accuracy();
             report.put("head", headName);
             report.put("test_rows", n);
             report.put("accuracy", accuracy);
-            report.put("macro_f1", Metrics.macroF1(p, y, classes));
-            report.put("nll", Metrics.nll(p, y));
-            report.put("ece", Metrics.ece(p, y));
-            report.put("calibration", Metrics.calibrationBins(p, y));
+            report.put("macro_f1", testMetrics.macroF1());
+            report.put("nll", testMetrics.nll());
+            report.put("ece", testMetrics.ece());
+            report.put("calibration", testMetrics.reliability().stream().filter(b -> b.count() > 0).toList());
             report.put("train_accuracy", trainAccuracy);
             report.put("generalization_gap", trainAccuracy - accuracy);
             report.put("label_output_mismatches", labelMismatches);
@@ -164,6 +169,14 @@ final class ValidateStage implements Stage {
                 (Double) report.get("accuracy"), (Double) report.get("macro_f1"),
                 (Double) ((Map<?, ?>) report.get("parity")).get("max_abs_error"), (Double) timings.get("latency_ms_p50")));
         return timings;
+    }
+
+    private static ClassificationMetrics metrics(float[][] p, int[] y) throws RegulaException {
+        try {
+            return ClassificationMetrics.of(p, y);
+        } catch (EnsembleException e) {
+            throw new RegulaException("validate: " + e.getMessage(), e);
+        }
     }
 
     private static List<Example> testExamples(StageContext ctx) throws RegulaException {
