@@ -47,7 +47,8 @@ import java.util.Map;
  * run early-stopped on validation loss), and only the two winners are scored on the test split.
  *
  * <p>Options: {@code --data examples/spam/spamassassin.jsonl.gz --out benchmarks/out/spam-quality --seed 42
- * --epochs 100 --patience 10 --batch 64 --linear-lr 1e-2 --mlp-lr 1e-3 --hidden 256 --activation gelu --export true}.
+ * --epochs 100 --patience 10 --batch 64 --linear-lr 3e-3,1e-2,3e-2,1e-1 --mlp-lr 1e-3 --hidden 256,512 --activation gelu
+ * --export true}; {@code --linear-lr} and {@code --hidden} are comma lists, grid axes.
  * With {@code --export true} the MLP winner is exported ({@code <out>/export-mlp/model.onnx}) and checked
  * with ONNX Runtime on the raw test texts ({@link ExportParity}).
  * Run with {@code -Dai.djl.pytorch.num_threads=1} for bit-identical reruns (benchmarks/run sets it).
@@ -93,7 +94,7 @@ public final class SpamQualityBenchmark {
         double mlpLr = Double.parseDouble(o.get("mlp-lr"));
 
         // Matched budgets, both selected by val NLL only (test is scored once, for the two winners). Linear: learning rate
-        // x L2 on a decade grid (15 fits). MLP: width x hidden dropout x input dropout x decoupled weight decay (36 fits).
+        // x L2 on a decade grid (20 fits). MLP: width x hidden dropout x input dropout x decoupled weight decay (36 fits).
         // AdamW shrinks w by lr*wd per step, so at lr 1e-3 wd must be O(0.1..1) to matter at all (wd 1 is 1e-3 per step,
         // about e^-1 over the ~1,000 steps of a typical run); the old {0, 1e-2, 1e-1} grid was a no-op.
         List<Run> runs = new ArrayList<>();
@@ -220,7 +221,7 @@ public final class SpamQualityBenchmark {
         o.put("epochs", "100");
         o.put("patience", "10");
         o.put("batch", "64");
-        o.put("linear-lr", "3e-3,1e-2,3e-2");
+        o.put("linear-lr", "3e-3,1e-2,3e-2,1e-1");
         o.put("mlp-lr", "1e-3");
         o.put("hidden", "256,512");
         o.put("activation", "gelu");
