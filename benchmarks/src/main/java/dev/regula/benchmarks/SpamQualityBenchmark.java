@@ -47,7 +47,8 @@ import java.util.Map;
  * run early-stopped on validation loss), and only the two winners are scored on the test split.
  *
  * <p>Options: {@code --data examples/spam/spamassassin.jsonl.gz --out benchmarks/out/spam-quality --seed 42
- * --epochs 100 --patience 10 --batch 64 --linear-lr 1e-2 --mlp-lr 1e-3 --hidden 256 --activation gelu --export true}.
+ * --epochs 100 --patience 10 --batch 64 --linear-lr 3e-3,1e-2,3e-2,1e-1 --mlp-lr 1e-3 --hidden 256,512 --activation gelu
+ * --export true}; {@code --linear-lr} and {@code --hidden} are comma lists, grid axes.
  * With {@code --export true} the MLP winner is exported ({@code <out>/export-mlp/model.onnx}) and checked
  * with ONNX Runtime on the raw test texts ({@link ExportParity}).
  * Run with {@code -Dai.djl.pytorch.num_threads=1} for bit-identical reruns (benchmarks/run sets it).
@@ -89,28 +90,40 @@ public final class SpamQualityBenchmark {
         EarlyStoppingSpec es = new EarlyStoppingSpec(EarlyStoppingSpec.Metric.VAL_LOSS, Integer.parseInt(o.get("patience")), 0);
         TrainingSpec base = new TrainingSpec(TrainingSpec.Optimizer.ADAMW, 1e-3, 0, null, null, null,
                 TrainingSpec.Schedule.COSINE, 0, 0, null, batch, epochs, TrainingSpec.DeviceChoice.CPU, seed);
-        TrainingSpec linearSpec = withLearningRate(base, Double.parseDouble(o.get("linear-lr")));
-        TrainingSpec mlpSpec = withLearningRate(base, Double.parseDouble(o.get("mlp-lr")));
-        HeadSpec mlp = HeadSpec.mlp(HeadActivation.valueOf(o.get("activation").toUpperCase(Locale.ROOT)),
-                Integer.parseInt(o.get("hidden")));
+        HeadActivation activation = HeadActivation.valueOf(o.get("activation").toUpperCase(Locale.ROOT));
+        double mlpLr = Double.parseDouble(o.get("mlp-lr"));
 
+        // Matched budgets, both selected by val NLL only (test is scored once, for the two winners). Linear: learning rate
+        // x L2 on a decade grid (20 fits). MLP: width x hidden dropout x input dropout x decoupled weight decay (36 fits).
+        // AdamW shrinks w by lr*wd per step, so at lr 1e-3 wd must be O(0.1..1) to matter at all (wd 1 is 1e-3 per step,
+        // about e^-1 over the ~1,000 steps of a typical run); the old {0, 1e-2, 1e-1} grid was a no-op.
         List<Run> runs = new ArrayList<>();
-        for (double l2 : new double[] {0, 1e-4, 1e-3, 1e-2}) {
-            RegularizationSpec reg = RegularizationSpec.builder().l2(l2).earlyStopping(es).build();
-            runs.add(fit("linear", String.format(Locale.ROOT, "l2=%g", l2), train, val, classes, HeadSpec.linear(), reg, linearSpec));
+        for (double lr : doubles(o.get("linear-lr"))) {
+            for (double l2 : new double[] {0, 1e-6, 1e-5, 1e-4, 1e-3}) {
+                RegularizationSpec reg = RegularizationSpec.builder().l2(l2).earlyStopping(es).build();
+                runs.add(fit("linear", String.format(Locale.ROOT, "lr=%g l2=%g", lr, l2), train, val, classes, HeadSpec.linear(),
+                        reg, withLearningRate(base, lr)));
+            }
         }
-        for (double rate : new double[] {0.1, 0.3, 0.5}) {
-            for (double wd : new double[] {0, 1e-2, 1e-1}) {
-                RegularizationSpec reg = RegularizationSpec.builder().dropout(DropoutSpec.of(DropoutSpec.Kind.STANDARD, rate, 0))
-                        .weightDecay(wd).earlyStopping(es).build();
-                runs.add(fit("mlp", String.format(Locale.ROOT, "dropout=%.1f wd=%g", rate, wd), train, val, classes, mlp, reg, mlpSpec));
+        for (double hidden : doubles(o.get("hidden"))) {
+            HeadSpec mlp = HeadSpec.mlp(activation, (int) hidden);
+            for (double rate : new double[] {0.3, 0.5}) {
+                for (double inputRate : new double[] {0, 0.1, 0.2}) {
+                    for (double wd : new double[] {0, 0.3, 1}) {
+                        RegularizationSpec reg = RegularizationSpec.builder()
+                                .dropout(DropoutSpec.of(DropoutSpec.Kind.STANDARD, rate, inputRate)).weightDecay(wd)
+                                .earlyStopping(es).build();
+                        runs.add(fit("mlp", String.format(Locale.ROOT, "h=%d drop=%.1f in=%.1f wd=%g", (int) hidden, rate, inputRate,
+                                wd), train, val, classes, mlp, reg, withLearningRate(base, mlpLr)));
+                    }
+                }
             }
         }
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-7s %-22s %10s %8s %8s%n", "family", "setting", "best_epoch", "val_nll", "val_acc");
+        System.out.printf(Locale.ROOT, "%-7s %-32s %10s %8s %8s%n", "family", "setting", "best_epoch", "val_nll", "val_acc");
         for (Run r : runs) {
-            System.out.printf(Locale.ROOT, "%-7s %-22s %10d %8.4f %8.4f%n", r.family(), r.setting(),
+            System.out.printf(Locale.ROOT, "%-7s %-32s %10d %8.4f %8.4f%n", r.family(), r.setting(),
                     r.head().history().bestEpoch(), r.val().loss(), r.val().accuracy());
         }
         Run bestLinear = best(runs, "linear");
@@ -119,10 +132,10 @@ public final class SpamQualityBenchmark {
         Metrics mlpTest = Metrics.of(bestMlp.head().predictProba(test), test.labels());
         System.out.println();
         System.out.printf(Locale.ROOT, "TEST split (%d rows), each family's best by val NLL:%n", test.rows());
-        System.out.printf(Locale.ROOT, "%-7s %-22s %8s %8s %8s%n", "family", "setting", "test_acc", "test_nll", "val_nll");
+        System.out.printf(Locale.ROOT, "%-7s %-32s %8s %8s %8s%n", "family", "setting", "test_acc", "test_nll", "val_nll");
         for (Run[] p : new Run[][] {{bestLinear}, {bestMlp}}) {
             Metrics t = p[0] == bestLinear ? linTest : mlpTest;
-            System.out.printf(Locale.ROOT, "%-7s %-22s %8.4f %8.4f %8.4f%n", p[0].family(), p[0].setting(), t.accuracy(), t.loss(),
+            System.out.printf(Locale.ROOT, "%-7s %-32s %8.4f %8.4f %8.4f%n", p[0].family(), p[0].setting(), t.accuracy(), t.loss(),
                     p[0].val().loss());
         }
         boolean wins = mlpTest.accuracy() > linTest.accuracy() && mlpTest.loss() < linTest.loss();
@@ -177,7 +190,7 @@ public final class SpamQualityBenchmark {
         long t = System.nanoTime();
         TrainedHead h = HeadTrainer.train(train, val, classes, head, reg, spec);
         Metrics m = Metrics.of(h.predictProba(val), val.labels());
-        System.out.printf(Locale.ROOT, "  %-7s %-22s best epoch %3d of %3d  val nll %.4f acc %.4f  (%.1f s)%n", family, setting,
+        System.out.printf(Locale.ROOT, "  %-7s %-32s best epoch %3d of %3d  val nll %.4f acc %.4f  (%.1f s)%n", family, setting,
                 h.history().bestEpoch(), h.history().epochs().size(), m.loss(), m.accuracy(), (System.nanoTime() - t) / 1e9);
         return new Run(family, setting, h, m);
     }
@@ -192,6 +205,10 @@ public final class SpamQualityBenchmark {
                 s.warmupSteps(), s.stepEpochs(), s.gamma(), s.batchSize(), s.epochs(), s.device(), s.seed());
     }
 
+    private static double[] doubles(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
+    }
+
     private static String quote(String s) {
         return "\"" + s + "\"";
     }
@@ -204,9 +221,9 @@ public final class SpamQualityBenchmark {
         o.put("epochs", "100");
         o.put("patience", "10");
         o.put("batch", "64");
-        o.put("linear-lr", "1e-2");
+        o.put("linear-lr", "3e-3,1e-2,3e-2,1e-1");
         o.put("mlp-lr", "1e-3");
-        o.put("hidden", "256");
+        o.put("hidden", "256,512");
         o.put("activation", "gelu");
         o.put("export", "true");
         for (int i = 0; i < args.length; i += 2) {
