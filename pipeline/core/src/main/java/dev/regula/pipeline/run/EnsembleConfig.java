@@ -22,14 +22,29 @@ import java.util.Set;
  * ensemble:
  *   members: [a, b, c]        # or {top_k: 2}; default: every head
  *   combiner: weighted        # or {kind: weighted, penalty: entropy, strength: 0.1}
+ *   seeds: {head: a, count: 4}     # extra members: head a retrained with other seeds
+ *   bagging: {head: b, count: 4}   # extra members: head b trained on bootstrap resamples
  * </pre>
  *
- * @param members head names, or null when {@code topK} picks them
+ * @param members head names (possibly empty when {@code seeds} or {@code bagging} add members), or
+ *     null when {@code topK} picks them
  * @param topK number of heads with the lowest validation NLL, or 0 when {@code members} lists them
  * @param combiner the combiner to export
+ * @param seeds extra seed members, or null
+ * @param bagging extra bagging members, or null
  */
-record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner) {
-    static final Set<String> KEYS = Set.of("members", "combiner");
+record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, Extra seeds, Extra bagging) {
+    static final Set<String> KEYS = Set.of("members", "combiner", "seeds", "bagging");
+
+    /**
+     * Extra members made from one trained head's spec inside the ensemble stage.
+     *
+     * @param head the trained head whose spec (head, regularization, training) they reuse
+     * @param count how many members, >= 1
+     */
+    record Extra(String head, int count) {
+        static final Set<String> KEYS = Set.of("head", "count");
+    }
 
     /**
      * One combiner and its options; defaults: weighted {@code penalty: l2, strength: 0.01};
@@ -68,9 +83,11 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner) {
         for (Iterator<String> it = section.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KEYS.contains(k)) {
-                throw new RegulaException(at + "." + k + ": unknown key, expected one of members, combiner");
+                throw new RegulaException(at + "." + k + ": unknown key, expected one of members, combiner, seeds, bagging");
             }
         }
+        Extra seeds = extra(at + ".seeds", section.get("seeds"), heads);
+        Extra bagging = extra(at + ".bagging", section.get("bagging"), heads);
         List<String> members = null;
         int topK = 0;
         JsonNode m = section.get("members");
@@ -92,8 +109,9 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner) {
                 }
                 members.add(n.asText());
             }
-            if (members.isEmpty()) {
-                throw new RegulaException(at + ".members: empty list, expected at least one of " + heads);
+            if (members.isEmpty() && seeds == null && bagging == null) {
+                throw new RegulaException(at + ".members: empty list, expected at least one of " + heads
+                        + " (an empty list is allowed only with seeds or bagging)");
             }
         } else if (m.isObject() && m.size() == 1 && m.has("top_k")) {
             JsonNode k = m.get("top_k");
@@ -105,7 +123,31 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner) {
         } else {
             throw new RegulaException(at + ".members: expected a list of head names or {top_k: N}, got " + m);
         }
-        return new EnsembleConfig(members, topK, combiner(at + ".combiner", section.get("combiner")));
+        return new EnsembleConfig(members, topK, combiner(at + ".combiner", section.get("combiner")), seeds, bagging);
+    }
+
+    private static Extra extra(String at, JsonNode n, List<String> heads) throws RegulaException {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject() || !n.has("head") || !n.has("count")) {
+            throw new RegulaException(at + ": expected a mapping {head: NAME, count: N}, got " + n);
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!Extra.KEYS.contains(k)) {
+                throw new RegulaException(at + "." + k + ": unknown key, expected head, count");
+            }
+        }
+        JsonNode h = n.get("head");
+        if (!h.isTextual() || !heads.contains(h.asText())) {
+            throw new RegulaException(at + ".head: " + h + " is not a trained head; the heads are " + heads);
+        }
+        JsonNode c = n.get("count");
+        if (!c.canConvertToExactIntegral() || c.asInt() < 1 || c.asInt() > 100) {
+            throw new RegulaException(at + ".count: " + c + " is not an integer in [1, 100]");
+        }
+        return new Extra(h.asText(), c.asInt());
     }
 
     private static CombinerConfig combiner(String at, JsonNode c) throws RegulaException {

@@ -16,6 +16,7 @@ import dev.regula.transfer.features.FeatureMatrix;
 import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.train.TrainedHead;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +27,8 @@ import java.util.TreeMap;
 /**
  * ensemble: runs only when the spec has an {@code ensemble:} section. Picks the members among the
  * trained heads, fits the configured combiner on the validation split, and writes
- * {@code ensemble.json} (members, combiner options and what it learned; the head weights stay in
- * {@code train/}) and {@code report.json}: test metrics of every member, of the best single member
+ * {@code ensemble.json} (members, combiner options and what it learned; the trained heads' weights stay in
+ * {@code train/}; seed and bagging members, trained here, are saved under {@code members/}) and {@code report.json}: test metrics of every member, of the best single member
  * (by validation NLL), of the configured combiner ({@code exported}) and of every other combiner kind
  * with its defaults, plus validation metrics (in-sample for the fitted combiners).
  */
@@ -55,7 +56,8 @@ final class EnsembleStage implements Stage {
 
     @Override
     public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
-        Fitted f = fit(ctx);
+        List<Member> extra = trainExtra(ctx, parseConfig(ctx), staging.resolve(MEMBERS));
+        Fitted f = fit(ctx, extra);
         FeatureStore store = FeaturesStage.store(ctx);
         FeatureMatrix val = f.val();
         FeatureMatrix test = split(store, "test");
@@ -104,11 +106,115 @@ final class EnsembleStage implements Stage {
     /** The spec's members and combiner, fitted on the validation split. */
     record Fitted(EnsembleConfig config, Ensemble ensemble, FeatureMatrix val) {}
 
-    static Fitted fit(StageContext ctx) throws RegulaException {
+    private static EnsembleConfig parseConfig(StageContext ctx) throws RegulaException {
+        List<String> names = ctx.spec().heads().stream().map(h -> h.name()).toList();
+        return EnsembleConfig.parse(ctx.spec().file().toString(), ctx.spec().section("ensemble"), names);
+    }
+
+    /**
+     * Trains the {@code seeds:} and {@code bagging:} members (in that order) and saves each as
+     * {@code <dir>/<name>.json} in train/'s head format, plus {@code <name>.rows.json} (bootstrap and
+     * out-of-bag rows) for a bagging member, so {@link #load} rebuilds them without retraining.
+     */
+    private static List<Member> trainExtra(StageContext ctx, EnsembleConfig config, Path dir) throws RegulaException {
+        if (config.seeds() == null && config.bagging() == null) {
+            return List.of();
+        }
         FeatureStore store = FeaturesStage.store(ctx);
         Map<String, TrainedHead> heads = TrainStage.heads(ctx);
-        EnsembleConfig config = EnsembleConfig.parse(ctx.spec().file().toString(), ctx.spec().section("ensemble"),
-                List.copyOf(heads.keySet()));
+        List<Member> out = new ArrayList<>();
+        try {
+            MemberFactory factory = new MemberFactory(split(store, "train"), split(store, "val"), store.labels());
+            if (config.seeds() != null) {
+                TrainedHead h = heads.get(config.seeds().head());
+                long base = h.training().seed();
+                for (int i = 1; i <= config.seeds().count(); i++) {
+                    Member m = factory.seeds(h.spec(), h.regularization(), h.training(), base + i).get(0);
+                    out.add(rename(m, config.seeds().head() + "-seed-" + i));
+                }
+            }
+            if (config.bagging() != null) {
+                TrainedHead h = heads.get(config.bagging().head());
+                // bag i (from 1) trains with seed + BAG_SEED_OFFSET + i: clear of the seed members' seeds
+                List<Member> bags = factory.bagging(h.spec(), h.regularization(),
+                        h.training().withSeed(h.training().seed() + BAG_SEED_OFFSET + 1), config.bagging().count(),
+                        ctx.spec().seed());
+                for (int i = 0; i < bags.size(); i++) {
+                    out.add(rename(bags.get(i), config.bagging().head() + "-bag-" + (i + 1)));
+                }
+            }
+        } catch (EnsembleException e) {
+            throw new RegulaException("ensemble: " + e.getMessage(), e);
+        }
+        for (Member m : out) {
+            if (heads.containsKey(m.name())) {
+                throw new RegulaException(ctx.spec().file() + ": ensemble: the extra member name '" + m.name()
+                        + "' is also a head's name; rename that head");
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+            for (Member m : out) {
+                HeadFile.save(m.head(), dir.resolve(m.name() + ".json"));
+                if (m.trainRows() != null) {
+                    Json.write(dir.resolve(m.name() + ROWS), new Rows(m.trainRows(), m.oobRows()));
+                }
+            }
+        } catch (IOException e) {
+            throw new RegulaException("ensemble: cannot write " + dir + ": " + e.getMessage(), e);
+        }
+        ctx.log("ensemble: trained " + out.size() + " extra members " + out.stream().map(Member::name).toList());
+        return out;
+    }
+
+    static final String MEMBERS = "members";
+    static final String ROWS = ".rows.json";
+    static final long BAG_SEED_OFFSET = 1000;
+
+    /** A bagging member's bootstrap draws and out-of-bag rows. */
+    record Rows(@com.fasterxml.jackson.annotation.JsonProperty("train_rows") int[] trainRows,
+            @com.fasterxml.jackson.annotation.JsonProperty("oob_rows") int[] oobRows) {}
+
+    private static Member rename(Member m, String name) {
+        return new Member(name, m.head(), m.classes(), m.trainRows(), m.oobRows(), m.origin());
+    }
+
+    /** Reloads the extra members the ensemble stage saved, in the order it trained them. */
+    private static List<Member> loadExtra(StageContext ctx, EnsembleConfig config) throws RegulaException {
+        Path dir = ctx.dir(StageName.ENSEMBLE).resolve(MEMBERS);
+        List<String> names = new ArrayList<>();
+        if (config.seeds() != null) {
+            for (int i = 1; i <= config.seeds().count(); i++) {
+                names.add(config.seeds().head() + "-seed-" + i);
+            }
+        }
+        if (config.bagging() != null) {
+            for (int i = 1; i <= config.bagging().count(); i++) {
+                names.add(config.bagging().head() + "-bag-" + i);
+            }
+        }
+        List<String> classes = FeaturesStage.store(ctx).labels();
+        List<Member> out = new ArrayList<>();
+        for (String n : names) {
+            Path f = dir.resolve(n + ".json");
+            try {
+                TrainedHead h = HeadFile.load(f);
+                Path rf = dir.resolve(n + ROWS);
+                Rows rows = Files.exists(rf) ? Json.read(rf, Rows.class) : null;
+                out.add(new Member(n, h, classes, rows == null ? null : rows.trainRows(), rows == null ? null : rows.oobRows(),
+                        "seed:" + h.training().seed()));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new RegulaException("cannot reload ensemble member " + f + ": " + e.getMessage()
+                        + " (rerun with --from ensemble)", e);
+            }
+        }
+        return out;
+    }
+
+    static Fitted fit(StageContext ctx, List<Member> extra) throws RegulaException {
+        FeatureStore store = FeaturesStage.store(ctx);
+        Map<String, TrainedHead> heads = TrainStage.heads(ctx);
+        EnsembleConfig config = parseConfig(ctx);
         FeatureMatrix train = split(store, "train");
         FeatureMatrix val = split(store, "val");
         if (val.rows() == 0) {
@@ -125,6 +231,8 @@ final class EnsembleStage implements Stage {
                 members = config.members().stream().map(n -> all.stream().filter(m -> m.name().equals(n)).findFirst()
                         .orElseThrow()).toList();
             }
+            members = new ArrayList<>(members);
+            members.addAll(extra);
             Combiner c = config.combiner().fit(MemberPredictions.heldOut(members, val), ctx.spec().seed());
             return new Fitted(config, Ensemble.of(members, c), val);
         } catch (EnsembleException e) {
@@ -145,7 +253,7 @@ final class EnsembleStage implements Stage {
         } catch (IOException e) {
             throw new RegulaException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        Ensemble e = fit(ctx).ensemble();
+        Ensemble e = fit(ctx, loadExtra(ctx, parseConfig(ctx))).ensemble();
         Map<String, Object> now = new LinkedHashMap<>();
         now.put("members", e.members().stream().map(Member::name).toList());
         now.put("combiner", e.combiner().describe());

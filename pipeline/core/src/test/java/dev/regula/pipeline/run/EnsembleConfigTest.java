@@ -52,4 +52,22 @@ class EnsembleConfigTest {
         assertThatThrownBy(() -> parse("{\"combiner\": {\"kind\": \"stacking\", \"l2\": \"big\"}}"))
                 .hasMessageContaining("ensemble.combiner.l2: expected a number or a list of numbers >= 0");
     }
+
+    @Test
+    void seedsAndBaggingNameATrainedHeadAndACount() throws Exception {
+        EnsembleConfig c = parse("{\"members\": [], \"seeds\": {\"head\": \"b\", \"count\": 3}, \"bagging\": {\"head\": \"a\", \"count\": 2}}");
+        assertThat(c.members()).isEmpty();
+        assertThat(c.seeds()).isEqualTo(new EnsembleConfig.Extra("b", 3));
+        assertThat(c.bagging()).isEqualTo(new EnsembleConfig.Extra("a", 2));
+        assertThat(parse("{}").seeds()).isNull();
+        assertThatThrownBy(() -> parse("{\"members\": []}")).hasMessageContaining("ensemble.members: empty list");
+        assertThatThrownBy(() -> parse("{\"seeds\": {\"head\": \"x\", \"count\": 3}}"))
+                .hasMessage("spec.yaml: ensemble.seeds.head: \"x\" is not a trained head; the heads are [a, b, c]");
+        assertThatThrownBy(() -> parse("{\"bagging\": {\"head\": \"a\", \"count\": 0}}"))
+                .hasMessageContaining("ensemble.bagging.count: 0 is not an integer in [1, 100]");
+        assertThatThrownBy(() -> parse("{\"seeds\": {\"head\": \"a\", \"count\": 2, \"seed\": 1}}"))
+                .hasMessageContaining("ensemble.seeds.seed: unknown key, expected head, count");
+        assertThatThrownBy(() -> parse("{\"seeds\": 5}"))
+                .hasMessageContaining("ensemble.seeds: expected a mapping {head: NAME, count: N}, got 5");
+    }
 }

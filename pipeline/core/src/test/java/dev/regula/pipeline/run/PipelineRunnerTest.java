@@ -239,6 +239,38 @@ class PipelineRunnerTest {
     }
 
     @Test
+    void seedAndBaggingMembersAreTrainedSavedExportedAndRerunIdentically(@TempDir Path work) throws Exception {
+        Path spec2 = ensembleSpec("ens-seeds", "ensemble:\n  members: [mlp]\n  seeds: {head: mlp, count: 2}\n"
+                + "  bagging: {head: linear, count: 2}\n  combiner: weighted\n");
+        RunResult cold = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        assertThat(cold.outcomes()).containsEntry(StageName.ENSEMBLE, RunResult.Outcome.RAN);
+        List<String> names = List.of("mlp", "mlp-seed-1", "mlp-seed-2", "linear-bag-1", "linear-bag-2");
+        var report = Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile());
+        assertThat(report.get("members")).extracting(n -> n.asText()).containsExactlyElementsOf(names);
+        assertThat(work.resolve("ensemble/members/mlp-seed-2.json")).isRegularFile();
+        assertThat(work.resolve("ensemble/members/linear-bag-1.rows.json")).isRegularFile();
+        assertThat(work.resolve("ensemble/members/mlp-seed-1.rows.json")).doesNotExist();
+        // seed members really differ from the head they copy (other seeds), and bags from each other
+        assertThat(Files.readString(work.resolve("ensemble/members/mlp-seed-1.json")))
+                .isNotEqualTo(Files.readString(work.resolve("ensemble/members/mlp-seed-2.json")));
+        assertThat(report.at("/test/members/mlp-seed-1/nll").asDouble())
+                .isNotEqualTo(report.at("/test/members/mlp/nll").asDouble());
+        OnnxModel model = OnnxModel.read(cold.model());
+        var members = Json.MAPPER.readTree(model.metadata().get("regula.ensemble.members"));
+        assertThat(members).extracting(m -> m.get("name").asText()).containsExactlyElementsOf(names);
+        assertThat(members.get(3).get("oob_rows").asInt()).isPositive();
+        assertThat(cold.summary().at("/validation/parity/passed").asBoolean()).isTrue();
+        assertThat(cold.summary().at("/validation/label_output_mismatches").asInt()).isZero();
+
+        Map<String, String> before = payload(work);
+        RunResult again = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        assertThat(again.outcomes().values()).containsOnly(RunResult.Outcome.UP_TO_DATE);
+        RunResult forced = PipelineRunner.run(new RunRequest(spec2, work, null, true, null));
+        assertThat(forced.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
+        assertThat(payload(work)).isEqualTo(before);
+    }
+
+    @Test
     void topKStackingEnsembleExportsWithinParity(@TempDir Path work) throws Exception {
         Path spec2 = ensembleSpec("ens-topk", "ensemble:\n  members: {top_k: 2}\n  combiner: {kind: stacking, folds: 3}\n");
         RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
