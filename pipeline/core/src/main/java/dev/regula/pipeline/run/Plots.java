@@ -22,7 +22,7 @@ final class Plots {
     private Plots() {
     }
 
-    /** Train (dashed) and validation NLL per epoch for every head. */
+    /** Train (dashed) and validation NLL per epoch for every head; a diamond marks each head's chosen (restored) epoch. */
     static byte[] lossCurves(Map<String, TrainingHistory> histories) throws IOException {
         XYChart c = new XYChartBuilder().width(W).height(H).title("Loss per epoch").xAxisTitle("epoch")
                 .yAxisTitle("NLL").build();
@@ -40,6 +40,15 @@ final class Plots {
             t.setMarker(SeriesMarkers.NONE);
             t.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
             c.addSeries(e.getKey() + " val", epochs, val).setMarker(SeriesMarkers.CIRCLE);
+            int best = e.getValue().bestEpoch();
+            for (EpochRecord r : e.getValue().epochs()) {
+                if (r.epoch() == best && r.valLoss() != null) {
+                    XYSeries chosen = c.addSeries(e.getKey() + " chosen epoch " + best, List.of(best), List.of(r.valLoss()));
+                    chosen.setMarker(SeriesMarkers.DIAMOND);
+                    chosen.setMarkerColor(java.awt.Color.BLACK);
+                    chosen.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                }
+            }
         }
         return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
     }
