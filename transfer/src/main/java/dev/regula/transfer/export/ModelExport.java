@@ -10,9 +10,11 @@ import dev.regula.models.OnnxRef;
 import dev.regula.models.onnx.TensorShapeProto;
 import dev.regula.models.onnx.ValueInfoProto;
 import dev.regula.transfer.backbone.FeatureModel;
+import dev.regula.transfer.train.TrainedHead;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * Merges a feature model and a trained head into ONE ONNX model: the backbone's inputs, then the
@@ -39,25 +41,46 @@ public final class ModelExport {
      *     merged model fails the structural check
      */
     public static OnnxModel build(ExportRequest request) throws ExportException {
-        OnnxModel features = OnnxModel.of(request.featureModel().proto());
+        TrainedHead head = request.head();
+        OnnxModel merged = append(request.featureModel(), head.classes(), head::writeGraph, request.keepFeatures(),
+                head.spec().kind().yamlName() + " head");
+        return check(merged.withMetadata(ExportMetadata.of(request).toProps()));
+    }
+
+    /**
+     * The feature model continued by any classifier on its {@code features} output (one head, an
+     * ensemble): outputs {@value #PROBABILITIES} float {@code [batch, classes]} and {@value #LABEL}
+     * int64 {@code [batch]}, written in the feature model's own opset and checked by {@link Checker}.
+     * Metadata is the feature model's; callers add their own.
+     *
+     * @param classifier writes {@code [batch, classes]} probabilities after the given {@code [batch, d]} features
+     * @param what names the classifier in error messages
+     */
+    public static OnnxModel append(FeatureModel featureModel, int classes,
+                                   BiFunction<GraphBuilder, OnnxRef, OnnxRef> classifier, boolean keepFeatures, String what)
+            throws ExportException {
+        OnnxModel features = OnnxModel.of(featureModel.proto());
         OnnxModel merged;
         try {
             GraphBuilder g = GraphBuilder.appendTo(features);
             Object batch = batchDim(features);
-            OnnxRef probs = request.head().writeGraph(g, g.existing(FeatureModel.OUTPUT));
+            OnnxRef probs = classifier.apply(g, g.existing(FeatureModel.OUTPUT));
             OnnxRef label = g.argMax(probs, 1, false);
-            if (!request.keepFeatures()) {
+            if (!keepFeatures) {
                 g.removeOutput(FeatureModel.OUTPUT);
             }
-            g.output(probs, PROBABILITIES, ElemType.FLOAT, batch, (long) request.head().classes());
+            g.output(probs, PROBABILITIES, ElemType.FLOAT, batch, (long) classes);
             g.output(label, LABEL, ElemType.INT64, batch);
             merged = g.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             // OpsetException is an IllegalArgumentException: e.g. an op the feature model's opset lacks.
-            throw new ExportException(null, "cannot write the " + request.head().spec().kind().yamlName()
-                    + " head into the feature model's graph (ai.onnx opset " + opsetOf(features) + "): " + e.getMessage(), e);
+            throw new ExportException(null, "cannot write the " + what + " into the feature model's graph (ai.onnx opset "
+                    + opsetOf(features) + "): " + e.getMessage(), e);
         }
-        merged = merged.withMetadata(ExportMetadata.of(request).toProps());
+        return check(merged);
+    }
+
+    private static OnnxModel check(OnnxModel merged) throws ExportException {
         try {
             Checker.check(merged);
         } catch (OnnxCheckException e) {

@@ -12,6 +12,7 @@ import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.transfer.backbone.FeatureModel;
+import dev.regula.transfer.export.ExportException;
 import dev.regula.transfer.export.ExportMetadata;
 import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.train.TrainedHead;
@@ -104,7 +105,7 @@ final class ExportStage implements Stage {
             info.put("labels", store.labels());
             info.put("outputs", List.of(SingleHeadExport.PROBABILITIES, SingleHeadExport.LABEL));
             Json.write(staging.resolve(INFO), info);
-        } catch (OnnxModelException | IllegalArgumentException e) {
+        } catch (OnnxModelException | ExportException | IllegalArgumentException e) {
             throw new RegulaException("export: " + e.getMessage(), e);
         } catch (EnsembleException e) {
             throw new RegulaException("export: ensemble: " + e.getMessage(), e);

@@ -1,8 +1,9 @@
 package dev.regula.pipeline.run;
 
+import dev.regula.transfer.export.ExportException;
 import dev.regula.transfer.export.ExportMetadata;
+import dev.regula.transfer.export.ModelExport;
 
-import dev.regula.models.ElemType;
 import dev.regula.models.GraphBuilder;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxRef;
@@ -19,8 +20,8 @@ import java.util.function.BiFunction;
  * writing its fused members and combiner where the head would go.
  */
 public final class SingleHeadExport {
-    public static final String PROBABILITIES = "probabilities";
-    public static final String LABEL = "label";
+    public static final String PROBABILITIES = ModelExport.PROBABILITIES;
+    public static final String LABEL = ModelExport.LABEL;
     /** Metadata key holding the class names in index order, as a JSON list (the key single-head exports use too). */
     public static final String KEY_LABELS = ExportMetadata.KEY_CLASSES;
 
@@ -33,7 +34,8 @@ public final class SingleHeadExport {
      * @param labels label names in class-index order
      * @param metadata provenance added to {@code metadata_props} (after the feature model's own)
      */
-    public static OnnxModel build(FeatureModel features, TrainedHead head, List<String> labels, Map<String, String> metadata) {
+    public static OnnxModel build(FeatureModel features, TrainedHead head, List<String> labels, Map<String, String> metadata)
+            throws ExportException {
         return build(features, head.classes(), labels, head::writeGraph, metadata);
     }
 
@@ -44,19 +46,14 @@ public final class SingleHeadExport {
      * @param classifier writes {@code [batch, classes]} probabilities after the given {@code [batch, d]} features
      */
     public static OnnxModel build(FeatureModel features, int classes, List<String> labels,
-            BiFunction<GraphBuilder, OnnxRef, OnnxRef> classifier, Map<String, String> metadata) {
+            BiFunction<GraphBuilder, OnnxRef, OnnxRef> classifier, Map<String, String> metadata) throws ExportException {
         if (labels.size() != classes) {
             throw new IllegalArgumentException("the model has " + classes + " classes, but " + labels.size()
                     + " label names were given: " + labels);
         }
-        GraphBuilder g = GraphBuilder.appendTo(OnnxModel.of(features.proto()));
-        OnnxRef probabilities = classifier.apply(g, g.existing(FeatureModel.OUTPUT));
-        g.output(probabilities, PROBABILITIES, ElemType.FLOAT, "batch", (long) classes);
-        g.output(g.argMax(probabilities, 1, false), LABEL, ElemType.INT64, "batch");
-        g.removeOutput(FeatureModel.OUTPUT);
         Map<String, String> meta = new java.util.LinkedHashMap<>();
         meta.put(KEY_LABELS, Json.compact(labels));
         meta.putAll(metadata);
-        return g.build().withMetadata(meta);
+        return ModelExport.append(features, classes, classifier, false, "classifier").withMetadata(meta);
     }
 }
