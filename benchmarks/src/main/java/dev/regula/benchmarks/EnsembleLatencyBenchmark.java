@@ -48,13 +48,7 @@ public final class EnsembleLatencyBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>(Map.of("seq", "128", "warmup", "20", "iters", "200", "batch-iters", "30",
                 "threads", "0", "hidden", "256", "cache", "benchmarks/target/backbone-cache"));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            String k = args[i].replaceFirst("^--", "");
-            if (!o.containsKey(k)) {
-                throw new IllegalArgumentException("unknown option '" + args[i] + "'; options: " + o.keySet());
-            }
-            o.put(k, args[i + 1]);
-        }
+        Options.parse(o, args);
         int seq = Integer.parseInt(o.get("seq"));
         Backbone bb = Backbone.load(ART + ".onnx", ART + "-tokenizer.json", Path.of(o.get("cache")));
         FeatureModel fm = FeatureModelBuilder.build(bb, new FeatureSpec("last_hidden_state", Pooling.MEAN, true));

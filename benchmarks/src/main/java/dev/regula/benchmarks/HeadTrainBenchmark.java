@@ -112,13 +112,7 @@ public final class HeadTrainBenchmark {
         o.put("data", "examples/spam/spamassassin.jsonl.gz");
         o.put("out", "benchmarks/out/head-train");
         o.put("cache", "benchmarks/target/backbone-cache");
-        for (int i = 0; i < args.length; i++) {
-            String k = args[i].replaceFirst("^--", "");
-            if (!o.containsKey(k) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("unknown option or missing value '" + args[i] + "'; options: " + o.keySet());
-            }
-            o.put(k, args[++i]);
-        }
+        Options.parse(o, args);
         return o;
     }
 }

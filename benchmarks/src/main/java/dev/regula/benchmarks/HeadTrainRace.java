@@ -176,13 +176,7 @@ public final class HeadTrainRace {
         o.put("seed", "42");
         o.put("python", "/usr/bin/python3");
         o.put("script", "benchmarks/head_train_torch.py");
-        for (int i = 0; i < args.length; i++) {
-            String k = args[i].replaceFirst("^--", "");
-            if (!o.containsKey(k) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("unknown option or missing value '" + args[i] + "'; options: " + o.keySet());
-            }
-            o.put(k, args[++i]);
-        }
+        Options.parse(o, args);
         if (o.get("store") == null) {
             throw new IllegalArgumentException("--store is required (a feature store folder)");
         }

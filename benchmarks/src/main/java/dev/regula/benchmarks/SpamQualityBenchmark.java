@@ -226,14 +226,7 @@ public final class SpamQualityBenchmark {
         o.put("hidden", "256,512");
         o.put("activation", "gelu");
         o.put("export", "true");
-        for (int i = 0; i < args.length; i += 2) {
-            String k = args[i].startsWith("--") ? args[i].substring(2) : args[i];
-            if (!o.containsKey(k) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("unknown option or missing value '" + args[i] + "', expected one of "
-                        + o.keySet().stream().map(s -> "--" + s).toList());
-            }
-            o.put(k, args[i + 1]);
-        }
+        Options.parse(o, args);
         return o;
     }
 }
