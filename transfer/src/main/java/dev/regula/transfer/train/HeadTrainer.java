@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.regula.transfer.features.FeatureMatrix;
@@ -91,6 +92,9 @@ public final class HeadTrainer {
             List<NDArray> keepAlive = new ArrayList<>(params);
             keepAlive.addAll(updater.state());
             keepAlive.addAll(loss.references());
+            // The training rows go to the engine once; each batch is then one row gather on the device.
+            NDArray features = upload(run, train);
+            keepAlive.add(features);
             UpdateRules rules = UpdateRules.of(reg, net);
 
             int n = train.rows();
@@ -114,7 +118,8 @@ public final class HeadTrainer {
                     int from = s * spec.batchSize();
                     int[] idx = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + spec.batchSize()));
                     lr = spec.learningRateAt(step++, stepsPerEpoch);
-                    objective += trainStep(engine, run, net, loss, updater, rules, keepAlive, train, idx, noise, lr) * idx.length;
+                    objective += trainStep(engine, run, net, loss, updater, rules, keepAlive, features, train.labels(), idx, noise, lr)
+                            * idx.length;
                     listener.afterStep(epoch, step, net);
                 }
                 EpochRecord record = evaluate(run, net, keepAlive, train, val, classes, epoch, lr, objective / n);
@@ -147,14 +152,17 @@ public final class HeadTrainer {
     }
 
     private static double trainStep(Engine engine, NDManager run, HeadNetwork net, LossFunction loss, ParameterUpdater updater,
-            UpdateRules rules, List<NDArray> keepAlive, FeatureMatrix train, int[] idx, NoiseSource noise, double lr) {
+            UpdateRules rules, List<NDArray> keepAlive, NDArray features, int[] labels, int[] idx, NoiseSource noise, double lr) {
         try (NDManager batch = run.newSubManager()) {
             batch.tempAttachAll(keepAlive.toArray(new NDArray[0]));
-            NDArray x = HeadNetwork.engineOwned(batch.create(gather(train, idx), new Shape(idx.length, train.dim())));
+            long[] rows = new long[idx.length];
             int[] y = new int[idx.length];
             for (int i = 0; i < idx.length; i++) {
-                y[i] = train.labels()[idx[i]];
+                rows[i] = idx[i];
+                y[i] = labels[idx[i]];
             }
+            // The gather's result is engine-allocated, so its alignment does not vary (see HeadNetwork.engineOwned).
+            NDArray x = features.get(new NDIndex("{}", batch.create(rows)));
             float value;
             try (GradientCollector gc = engine.newGradientCollector()) {
                 NDArray total = loss.total(batch, x, y, noise);
@@ -162,10 +170,12 @@ public final class HeadTrainer {
                 gc.backward(total);
             }
             List<NDArray> params = net.trainable();
-            for (int i = 0; i < params.size(); i++) {
-                NDArray p = params.get(i);
-                NDArray g = p.getGradient();
-                updater.update(i, p, g, lr);
+            List<NDArray> grads = new ArrayList<>(params.size());
+            for (NDArray p : params) {
+                grads.add(p.getGradient());
+            }
+            updater.update(params, grads, lr);
+            for (NDArray g : grads) {
                 g.subi(g);
             }
             rules.afterStep(lr);
@@ -207,6 +217,21 @@ public final class HeadTrainer {
         return out;
     }
 
+    /** {@code m}'s rows as one engine-allocated array {@code [rows, dim]} of {@code manager}, copied over in chunks. */
+    static NDArray upload(NDManager manager, FeatureMatrix m) {
+        NDArray all = manager.zeros(new Shape(m.rows(), m.dim()));
+        int chunk = 4096;
+        for (int start = 0; start < m.rows(); start += chunk) {
+            int k = Math.min(chunk, m.rows() - start);
+            try (NDManager scope = manager.newSubManager()) {
+                float[] buf = new float[k * m.dim()];
+                m.data().duplicate().position(start * m.dim()).get(buf);
+                all.set(new NDIndex(start + ":" + (start + k)), scope.create(buf, new Shape(k, m.dim())));
+            }
+        }
+        return all;
+    }
+
     static double zeroFraction(List<LayerWeights> layers) {
         long zeros = 0;
         long total = 0;
@@ -221,16 +246,6 @@ public final class HeadTrainer {
             }
         }
         return (double) zeros / total;
-    }
-
-    static float[] gather(FeatureMatrix m, int[] idx) {
-        float[] out = new float[idx.length * m.dim()];
-        java.nio.FloatBuffer src = m.data().duplicate();
-        for (int k = 0; k < idx.length; k++) {
-            src.position(idx[k] * m.dim());
-            src.get(out, k * m.dim(), m.dim());
-        }
-        return out;
     }
 
     private static void shuffle(int[] a, SplittableRandom rng) {

@@ -5,6 +5,8 @@ import dev.regula.transfer.head.HeadNetwork;
 import dev.regula.transfer.regularize.DecoupledWeightDecay;
 import dev.regula.transfer.regularize.MaxNormConstraint;
 import dev.regula.transfer.regularize.RegularizationSpec;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What happens to the weights after each optimizer step, outside the gradient: decoupled decay, then max-norm. */
 final class UpdateRules {
@@ -26,13 +28,12 @@ final class UpdateRules {
     }
 
     void afterStep(double lr) {
-        for (NDArray w : net.weights()) {
-            decay.apply(w, lr);
-        }
         if (includeBias) {
-            for (NDArray b : net.biases()) {
-                decay.apply(b, lr);
-            }
+            List<NDArray> all = new ArrayList<>(net.weights());
+            all.addAll(net.biases());
+            decay.apply(all, lr);
+        } else {
+            decay.apply(net.weights(), lr);
         }
         if (maxNorm != null) {
             for (NDArray w : net.weights()) {
