@@ -24,10 +24,14 @@ public final class StandardDropout implements DropoutLayer {
         // The mask is built already scaled, in float32 as the engine compared and scaled it before:
         // x·(keep·s) equals x·keep·s bit for bit because keep is 0 or 1, and it costs one array op, not four.
         float[] mask = noise.uniformValues(Math.toIntExact(x.getShape().size()));
-        float rate = (float) p;
-        float scale = (float) (1.0 / (1.0 - p));
+        int rateBits = Float.floatToRawIntBits((float) p);
+        int scaleBits = Float.floatToRawIntBits((float) (1.0 / (1.0 - p)));
         for (int i = 0; i < mask.length; i++) {
-            mask[i] = mask[i] >= rate ? scale : 0f;
+            // u >= rate without a branch (a coin flip mispredicts half the time): for non-negative
+            // floats the bit patterns order as the values do, so the sign of the difference decides,
+            // and it selects scale's bits or +0f.
+            int drop = (Float.floatToRawIntBits(mask[i]) - rateBits) >> 31;
+            mask[i] = Float.intBitsToFloat(scaleBits & ~drop);
         }
         return x.mul(x.getManager().create(mask, x.getShape()));
     }
