@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Trains one head on cached features with its own loop on DJL arrays and autograd: forward,
  * loss + penalties, backward, optimizer update, then decoupled decay and max-norm outside the
  * gradient. One NDManager per run and one sub-manager per batch, so nothing native outlives the
- * call. Fully seeded by {@link TrainingSpec#seed()}: initial weights, shuffles and dropout noise
+ * call. The train and val features are copied to the engine once per run; batches and the
+ * per-epoch evaluation read them there. Fully seeded by {@link TrainingSpec#seed()}: initial weights, shuffles and dropout noise
  * come from Java {@code SplittableRandom}s derived from it, and the engine is seeded too. On the
  * CPU the same inputs and seed give bit-identical weights provided libtorch's intra-op thread
  * count is fixed ({@code -Dai.djl.pytorch.num_threads=1}, as the tests run): a multi-threaded BLAS
@@ -92,9 +93,14 @@ public final class HeadTrainer {
             List<NDArray> keepAlive = new ArrayList<>(params);
             keepAlive.addAll(updater.state());
             keepAlive.addAll(loss.references());
-            // The training rows go to the engine once; each batch is then one row gather on the device.
+            // The rows go to the engine once: each batch is then one row gather on the device, and the
+            // per-epoch evaluation reads slices of the same arrays.
             NDArray features = upload(run, train);
             keepAlive.add(features);
+            NDArray valFeatures = val == null ? null : upload(run, val);
+            if (valFeatures != null) {
+                keepAlive.add(valFeatures);
+            }
             UpdateRules rules = UpdateRules.of(reg, net);
 
             int n = train.rows();
@@ -122,7 +128,7 @@ public final class HeadTrainer {
                             * idx.length;
                     listener.afterStep(epoch, step, net);
                 }
-                EpochRecord record = evaluate(run, net, keepAlive, train, val, classes, epoch, lr, objective / n);
+                EpochRecord record = evaluate(run, net, keepAlive, features, train, valFeatures, val, epoch, lr, objective / n);
                 records.add(record);
                 if (es == null) {
                     bestEpoch = epoch;
@@ -183,10 +189,10 @@ public final class HeadTrainer {
         }
     }
 
-    private static EpochRecord evaluate(NDManager run, HeadNetwork net, List<NDArray> keepAlive, FeatureMatrix train,
-            FeatureMatrix val, int classes, int epoch, double lr, double objective) {
-        Metrics tr = Metrics.of(proba(run, net, keepAlive, train), train.labels());
-        Metrics va = val == null ? null : Metrics.of(proba(run, net, keepAlive, val), val.labels());
+    private static EpochRecord evaluate(NDManager run, HeadNetwork net, List<NDArray> keepAlive, NDArray trainX, FeatureMatrix train,
+            NDArray valX, FeatureMatrix val, int epoch, double lr, double objective) {
+        Metrics tr = Metrics.of(proba(run, net, keepAlive, trainX), train.labels());
+        Metrics va = val == null ? null : Metrics.of(proba(run, net, keepAlive, valX), val.labels());
         List<LayerWeights> layers = net.inferenceWeights();
         List<Double> norms = layers.stream().map(LayerWeights::weightL2Norm).toList();
         List<Double> rates = java.util.Arrays.stream(net.dropoutRates()).boxed().toList();
@@ -196,17 +202,20 @@ public final class HeadTrainer {
                 norms, zeroFraction(layers), net.prunedFraction(), rates);
     }
 
-    /** Probabilities in inference mode, batched in sub-managers. */
-    static float[][] proba(NDManager run, HeadNetwork net, List<NDArray> keepAlive, FeatureMatrix x) {
-        float[][] out = new float[x.rows()][];
+    /**
+     * Probabilities in inference mode for the rows of {@code x} (one of {@code keepAlive}, made by
+     * {@link #upload}), batched in sub-managers. Batches start at multiples of 4096 rows, so each
+     * slice keeps the engine's 64-byte alignment (see {@link HeadNetwork#engineOwned}).
+     */
+    static float[][] proba(NDManager run, HeadNetwork net, List<NDArray> keepAlive, NDArray x) {
+        int rows = Math.toIntExact(x.getShape().get(0));
+        float[][] out = new float[rows][];
         int batch = 4096;
-        for (int start = 0; start < x.rows(); start += batch) {
-            int n = Math.min(batch, x.rows() - start);
+        for (int start = 0; start < rows; start += batch) {
+            int n = Math.min(batch, rows - start);
             try (NDManager scope = run.newSubManager()) {
                 scope.tempAttachAll(keepAlive.toArray(new NDArray[0]));
-                float[] buf = new float[n * x.dim()];
-                x.data().duplicate().position(start * x.dim()).get(buf);
-                NDArray features = HeadNetwork.engineOwned(scope.create(buf, new Shape(n, x.dim())));
+                NDArray features = x.get(new NDIndex(start + ":" + (start + n)));
                 float[] flat = net.forward(features, false, null).softmax(1).toFloatArray();
                 int c = flat.length / n;
                 for (int i = 0; i < n; i++) {
