@@ -12,6 +12,8 @@ import dev.regula.transfer.train.TrainedHead;
 import dev.regula.transfer.train.TrainingSpec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,11 +32,17 @@ import java.util.Map;
  * which is not a training step. That per-epoch cost is reported apart ({@code regula_epoch_ms}).
  * {@code ratio} is Regula's median step time over PyTorch's (median over rounds); {@code best_ratio}
  * compares the fastest rounds, the steadier number where other processes share the cores.
+ *
+ * <p>Each side also reads its training thread's CPU time at the same points. With one thread
+ * all of a step's work (libtorch's kernels, autograd, BLAS) runs on that thread on both sides, so
+ * {@code cpu_ratio} compares the work per step while other processes take turns on the cores,
+ * which the wall clock cannot. With more threads it undercounts both sides and is not reported.
  */
 public final class HeadTrainRace {
     private HeadTrainRace() {}
 
-    private record Round(double stepMs, int timedSteps, String detail) {}
+    /** One side's round: wall and thread-CPU milliseconds per timed step. */
+    private record Round(double stepMs, double cpuMs, int timedSteps, String detail) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = options(args);
@@ -74,6 +82,9 @@ public final class HeadTrainRace {
         List<Double> regulaMs = new ArrayList<>();
         List<Double> torchMs = new ArrayList<>();
         List<Double> epochMs = new ArrayList<>();
+        List<Double> regulaCpu = new ArrayList<>();
+        List<Double> torchCpu = new ArrayList<>();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         String torchVersion = "?";
         for (int r = 0; r < rounds; r++) {
             // Alternate who goes first so that neither always runs on a warmer (or busier) machine.
@@ -82,22 +93,29 @@ public final class HeadTrainRace {
                 Round res;
                 if (regulaTurn) {
                     long[] stamps = new long[epochs * stepsPerEpoch + 1];
+                    long[] cpu = new long[stamps.length];
                     stamps[0] = System.nanoTime();
-                    TrainedHead trained = HeadTrainer.train(train, val, classes, head, reg, spec,
-                            (epoch, step, net) -> stamps[(int) step] = System.nanoTime());
-                    res = regulaRound(stamps, warmup, steps, stepsPerEpoch, trained);
+                    cpu[0] = mx.getCurrentThreadCpuTime();
+                    TrainedHead trained = HeadTrainer.train(train, val, classes, head, reg, spec, (epoch, step, net) -> {
+                        stamps[(int) step] = System.nanoTime();
+                        cpu[(int) step] = mx.getCurrentThreadCpuTime();
+                    });
+                    res = regulaRound(stamps, cpu, warmup, steps, stepsPerEpoch, trained);
                     regulaMs.add(res.stepMs());
+                    regulaCpu.add(res.cpuMs());
                     double wall = (stamps[warmup + steps] - stamps[warmup]) / 1e6;
                     epochMs.add((wall - res.stepMs() * steps) / Math.max(1, steps - res.timedSteps()));
                 } else {
                     Map<String, String> out = pairs(runPython(python));
                     torchVersion = out.get("torch");
-                    res = new Round(Double.parseDouble(out.get("step_ms")), Integer.parseInt(out.get("timed_steps")),
-                            "final_loss=" + out.get("final_loss"));
+                    res = new Round(Double.parseDouble(out.get("step_ms")), Double.parseDouble(out.get("cpu_step_ms")),
+                            Integer.parseInt(out.get("timed_steps")), "final_loss=" + out.get("final_loss"));
                     torchMs.add(res.stepMs());
+                    torchCpu.add(res.cpuMs());
                 }
-                System.out.printf(Locale.ROOT, "threads=%d round %d %-7s %8.1f steps/s  %7.3f ms/step  (%d steps timed; %s)%n",
-                        threads, r + 1, regulaTurn ? "regula" : "pytorch", 1000 / res.stepMs(), res.stepMs(), res.timedSteps(), res.detail());
+                System.out.printf(Locale.ROOT, "threads=%d round %d %-7s %8.1f steps/s  %7.3f ms/step  %7.3f cpu ms/step  (%d steps timed; %s)%n",
+                        threads, r + 1, regulaTurn ? "regula" : "pytorch", 1000 / res.stepMs(), res.stepMs(), res.cpuMs(), res.timedSteps(),
+                        res.detail());
             }
         }
         double rMs = median(regulaMs);
@@ -110,23 +128,34 @@ public final class HeadTrainRace {
         double tBest = java.util.Collections.min(torchMs);
         System.out.printf(Locale.ROOT, "threads=%d best round: regula %.3f ms/step, pytorch %.3f ms/step, ratio %.2f%n",
                 threads, rBest, tBest, rBest / tBest);
+        String cpuPairs = "";
+        if (threads == 1) {
+            double rCpu = median(regulaCpu);
+            double tCpu = median(torchCpu);
+            System.out.printf(Locale.ROOT, "threads=1 thread CPU time: regula %.3f ms/step, pytorch %.3f ms/step, ratio %.2f (medians over rounds)%n",
+                    rCpu, tCpu, rCpu / tCpu);
+            cpuPairs = String.format(Locale.ROOT, " regula_cpu_ms=%.3f torch_cpu_ms=%.3f cpu_ratio=%.2f", rCpu, tCpu, rCpu / tCpu);
+        }
         System.out.printf(Locale.ROOT, "regula_sps=%.1f torch_sps=%.1f regula_ms=%.3f torch_ms=%.3f regula_best_ms=%.3f torch_best_ms=%.3f"
-                + " best_ratio=%.2f regula_epoch_ms=%.1f torch=%s ratio=%.2f%n",
-                1000 / rMs, 1000 / tMs, rMs, tMs, rBest, tBest, rBest / tBest, median(epochMs), torchVersion, rMs / tMs);
+                + " best_ratio=%.2f regula_epoch_ms=%.1f torch=%s%s ratio=%.2f%n",
+                1000 / rMs, 1000 / tMs, rMs, tMs, rBest, tBest, rBest / tBest, median(epochMs), torchVersion, cpuPairs, rMs / tMs);
     }
 
-    private static Round regulaRound(long[] stamps, int warmup, int steps, int stepsPerEpoch, TrainedHead trained) {
+    private static Round regulaRound(long[] stamps, long[] cpu, int warmup, int steps, int stepsPerEpoch, TrainedHead trained) {
         long nanos = 0;
+        long cpuNanos = 0;
         int timed = 0;
         for (int k = warmup + 1; k <= warmup + steps; k++) {
             if ((k - 1) % stepsPerEpoch == 0) {
                 continue;
             }
             nanos += stamps[k] - stamps[k - 1];
+            cpuNanos += cpu[k] - cpu[k - 1];
             timed++;
         }
         var last = trained.history().epochs().get(trained.history().epochs().size() - 1);
-        return new Round(nanos / 1e6 / timed, timed, String.format(Locale.ROOT, "last epoch objective=%.5f", last.trainObjective()));
+        return new Round(nanos / 1e6 / timed, cpuNanos / 1e6 / timed, timed,
+                String.format(Locale.ROOT, "last epoch objective=%.5f", last.trainObjective()));
     }
 
     private static String runPython(List<String> cmd) throws Exception {
