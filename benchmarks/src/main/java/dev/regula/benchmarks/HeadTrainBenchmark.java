@@ -30,7 +30,7 @@ import java.util.Map;
  * fixed when DJL loads it. Each child alternates Regula and PyTorch rounds; this process prints
  * their lines and ends with one line of key=value pairs.
  *
- * <p>Options: {@code --threads 1,2 --rounds 3 --warmup 50 --steps 500 --batch 64 --seed 42
+ * <p>Options: {@code --threads 1,2 --rounds 3 --warmup 50 --warm-runs 1 --steps 500 --batch 64 --seed 42
  * --python /usr/bin/python3 --data examples/spam/spamassassin.jsonl.gz --out benchmarks/out/head-train
  * --cache benchmarks/target/backbone-cache}.
  */
@@ -81,7 +81,7 @@ public final class HeadTrainBenchmark {
                 "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1",
                 "-cp", System.getProperty("java.class.path"), HeadTrainRace.class.getName(),
                 "--store", store.toString(), "--threads", Integer.toString(threads)));
-        for (String k : List.of("rounds", "warmup", "steps", "batch", "seed", "python")) {
+        for (String k : List.of("rounds", "warmup", "warm-runs", "steps", "batch", "seed", "python")) {
             cmd.add("--" + k);
             cmd.add(o.get(k));
         }
@@ -105,6 +105,7 @@ public final class HeadTrainBenchmark {
         o.put("threads", "1,2");
         o.put("rounds", "3");
         o.put("warmup", "50");
+        o.put("warm-runs", "1");
         o.put("steps", "500");
         o.put("batch", "64");
         o.put("seed", "42");

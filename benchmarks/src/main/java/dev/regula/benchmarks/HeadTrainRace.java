@@ -51,9 +51,10 @@ public final class HeadTrainRace {
         int warmup = Integer.parseInt(o.get("warmup"));
         int steps = Integer.parseInt(o.get("steps"));
         int batch = Integer.parseInt(o.get("batch"));
+        int warmRuns = Integer.parseInt(o.get("warm-runs"));
         long seed = Long.parseLong(o.get("seed"));
-        if (warmup < 1 || steps < 1 || rounds < 1) {
-            throw new IllegalArgumentException("--warmup, --steps and --rounds must be >= 1");
+        if (warmup < 1 || steps < 1 || rounds < 1 || warmRuns < 0) {
+            throw new IllegalArgumentException("--warmup, --steps and --rounds must be >= 1, --warm-runs >= 0");
         }
         FeatureStore store = FeatureStore.open(Path.of(o.get("store")));
         FeatureMatrix train = store.split("train");
@@ -79,6 +80,14 @@ public final class HeadTrainRace {
                 "--threads", Integer.toString(threads), "--seed", Long.toString(seed),
                 "--hidden", "256", "--input-dropout", "0.2", "--dropout", "0.5", "--lr", "1e-3", "--weight-decay", "1e-2");
 
+        // Untimed Regula runs first, so that the JIT has compiled the step's Java code before round 1:
+        // on a 2-core machine the compiler threads otherwise take the training thread's core in the
+        // first timed rounds. PyTorch's interpreter has nothing to warm beyond each round's warm-up steps.
+        for (int w = 0; w < warmRuns; w++) {
+            long t0 = System.nanoTime();
+            HeadTrainer.train(train, val, classes, head, reg, spec);
+            System.out.printf(Locale.ROOT, "threads=%d warm-up run %d (untimed): %.1f s%n", threads, w + 1, (System.nanoTime() - t0) / 1e9);
+        }
         List<Double> regulaMs = new ArrayList<>();
         List<Double> torchMs = new ArrayList<>();
         List<Double> epochMs = new ArrayList<>();
@@ -200,6 +209,7 @@ public final class HeadTrainRace {
         o.put("threads", "1");
         o.put("rounds", "3");
         o.put("warmup", "50");
+        o.put("warm-runs", "1");
         o.put("steps", "500");
         o.put("batch", "64");
         o.put("seed", "42");
