@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.regula.ensemble.Combiner;
 import dev.regula.ensemble.EnsembleException;
 import dev.regula.ensemble.MeanCombiner;
+import dev.regula.ensemble.MemberFactory;
 import dev.regula.ensemble.MemberPredictions;
 import dev.regula.ensemble.Stacking;
 import dev.regula.ensemble.WeightedMean;
@@ -43,9 +44,12 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
      *
      * @param head the trained head whose spec (head, regularization, training) they reuse
      * @param count how many members, >= 1
+     * @param stopOn bagging: the rows early stopping watches ({@code early_stopping: oob}, the
+     *     default, or {@code val}); null for seeds
      */
-    record Extra(String head, int count) {
+    record Extra(String head, int count, MemberFactory.StopOn stopOn) {
         static final Set<String> KEYS = Set.of("head", "count");
+        static final Set<String> BAGGING_KEYS = Set.of("head", "count", "early_stopping");
     }
 
     /**
@@ -137,8 +141,8 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
                 throw new RegulaException(at + "." + k + ": unknown key, expected one of members, combiner, seeds, bagging");
             }
         }
-        Extra seeds = extra(at + ".seeds", section.get("seeds"), heads);
-        Extra bagging = extra(at + ".bagging", section.get("bagging"), heads);
+        Extra seeds = extra(at + ".seeds", section.get("seeds"), heads, false);
+        Extra bagging = extra(at + ".bagging", section.get("bagging"), heads, true);
         List<String> members = null;
         int topK = 0;
         JsonNode m = section.get("members");
@@ -177,18 +181,28 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
         return new EnsembleConfig(members, topK, combiner(at + ".combiner", section.get("combiner")), seeds, bagging);
     }
 
-    private static Extra extra(String at, JsonNode n, List<String> heads) throws RegulaException {
+    private static Extra extra(String at, JsonNode n, List<String> heads, boolean bagging) throws RegulaException {
         if (n == null || n.isNull()) {
             return null;
         }
         if (!n.isObject() || !n.has("head") || !n.has("count")) {
-            throw new RegulaException(at + ": expected a mapping {head: NAME, count: N}, got " + n);
+            throw new RegulaException(at + ": expected a mapping {head: NAME, count: N" + (bagging ? ", early_stopping: oob|val" : "")
+                    + "}, got " + n);
         }
+        Set<String> keys = bagging ? Extra.BAGGING_KEYS : Extra.KEYS;
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!Extra.KEYS.contains(k)) {
-                throw new RegulaException(at + "." + k + ": unknown key, expected head, count");
+            if (!keys.contains(k)) {
+                throw new RegulaException(at + "." + k + ": unknown key, expected head, count" + (bagging ? ", early_stopping" : ""));
             }
+        }
+        MemberFactory.StopOn stopOn = null;
+        if (bagging) {
+            String s = n.has("early_stopping") ? n.get("early_stopping").asText() : "oob";
+            if (!s.equals("oob") && !s.equals("val")) {
+                throw new RegulaException(at + ".early_stopping: " + n.get("early_stopping") + ", expected oob or val");
+            }
+            stopOn = MemberFactory.StopOn.valueOf(s.toUpperCase(Locale.ROOT));
         }
         JsonNode h = n.get("head");
         if (!h.isTextual() || !heads.contains(h.asText())) {
@@ -198,7 +212,7 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
         if (!c.canConvertToExactIntegral() || c.asInt() < 1 || c.asInt() > 100) {
             throw new RegulaException(at + ".count: " + c + " is not an integer in [1, 100]");
         }
-        return new Extra(h.asText(), c.asInt());
+        return new Extra(h.asText(), c.asInt(), stopOn);
     }
 
     private static CombinerConfig combiner(String at, JsonNode c) throws RegulaException {

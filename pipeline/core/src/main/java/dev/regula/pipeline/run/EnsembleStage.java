@@ -165,7 +165,7 @@ final class EnsembleStage implements Stage {
                 // bag i (from 1) trains with seed + BAG_SEED_OFFSET + i: clear of the seed members' seeds
                 List<Member> bags = factory.bagging(h.spec(), h.regularization(),
                         h.training().withSeed(h.training().seed() + BAG_SEED_OFFSET + 1), config.bagging().count(),
-                        ctx.spec().seed());
+                        ctx.spec().seed(), config.bagging().stopOn());
                 for (int i = 0; i < bags.size(); i++) {
                     out.add(rename(bags.get(i), config.bagging().head() + "-bag-" + (i + 1)));
                 }
