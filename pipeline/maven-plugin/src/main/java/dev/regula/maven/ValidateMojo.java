@@ -5,10 +5,10 @@ import dev.regula.models.runtime.Device;
 import dev.regula.models.runtime.RunnerOptions;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.predict.ModelValidation;
+import dev.regula.pipeline.predict.QualityGates;
 import dev.regula.transfer.data.DatasetFormat;
 import dev.regula.transfer.data.DatasetSpec;
 import java.io.File;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.maven.plugin.AbstractMojo;
@@ -93,18 +93,13 @@ public class ValidateMojo extends AbstractMojo {
             throw new MojoExecutionException(GOAL + ": unexpected failure validating " + model + ": " + e, e);
         }
         ClassificationMetrics m = r.metrics();
-        String figures = String.format(Locale.ROOT, "accuracy %.4f, macro-F1 %.4f, NLL %.4f, Brier %.4f, ECE %.4f",
-                m.accuracy(), m.macroF1(), m.nll(), m.brier(), m.ece());
+        String figures = QualityGates.figures(m);
         getLog().info(String.format(Locale.ROOT, "%s: %d rows of %s on %s", model, r.rows(), data, r.provider()));
         getLog().info(figures);
         getLog().info(String.format(Locale.ROOT, "latency p50 %.2f ms, p95 %.2f ms (batch 1), throughput %.1f texts/s (batch 32)",
                 r.latencyMsP50(), r.latencyMsP95(), r.throughput()));
 
-        List<String> failed = new ArrayList<>();
-        atLeast(failed, "accuracy", m.accuracy(), "minAccuracy", minAccuracy);
-        atLeast(failed, "macro-F1", m.macroF1(), "minMacroF1", minMacroF1);
-        atMost(failed, "ECE", m.ece(), "maxEce", maxEce);
-        atMost(failed, "NLL", m.nll(), "maxNll", maxNll);
+        List<String> failed = new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll).failures(m, ValidateMojo::parameterName);
         if (!failed.isEmpty()) {
             throw new MojoFailureException(String.format(Locale.ROOT, "%s: quality gate%s failed for %s on %s (%d rows): %s%n  figures: %s",
                     GOAL, failed.size() > 1 ? "s" : "", model, data, r.rows(), String.join("; ", failed), figures));
@@ -120,16 +115,18 @@ public class ValidateMojo extends AbstractMojo {
         }
     }
 
-    // NaN fails every gate: a figure that cannot be computed does not pass.
-    private static void atLeast(List<String> failed, String figure, double value, String gate, Double min) {
-        if (min != null && !(value >= min)) {
-            failed.add(String.format(Locale.ROOT, "%s %.4f < %s %s", figure, value, gate, min));
+    /** {@code min_macro_f1} to {@code minMacroF1}: the gate as this goal's parameter spells it. */
+    static String parameterName(String key) {
+        StringBuilder b = new StringBuilder();
+        boolean upper = false;
+        for (char c : key.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                b.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
         }
-    }
-
-    private static void atMost(List<String> failed, String figure, double value, String gate, Double max) {
-        if (max != null && !(value <= max)) {
-            failed.add(String.format(Locale.ROOT, "%s %.4f > %s %s", figure, value, gate, max));
-        }
+        return b.toString();
     }
 }
