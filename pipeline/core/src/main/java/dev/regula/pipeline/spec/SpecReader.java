@@ -39,6 +39,8 @@ public final class SpecReader {
     static final Map<String, Object> TRAINING_DEFAULTS = Map.of("learning_rate", 0.001, "batch_size", 32, "epochs", 20,
             "device", "cpu");
     static final long DEFAULT_SEED = 42;
+    /** The top-level {@code seed} when a spec sets none. */
+    public static final long DEFAULT_SEED_VALUE = DEFAULT_SEED;
 
     private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final ObjectMapper RECORDS = new ObjectMapper()
@@ -123,12 +125,8 @@ public final class SpecReader {
         return new SpecReader(file).bind((ObjectNode) root);
     }
 
-    /**
-     * The {@code heads:} section of a YAML file, with {@code seed:} as the heads' default training seed:
-     * a full pipeline spec, or a file holding only {@code heads:} (and {@code seed:}). Keys are checked
-     * as in {@link #read}; other sections are not read.
-     */
-    public static List<Sections.Head> readHeads(Path file) throws SpecException {
+    /** A YAML file as a tree, its keys checked as in {@link #read}; no section is required or bound. */
+    public static JsonNode readTree(Path file) throws SpecException {
         if (!Files.isRegularFile(file)) {
             throw new SpecException(file, "", "file not found (resolved to " + file.toAbsolutePath().normalize() + ")");
         }
@@ -138,10 +136,33 @@ public final class SpecReader {
         } catch (IOException e) {
             throw new SpecException(file, "", "not valid YAML: " + e.getMessage().replace('\n', ' '), e);
         }
-        if (root == null || !root.isObject() || root.get("heads") == null || root.get("heads").isNull()) {
-            throw new SpecException(file, "heads", "required section, and missing");
+        if (root == null || !root.isObject()) {
+            throw new SpecException(file, "", "expected a mapping of sections");
         }
         SCHEMA.check(root, "", file);
+        return root;
+    }
+
+    /** One YAML value written on a command line ({@code 0.1}, {@code entropy}, {@code [0.01, 0.1]}). */
+    public static JsonNode yamlValue(String text) {
+        try {
+            JsonNode n = YAML.readTree(text);
+            return n == null || n.isMissingNode() ? JsonNodeFactory.instance.nullNode() : n;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a YAML value: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    /**
+     * The {@code heads:} section of a YAML file, with {@code seed:} as the heads' default training seed:
+     * a full pipeline spec, or a file holding only {@code heads:} (and {@code seed:}). Keys are checked
+     * as in {@link #read}; other sections are not read.
+     */
+    public static List<Sections.Head> readHeads(Path file) throws SpecException {
+        JsonNode root = readTree(file);
+        if (root.get("heads") == null || root.get("heads").isNull()) {
+            throw new SpecException(file, "heads", "required section, and missing");
+        }
         SpecReader r = new SpecReader(file);
         return r.heads(root.get("heads"), r.v.longValue(root, "", "seed", DEFAULT_SEED));
     }
