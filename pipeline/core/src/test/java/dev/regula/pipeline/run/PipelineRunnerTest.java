@@ -32,13 +32,24 @@ class PipelineRunnerTest {
         first = PipelineRunner.run(new RunRequest(spec, reference, null, false, System.out::println));
     }
 
-    /** Every payload file of the work folder (manifests and summary excluded: they hold timings), with its bytes' hash. */
+    /**
+     * Every payload file of the work folder (manifests and summary excluded: they hold timings), with its bytes' hash.
+     * The report page is hashed with its one measured-timings element masked ({@link ReportStage#maskTimings});
+     * every other file, model.onnx included, byte for byte.
+     */
     static Map<String, String> payload(Path work) throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> s = Files.walk(work)) {
             for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
                 String rel = work.relativize(p).toString();
                 if (rel.startsWith(".") || p.getFileName().toString().equals("manifest.json") || rel.equals("summary.json")) {
+                    continue;
+                }
+                if (rel.equals("report/" + ReportStage.HTML)) {
+                    String masked = ReportStage.maskTimings(Files.readString(p));
+                    assertThat(masked).as("the report's timings element").contains(ReportStage.TIMINGS_BEGIN + "(masked)");
+                    out.put(rel + " (timings masked)", dev.regula.transfer.data.Hashing.sha256(
+                            masked.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                     continue;
                 }
                 out.put(rel, dev.regula.transfer.data.Hashing.sha256(p));
@@ -162,11 +173,25 @@ class PipelineRunnerTest {
         assertThat(page).contains("<title>Tiny &lt;report&gt;</title>", "linear", "mlp", "accuracy", "all passed", "Provenance",
                 "regula.backbone.sha256", "weight_decay");
         assertThat(page.split("src=\"data:image/png;base64,iVBORw0KGgo", -1)).hasSize(4); // three embedded PNGs
+        // the parity-and-latency table: CPU ran, its measured timings sit inside the one marked element
+        assertThat(page).contains("Parity and latency per execution provider", "CPUExecutionProvider",
+                "probabilities: max |abs error|", "argmax agreement", "<tbody id=\"measured-timings\"");
+        String timings = page.substring(page.indexOf(ReportStage.TIMINGS_BEGIN), page.indexOf(ReportStage.TIMINGS_END));
+        assertThat(timings).contains("latency p50, batch 1 (ms)", "latency p95, batch 1 (ms)", "throughput, batch 32 (rows/s)");
+        var validateTimings = Json.read(work.resolve("validate/manifest.json"), Manifest.class).timings();
+        assertThat(timings).contains(String.format(java.util.Locale.ROOT, "%.3f",
+                ((Number) ((Map<?, ?>) validateTimings.get("cpu")).get("latency_ms_p50")).doubleValue()));
+        assertThat(ReportStage.maskTimings(page)).doesNotContain("latency p50").contains("Parity and latency");
         byte[] before = Files.readAllBytes(html);
         PipelineRunner.run(new RunRequest(withReport, work, StageName.REPORT, false, null));
         assertThat(Files.readAllBytes(html)).isEqualTo(before);
         assertThat(PipelineRunner.run(new RunRequest(withReport, work, null, false, null)).outcomes())
                 .containsEntry(StageName.REPORT, RunResult.Outcome.UP_TO_DATE);
+        // validate reruns (new timings): the page follows, identical but for the masked timings
+        RunResult again = PipelineRunner.run(new RunRequest(withReport, work, StageName.VALIDATE, false, null));
+        assertThat(again.outcomes()).containsEntry(StageName.REPORT, RunResult.Outcome.RAN);
+        String rerun = Files.readString(html);
+        assertThat(ReportStage.maskTimings(rerun)).isEqualTo(ReportStage.maskTimings(page));
     }
 
     @Test
