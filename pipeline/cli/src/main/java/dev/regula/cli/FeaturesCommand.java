@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /** {@code regula features}: the features stage on explicit paths. */
 @Command(name = "features", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the backbone once per example and cache pooled features, split into train/val/test.",
-                "Writes OUT/feature-model.onnx and OUT/store/ (float32 matrices, labels, manifest.json).",
+                "Writes OUT/feature-model.onnx, OUT/tokenizer.json (text backbones) and OUT/store/ (float32 matrices, labels,",
+                "manifest.json): the --features folder of regula train, ensemble and export.",
                 "Skips the work when OUT/store's manifest matches the backbone, data and settings."})
 final class FeaturesCommand implements Callable<Integer> {
     @Spec

@@ -4,10 +4,12 @@ import dev.regula.models.runtime.Device;
 import dev.regula.models.runtime.RunnerOptions;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.predict.ModelValidation;
+import dev.regula.pipeline.predict.QualityGates;
 import dev.regula.transfer.data.DatasetFormat;
 import dev.regula.transfer.data.DatasetSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,8 +45,17 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or auto (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--min-accuracy", description = "Fail (exit 1) when accuracy is below this.")
+    @Option(names = "--min-accuracy", paramLabel = "X", description = "Fail (exit 1) when accuracy is below X.")
     Double minAccuracy;
+
+    @Option(names = "--min-macro-f1", paramLabel = "X", description = "Fail (exit 1) when macro-F1 is below X.")
+    Double minMacroF1;
+
+    @Option(names = "--max-ece", paramLabel = "X", description = "Fail (exit 1) when the calibration error (ECE, 15 bins) is above X.")
+    Double maxEce;
+
+    @Option(names = "--max-nll", paramLabel = "X", description = "Fail (exit 1) when the mean negative log-likelihood is above X.")
+    Double maxNll;
 
     @Option(names = "--json", description = "Print the figures as JSON.")
     boolean json;
@@ -71,9 +82,10 @@ final class ValidateCommand implements Callable<Integer> {
                     r.latencyMsP50(), r.latencyMsP95(), r.throughput());
         }
         out.flush();
-        if (minAccuracy != null && r.metrics().accuracy() < minAccuracy) {
-            throw new RegulaException(String.format(Locale.ROOT, "gate failed: accuracy %.4f is below --min-accuracy %.4f",
-                    r.metrics().accuracy(), minAccuracy));
+        List<String> failed = new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll).failures(r.metrics(), k -> "--" + k.replace('_', '-'));
+        if (!failed.isEmpty()) {
+            throw new RegulaException(String.format(Locale.ROOT, "%s on %s (%d rows): gate%s failed: %s",
+                    model, data, r.rows(), failed.size() > 1 ? "s" : "", String.join("; ", failed)));
         }
         return ExitCodes.OK;
     }

@@ -16,7 +16,11 @@ import dev.regula.transfer.features.FeatureJob;
 import dev.regula.transfer.features.FeatureJobException;
 import dev.regula.transfer.features.FeatureJobResult;
 import dev.regula.transfer.features.FeatureJobSpec;
+import dev.regula.transfer.data.Hashing;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** The features stage on explicit paths: the core behind {@code regula features}. */
@@ -24,13 +28,40 @@ public final class Features {
     private Features() {
     }
 
+    /**
+     * Extracts (or finds up to date) the store, and keeps a copy of the backbone's tokenizer beside it
+     * as {@code OUT/tokenizer.json}, so the folder holds all that {@code regula export} needs.
+     */
     public static FeatureJobResult run(FeaturesRequest r) throws RegulaException {
+        FeatureJobSpec spec = toSpec(r);
+        FeatureJobResult result;
         try {
-            return FeatureJob.run(toSpec(r));
+            result = FeatureJob.run(spec);
         } catch (FeatureJobException e) {
             throw RegulaException.wrap(e);
         }
+        try {
+            Backbone b = Backbone.load(r.backbone(), r.tokenizer(), spec.cacheDir());
+            Path copy = r.out().resolve(TOKENIZER);
+            if (b.tokenizer() != null && !(Files.isRegularFile(copy) && Hashing.sha256(copy).equals(b.tokenizer().sha256()))) {
+                Path tmp = Files.createTempFile(r.out(), "." + TOKENIZER, ".tmp");
+                try {
+                    Files.copy(b.tokenizer().file(), tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        } catch (BackboneException e) {
+            throw RegulaException.wrap(e);
+        } catch (IOException e) {
+            throw new RegulaException("cannot copy the tokenizer into " + r.out() + ": " + e.getMessage(), e);
+        }
+        return result;
     }
+
+    /** The tokenizer's copy in the output folder. */
+    public static final String TOKENIZER = "tokenizer.json";
 
     static FeatureJobSpec toSpec(FeaturesRequest r) throws RegulaException {
         Path cache = r.out().resolve(".cache");

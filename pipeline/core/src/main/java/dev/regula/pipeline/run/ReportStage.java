@@ -18,12 +18,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * report: one self-contained {@code index.html} with the headline figures, a table of heads, and
- * PNG plots embedded as data URIs (loss curves, validation accuracy per head, reliability). It holds
- * no timings, so it is byte-identical across reruns; latency lives in the manifests and summary.json.
+ * report: one self-contained {@code index.html} with the headline figures, the parity-and-latency
+ * table per execution provider, a table of heads, and PNG plots embedded as data URIs (loss curves,
+ * validation accuracy per head, reliability). Everything on the page is a function of the stage
+ * payloads, except the measured latency and throughput, read from validate's manifest: those cells
+ * sit in one element between {@link #TIMINGS_BEGIN} and {@link #TIMINGS_END}, the only bytes that
+ * differ when validate reruns with the same inputs ({@link #maskTimings}).
  */
 final class ReportStage implements Stage {
     static final String HTML = "index.html";
+    /** Marks where the measured timings start; they differ from run to run. */
+    static final String TIMINGS_BEGIN = "<!-- regula:measured-timings:begin -->";
+    static final String TIMINGS_END = "<!-- regula:measured-timings:end -->";
 
     @Override
     public StageName name() {
@@ -43,6 +49,37 @@ final class ReportStage implements Stage {
         c.set("report", ctx.spec().section("report"));
         c.set("gates", ctx.spec().section("validate") == null ? null : ctx.spec().section("validate").get("gates"));
         return c;
+    }
+
+    /**
+     * The timings shown come from validate's manifest, which its output hash does not cover; hashing
+     * them here makes the page rerun whenever validate did, so it never shows another run's timings.
+     */
+    @Override
+    public Map<String, String> externalInputs(StageContext ctx) throws RegulaException {
+        return Map.of("validate.timings", Json.hash(Json.MAPPER.valueToTree(validateTimings(ctx))));
+    }
+
+    private static Map<String, Object> validateTimings(StageContext ctx) throws RegulaException {
+        Path f = ctx.dir(StageName.VALIDATE).resolve(Manifest.FILE);
+        if (!Files.isRegularFile(f)) {
+            return Map.of(); // validate has not run yet in this work folder; the runner runs it first
+        }
+        try {
+            return Json.read(f, Manifest.class).timings();
+        } catch (IOException e) {
+            throw new RegulaException("report: cannot read " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The page with the measured-timings element's content blanked: what stays byte-identical across reruns. */
+    static String maskTimings(String html) {
+        int b = html.indexOf(TIMINGS_BEGIN);
+        int e = html.indexOf(TIMINGS_END);
+        if (b < 0 || e < b) {
+            return html;
+        }
+        return html.substring(0, b + TIMINGS_BEGIN.length()) + "(masked)" + html.substring(e);
     }
 
     @Override
@@ -67,7 +104,7 @@ final class ReportStage implements Stage {
             html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(esc(title))
                     .append("</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
                             + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}"
-                            + "th{background:#f4f4f4}td.spec{text-align:left;font-size:80%;max-width:30em;word-break:break-all}.fail{color:#b00}.ok{color:#070}</style></head><body>\n");
+                            + "th{background:#f4f4f4}tbody.timings td{background:#fffbe6}p.note{font-size:85%;color:#555}td.spec{text-align:left;font-size:80%;max-width:30em;word-break:break-all}.fail{color:#b00}.ok{color:#070}</style></head><body>\n");
             html.append("<h1>").append(esc(title)).append("</h1>\n");
             html.append("<p>Exported head: <b>").append(esc(v.path("head").asText())).append("</b>; test rows: ")
                     .append(v.path("test_rows").asInt()).append("; providers: ").append(esc(v.path("providers").toString()))
@@ -81,7 +118,9 @@ final class ReportStage implements Stage {
             html.append("<tr><th>parity max |error|</th><td>")
                     .append(String.format(Locale.ROOT, "%.2e", v.at("/parity/max_abs_error").asDouble())).append("</td></tr>\n");
             row(html, "argmax agreement", v.at("/parity/argmax_agreement").asDouble());
-            html.append("</table>\n<p>Gates: ").append(failures.isEmpty() ? "<span class=\"ok\">all passed</span>"
+            html.append("</table>\n");
+            ProviderTable.append(html, v, validateTimings(ctx));
+            html.append("<p>Gates: ").append(failures.isEmpty() ? "<span class=\"ok\">all passed</span>"
                     : "<span class=\"fail\">" + esc(String.join("; ", failures)) + "</span>").append("</p>\n");
             html.append("<h2>Heads</h2>\n<table><tr><th>head</th><th>kind</th><th>best epoch</th><th>train NLL</th>"
                     + "<th>val NLL</th><th>val accuracy</th><th>gap (val &minus; train NLL)</th><th>sparsity</th>"
@@ -162,11 +201,11 @@ final class ReportStage implements Stage {
                 .append(Base64.getEncoder().encodeToString(png)).append("\"></p>\n");
     }
 
-    private static String num(Double v) {
+    static String num(Double v) {
         return v == null || v.isNaN() ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -5,19 +5,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.Sections;
-import dev.regula.transfer.features.FeatureMatrix;
-import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.train.EpochRecord;
-import dev.regula.transfer.train.HeadTrainer;
 import dev.regula.transfer.train.TrainedHead;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * train: every head of the spec trained on the stored features. Writes {@code <name>/head.json}
@@ -49,47 +44,7 @@ final class TrainStage implements Stage {
 
     @Override
     public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
-        FeatureStore store = FeaturesStage.store(ctx);
-        FeatureMatrix train = store.split("train");
-        FeatureMatrix val = store.splitNames().contains("val") && store.split("val").rows() > 0 ? store.split("val") : null;
-        int classes = store.labels().size();
-        Map<String, Object> summary = new TreeMap<>();
-        Map<String, Object> seconds = new TreeMap<>();
-        for (Sections.Head h : ctx.spec().heads()) {
-            long t0 = System.nanoTime();
-            TrainedHead head;
-            try {
-                head = HeadTrainer.train(train, val, classes, h.head(), h.regularization(), h.training());
-            } catch (IllegalArgumentException e) {
-                throw new RegulaException("heads '" + h.name() + "': " + e.getMessage(), e);
-            }
-            seconds.put(h.name(), (System.nanoTime() - t0) / 1e9);
-            Path dir = staging.resolve(h.name());
-            try {
-                Files.createDirectories(dir);
-                HeadFile.save(head, dir.resolve(HEAD));
-                Json.write(dir.resolve(HISTORY), head.history());
-            } catch (IOException e) {
-                throw new RegulaException("train: cannot write " + dir + ": " + e.getMessage(), e);
-            }
-            EpochRecord best = head.history().best();
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("best_epoch", head.history().bestEpoch());
-            line.put("train_accuracy", best.trainAccuracy());
-            line.put("train_loss", best.trainLoss());
-            line.put("val_accuracy", best.valAccuracy());
-            line.put("val_loss", best.valLoss());
-            line.put("sparsity", head.sparsity());
-            summary.put(h.name(), line);
-            ctx.log("train: " + h.name() + " best epoch " + head.history().bestEpoch() + ", val NLL "
-                    + (best.valLoss() == null ? "n/a" : String.format(java.util.Locale.ROOT, "%.4f", best.valLoss())));
-        }
-        try {
-            Json.write(staging.resolve(SUMMARY), summary);
-        } catch (IOException e) {
-            throw new RegulaException("train: cannot write " + staging + ": " + e.getMessage(), e);
-        }
-        return Map.of("train_seconds", seconds);
+        return TrainStep.trainInto(FeaturesStage.store(ctx), ctx.spec().heads(), staging, ctx::log);
     }
 
     /** Reloads every trained head, by name, in spec order. */

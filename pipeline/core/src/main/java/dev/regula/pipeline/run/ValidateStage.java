@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regula.ensemble.Ensemble;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
+import dev.regula.models.runtime.Device;
 import dev.regula.models.runtime.OrtRunner;
+import dev.regula.models.runtime.RunnerException;
+import dev.regula.models.runtime.RuntimeUnavailableException;
 import dev.regula.models.runtime.Parity;
 import dev.regula.models.runtime.ParityReport;
 import dev.regula.models.runtime.RunnerOptions;
@@ -42,11 +45,13 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * validate: runs the exported model on ONNX Runtime (CPU) over the test split's raw inputs and
- * compares it with the Java reference (the stored ORT features through the DJL head, or for an
- * ensemble through every member and the combiner, {@code Ensemble.predictProba}). Writes
- * {@code report.json} (parity, accuracy, macro-F1, NLL, ECE, generalization gap, providers);
- * latency and throughput go to the manifest only, as they differ from run to run.
+ * validate: runs the exported model on ONNX Runtime over the test split's raw inputs, on each
+ * execution provider of {@code validate.providers} (CPU, and CUDA when asked for or, with
+ * {@code auto}, when it loads), and compares every provider's outputs with the Java reference (the
+ * stored ORT features through the DJL head, or for an ensemble through every member and the
+ * combiner, {@code Ensemble.predictProba}). Writes {@code report.json} (parity per provider and the
+ * worst of them, accuracy, macro-F1, NLL, ECE, generalization gap, providers that ran and skipped);
+ * latency and throughput per provider go to the manifest only, as they differ from run to run.
  */
 final class ValidateStage implements Stage {
     static final String REPORT = "report.json";
@@ -93,12 +98,105 @@ final class ValidateStage implements Stage {
         int classes = store.labels().size();
         int[] y = store.split("test").labels();
         Path modelFile = ctx.dir(StageName.EXPORT).resolve(ExportStage.MODEL);
+        float[][] expected = reference.apply(store.split("test"));
         Map<String, Object> report = new TreeMap<>();
         Map<String, Object> timings = new TreeMap<>();
-        try (Encoder enc = Encoder.open(ctx, test);
-             OrtRunner runner = OrtRunner.open(modelFile, RunnerOptions.builder()
-                     .intraOpThreads(ctx.spec().features().threads()).build())) {
+        Map<String, Object> byProvider = new TreeMap<>();
+        Map<String, String> skipped = new TreeMap<>();
+        List<String> ran = new ArrayList<>();
+        ProviderRun first = null;
+        try (Encoder enc = Encoder.open(ctx, test)) {
             List<ModelInput> inputs = ModelInput.of(OnnxModel.read(modelFile).proto());
+            for (Device device : devices(v.providers())) {
+                ProviderRun r;
+                try {
+                    r = runOn(device, v, ctx, modelFile, enc, inputs, n, classes, expected);
+                } catch (RuntimeUnavailableException e) {
+                    if (v.providers().contains(Sections.Provider.AUTO)) {
+                        skipped.put(device.key(), e.reason());
+                        ctx.log("validate: " + device.key() + " skipped, its execution provider is unavailable: " + e.reason());
+                        continue;
+                    }
+                    throw new RegulaException("validate.providers: " + device.key() + " was asked for but cannot run here: "
+                            + e.reason() + " (providers: auto skips it when unavailable)", e);
+                }
+                ran.add(r.provider());
+                byProvider.put(device.key(), r.parity());
+                timings.put(device.key(), r.timings());
+                if (first == null) {
+                    first = r;
+                    timings.putAll(r.timings());
+                }
+            }
+            if (first == null) {
+                throw new RegulaException("validate: no execution provider ran");
+            }
+            // The same metric definitions as the ensemble report, so the two pages never disagree.
+            ClassificationMetrics testMetrics = metrics(first.probabilities(), y);
+            double trainAccuracy = metrics(reference.apply(store.split("train")), store.split("train").labels()).accuracy();
+            double accuracy = testMetrics.accuracy();
+            report.put("head", headName);
+            report.put("test_rows", n);
+            report.put("accuracy", accuracy);
+            report.put("macro_f1", testMetrics.macroF1());
+            report.put("nll", testMetrics.nll());
+            report.put("ece", testMetrics.ece());
+            report.put("calibration", testMetrics.reliability().stream().filter(b -> b.count() > 0).toList());
+            report.put("train_accuracy", trainAccuracy);
+            report.put("generalization_gap", trainAccuracy - accuracy);
+            report.put("label_output_mismatches", first.labelMismatches());
+            report.put("providers", ran);
+            if (!skipped.isEmpty()) {
+                report.put("providers_skipped", skipped);
+            }
+            if (byProvider.containsKey(Device.CUDA.key())) {
+                report.put("cuda_tf32", v.cudaTf32());
+            }
+            report.put("parity", worst(v, byProvider));
+            report.put("parity_by_provider", byProvider);
+            Json.write(staging.resolve(REPORT), report);
+        } catch (OnnxModelException e) {
+            throw new RegulaException("validate: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RegulaException("validate: " + e.getMessage(), e);
+        }
+        ctx.log(String.format(java.util.Locale.ROOT, "validate: accuracy %.4f, macro-F1 %.4f, parity max |Δ| %.2e, p50 %.2f ms on %s",
+                (Double) report.get("accuracy"), (Double) report.get("macro_f1"),
+                (Double) ((Map<?, ?>) report.get("parity")).get("max_abs_error"), (Double) timings.get("latency_ms_p50"), ran));
+        return timings;
+    }
+
+    /** The devices to try, in order: {@code auto} is CPU, then CUDA. */
+    private static List<Device> devices(List<Sections.Provider> providers) {
+        List<Device> out = new ArrayList<>();
+        for (Sections.Provider p : providers) {
+            switch (p) {
+                case CPU -> out.add(Device.CPU);
+                case CUDA -> out.add(Device.CUDA);
+                case AUTO -> out.addAll(List.of(Device.CPU, Device.CUDA));
+            }
+        }
+        return out;
+    }
+
+    /** What one execution provider gave: its outputs (for the metrics), parity against the reference, timings. */
+    private record ProviderRun(String provider, float[][] probabilities, int labelMismatches, Map<String, Object> parity,
+                               Map<String, Object> timings) {
+    }
+
+    /**
+     * Runs the model on one device: the throughput pass over the whole test split (whose outputs are
+     * compared with the Java reference), then {@code latency_samples} single-example runs.
+     *
+     * @throws RuntimeUnavailableException when the device's execution provider cannot be used here
+     */
+    private static ProviderRun runOn(Device device, Sections.Validate v, StageContext ctx, Path modelFile, Encoder enc,
+                                     List<ModelInput> inputs, int n, int classes, float[][] expected)
+            throws RunnerException, RegulaException {
+        RunnerOptions options = RunnerOptions.builder().device(device).cudaTf32(v.cudaTf32())
+                .intraOpThreads(ctx.spec().features().threads()).build();
+        Map<String, Object> timings = new TreeMap<>();
+        try (OrtRunner runner = OrtRunner.open(modelFile, options)) {
             float[] probs = new float[n * classes];
             long[] labels = new long[n];
             long t0 = System.nanoTime();
@@ -109,6 +207,7 @@ final class ValidateStage implements Stage {
                 System.arraycopy(out.get(SingleHeadExport.LABEL).longs(), 0, labels, from, to - from);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            timings.put("provider", runner.activeProvider());
             timings.put("throughput_batch", v.throughputBatch());
             timings.put("throughput_per_second", n / seconds);
             int samples = Math.min(n, v.latencySamples());
@@ -126,49 +225,52 @@ final class ValidateStage implements Stage {
 
             float[][] p = new float[n][];
             int labelMismatches = 0;
+            int labelAgreeing = 0;
             for (int i = 0; i < n; i++) {
                 p[i] = Arrays.copyOfRange(probs, i * classes, (i + 1) * classes);
                 if (labels[i] != Metrics.argmax(p[i])) {
                     labelMismatches++;
                 }
+                if (labels[i] == Metrics.argmax(expected[i])) {
+                    labelAgreeing++;
+                }
             }
-            float[][] expected = reference.apply(store.split("test"));
             ParityReport parity = Parity.within(v.parityAtol(), v.parityRtol()).withArgmax(SingleHeadExport.PROBABILITIES)
                     .compareMatrices(Map.of(SingleHeadExport.PROBABILITIES, expected),
                             Map.of(SingleHeadExport.PROBABILITIES, Tensor.ofFloats(probs, n, classes)));
-            // The same metric definitions as the ensemble report, so the two pages never disagree.
-            ClassificationMetrics testMetrics = metrics(p, y);
-            double trainAccuracy = metrics(reference.apply(store.split("train")), store.split("train").labels()).accuracy();
-            double accuracy = testMetrics.accuracy();
-            report.put("head", headName);
-            report.put("test_rows", n);
-            report.put("accuracy", accuracy);
-            report.put("macro_f1", testMetrics.macroF1());
-            report.put("nll", testMetrics.nll());
-            report.put("ece", testMetrics.ece());
-            report.put("calibration", testMetrics.reliability().stream().filter(b -> b.count() > 0).toList());
-            report.put("train_accuracy", trainAccuracy);
-            report.put("generalization_gap", trainAccuracy - accuracy);
-            report.put("label_output_mismatches", labelMismatches);
-            report.put("providers", List.of(runner.activeProvider()));
             Map<String, Object> par = new LinkedHashMap<>();
-            par.put("atol", parity.atol());
-            par.put("rtol", parity.rtol());
+            par.put("provider", runner.activeProvider());
             par.put("max_abs_error", parity.output(SingleHeadExport.PROBABILITIES).maxAbsError());
             par.put("max_rel_error", parity.output(SingleHeadExport.PROBABILITIES).maxRelError());
             par.put("argmax_agreement", parity.argmaxAgreement().map(a -> a.fraction()).orElse(Double.NaN));
-            par.put("passed", parity.passed());
-            report.put("parity", par);
-            Json.write(staging.resolve(REPORT), report);
-        } catch (OnnxModelException e) {
-            throw new RegulaException("validate: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new RegulaException("validate: " + e.getMessage(), e);
+            // the label output (int64 ArgMax inside the graph) against the reference's argmax
+            par.put("label_agreement", n == 0 ? 1.0 : (double) labelAgreeing / n);
+            par.put("passed", parity.passed() && labelMismatches == 0);
+            return new ProviderRun(runner.activeProvider(), p, labelMismatches, par, timings);
         }
-        ctx.log(String.format(java.util.Locale.ROOT, "validate: accuracy %.4f, macro-F1 %.4f, parity max |Δ| %.2e, p50 %.2f ms",
-                (Double) report.get("accuracy"), (Double) report.get("macro_f1"),
-                (Double) ((Map<?, ?>) report.get("parity")).get("max_abs_error"), (Double) timings.get("latency_ms_p50")));
-        return timings;
+    }
+
+    /** The parity figures the gates read: the worst over every provider that ran. */
+    private static Map<String, Object> worst(Sections.Validate v, Map<String, Object> byProvider) {
+        double abs = 0;
+        double rel = 0;
+        double argmax = 1;
+        boolean passed = true;
+        for (Object o : byProvider.values()) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            abs = Math.max(abs, (Double) m.get("max_abs_error"));
+            rel = Math.max(rel, (Double) m.get("max_rel_error"));
+            argmax = Math.min(argmax, (Double) m.get("argmax_agreement"));
+            passed &= (Boolean) m.get("passed");
+        }
+        Map<String, Object> par = new LinkedHashMap<>();
+        par.put("atol", v.parityAtol());
+        par.put("rtol", v.parityRtol());
+        par.put("max_abs_error", abs);
+        par.put("max_rel_error", rel);
+        par.put("argmax_agreement", argmax);
+        par.put("passed", passed);
+        return par;
     }
 
     private static ClassificationMetrics metrics(float[][] p, int[] y) throws RegulaException {

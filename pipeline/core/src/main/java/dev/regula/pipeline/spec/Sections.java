@@ -69,10 +69,42 @@ public final class Sections {
      * @param parityRtol relative tolerance of the parity check
      * @param latencySamples test examples timed one at a time (batch 1)
      * @param throughputBatch batch size of the throughput run
+     * @param providers execution providers to run, in order: {@code [auto]} (CPU, then CUDA when it loads),
+     *     or explicit {@code cpu} / {@code cuda} entries (an explicit {@code cuda} that cannot run fails the stage)
+     * @param cudaTf32 whether CUDA may use TF32 for float32 matrix products (off: full float32, for parity)
      */
-    public record Validate(double parityAtol, double parityRtol, int latencySamples, int throughputBatch, Gates gates) {
+    public record Validate(double parityAtol, double parityRtol, int latencySamples, int throughputBatch,
+                           java.util.List<Provider> providers, boolean cudaTf32, Gates gates) {
         public Validate {
             Objects.requireNonNull(gates, "gates");
+            providers = java.util.List.copyOf(providers);
+            if (providers.isEmpty()) {
+                throw new IllegalArgumentException("providers: needs at least one entry");
+            }
+        }
+    }
+
+    /** One entry of {@code validate.providers}. */
+    public enum Provider {
+        /** ONNX Runtime's CPU execution provider. */
+        CPU,
+        /** The CUDA execution provider; the stage fails when it cannot run. */
+        CUDA,
+        /** CPU, then CUDA when its provider loads (skipped, with the reason recorded, when it does not). */
+        AUTO;
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Parses {@code cpu}, {@code cuda} or {@code auto}. */
+        public static Provider parse(String s) {
+            for (Provider p : values()) {
+                if (p.key().equals(s == null ? null : s.strip().toLowerCase(java.util.Locale.ROOT))) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("unknown provider '" + s + "', expected cpu, cuda or auto");
         }
     }
 }

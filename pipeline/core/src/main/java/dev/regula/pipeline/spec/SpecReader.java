@@ -39,6 +39,8 @@ public final class SpecReader {
     static final Map<String, Object> TRAINING_DEFAULTS = Map.of("learning_rate", 0.001, "batch_size", 32, "epochs", 20,
             "device", "cpu");
     static final long DEFAULT_SEED = 42;
+    /** The top-level {@code seed} when a spec sets none. */
+    public static final long DEFAULT_SEED_VALUE = DEFAULT_SEED;
 
     private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final ObjectMapper RECORDS = new ObjectMapper()
@@ -70,7 +72,8 @@ public final class SpecReader {
         head.putAll(KeySchema.ofRecord(HeadSpec.class));
         head.put("regularization", KeySchema.object(KeySchema.ofRecord(RegularizationSpec.class)));
         head.put("training", KeySchema.object(KeySchema.ofRecord(TrainingSpec.class)));
-        Map<String, KeySchema> validate = leaves("parity_atol", "parity_rtol", "latency_samples", "throughput_batch");
+        Map<String, KeySchema> validate = leaves("parity_atol", "parity_rtol", "latency_samples", "throughput_batch",
+                "providers", "cuda_tf32");
         validate.put("gates", KeySchema.object(leaves("min_accuracy", "max_parity_error", "max_generalization_gap")));
         Map<String, KeySchema> root = new LinkedHashMap<>();
         root.put("seed", KeySchema.leaf());
@@ -120,6 +123,58 @@ public final class SpecReader {
         }
         SCHEMA.check(root, "", file);
         return new SpecReader(file).bind((ObjectNode) root);
+    }
+
+    /** A YAML file as a tree, its keys checked as in {@link #read}; no section is required or bound. */
+    public static JsonNode readTree(Path file) throws SpecException {
+        if (!Files.isRegularFile(file)) {
+            throw new SpecException(file, "", "file not found (resolved to " + file.toAbsolutePath().normalize() + ")");
+        }
+        JsonNode root;
+        try {
+            root = YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new SpecException(file, "", "not valid YAML: " + e.getMessage().replace('\n', ' '), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new SpecException(file, "", "expected a mapping of sections");
+        }
+        SCHEMA.check(root, "", file);
+        return root;
+    }
+
+    /** One YAML value written on a command line ({@code 0.1}, {@code entropy}, {@code [0.01, 0.1]}). */
+    public static JsonNode yamlValue(String text) {
+        try {
+            JsonNode n = YAML.readTree(text);
+            return n == null || n.isMissingNode() ? JsonNodeFactory.instance.nullNode() : n;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a YAML value: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    /**
+     * The {@code heads:} section of a YAML file, with {@code seed:} as the heads' default training seed:
+     * a full pipeline spec, or a file holding only {@code heads:} (and {@code seed:}). Keys are checked
+     * as in {@link #read}; other sections are not read.
+     */
+    public static List<Sections.Head> readHeads(Path file) throws SpecException {
+        JsonNode root = readTree(file);
+        if (root.get("heads") == null || root.get("heads").isNull()) {
+            throw new SpecException(file, "heads", "required section, and missing");
+        }
+        SpecReader r = new SpecReader(file);
+        return r.heads(root.get("heads"), r.v.longValue(root, "", "seed", DEFAULT_SEED));
+    }
+
+    /**
+     * One head from a mapping of spec keys ({@code name}, {@code kind}, ..., {@code regularization},
+     * {@code training}), checked as a {@code heads:} entry; errors name {@code origin} and the key path.
+     */
+    public static Sections.Head head(Map<String, Object> keys, long seed, Path origin) throws SpecException {
+        JsonNode node = RECORDS.valueToTree(keys);
+        SCHEMA.check(JsonNodeFactory.instance.objectNode().set("heads", node), "", origin);
+        return new SpecReader(origin).heads(node, seed).get(0);
     }
 
     private PipelineSpec bind(ObjectNode root) throws SpecException {
@@ -297,7 +352,48 @@ public final class SpecReader {
                 v.optionalNumber(g, "validate.gates", "max_generalization_gap", -1, 1));
         return new Sections.Validate(v.number(n, "validate", "parity_atol", 1e-4, 0, Double.MAX_VALUE, false),
                 v.number(n, "validate", "parity_rtol", 1e-3, 0, Double.MAX_VALUE, false),
-                v.integer(n, "validate", "latency_samples", 100, 0), v.integer(n, "validate", "throughput_batch", 32, 1), gates);
+                v.integer(n, "validate", "latency_samples", 100, 0), v.integer(n, "validate", "throughput_batch", 32, 1),
+                providers(n == null ? null : n.get("providers")), v.bool(n, "validate", "cuda_tf32", false), gates);
+    }
+
+    /** {@code validate.providers}: {@code auto} (the default), {@code cpu}, {@code cuda}, or a list of cpu/cuda. */
+    private List<Sections.Provider> providers(JsonNode n) throws SpecException {
+        String at = "validate.providers";
+        if (n == null || n.isNull()) {
+            return List.of(Sections.Provider.AUTO);
+        }
+        List<JsonNode> items = new ArrayList<>();
+        if (n.isArray()) {
+            n.forEach(items::add);
+        } else {
+            items.add(n);
+        }
+        if (items.isEmpty()) {
+            throw new SpecException(file, at, "needs at least one of cpu, cuda (or auto)");
+        }
+        List<Sections.Provider> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = n.isArray() ? at + "[" + i + "]" : at;
+            JsonNode item = items.get(i);
+            if (!item.isTextual()) {
+                throw new SpecException(file, path, "expected cpu, cuda or auto, got " + Values.describe(item));
+            }
+            Sections.Provider p;
+            try {
+                p = Sections.Provider.parse(item.asText());
+            } catch (IllegalArgumentException e) {
+                throw new SpecException(file, path, e.getMessage(), e);
+            }
+            if (p == Sections.Provider.AUTO && items.size() > 1) {
+                throw new SpecException(file, path, "auto stands alone (it means cpu, then cuda when available); "
+                        + "list cpu and cuda explicitly instead");
+            }
+            if (out.contains(p)) {
+                throw new SpecException(file, path, "'" + p.key() + "' is listed twice");
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     /** Maps a node onto one of transfer's records, turning its validation messages into key-path errors. */

@@ -32,13 +32,24 @@ class PipelineRunnerTest {
         first = PipelineRunner.run(new RunRequest(spec, reference, null, false, System.out::println));
     }
 
-    /** Every payload file of the work folder (manifests and summary excluded: they hold timings), with its bytes' hash. */
+    /**
+     * Every payload file of the work folder (manifests and summary excluded: they hold timings), with its bytes' hash.
+     * The report page is hashed with its one measured-timings element masked ({@link ReportStage#maskTimings});
+     * every other file, model.onnx included, byte for byte.
+     */
     static Map<String, String> payload(Path work) throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> s = Files.walk(work)) {
             for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
                 String rel = work.relativize(p).toString();
                 if (rel.startsWith(".") || p.getFileName().toString().equals("manifest.json") || rel.equals("summary.json")) {
+                    continue;
+                }
+                if (rel.equals("report/" + ReportStage.HTML)) {
+                    String masked = ReportStage.maskTimings(Files.readString(p));
+                    assertThat(masked).as("the report's timings element").contains(ReportStage.TIMINGS_BEGIN + "(masked)");
+                    out.put(rel + " (timings masked)", dev.regula.transfer.data.Hashing.sha256(
+                            masked.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                     continue;
                 }
                 out.put(rel, dev.regula.transfer.data.Hashing.sha256(p));
@@ -162,11 +173,25 @@ class PipelineRunnerTest {
         assertThat(page).contains("<title>Tiny &lt;report&gt;</title>", "linear", "mlp", "accuracy", "all passed", "Provenance",
                 "regula.backbone.sha256", "weight_decay");
         assertThat(page.split("src=\"data:image/png;base64,iVBORw0KGgo", -1)).hasSize(4); // three embedded PNGs
+        // the parity-and-latency table: CPU ran, its measured timings sit inside the one marked element
+        assertThat(page).contains("Parity and latency per execution provider", "CPUExecutionProvider",
+                "probabilities: max |abs error|", "argmax agreement", "<tbody id=\"measured-timings\"");
+        String timings = page.substring(page.indexOf(ReportStage.TIMINGS_BEGIN), page.indexOf(ReportStage.TIMINGS_END));
+        assertThat(timings).contains("latency p50, batch 1 (ms)", "latency p95, batch 1 (ms)", "throughput, batch 32 (rows/s)");
+        var validateTimings = Json.read(work.resolve("validate/manifest.json"), Manifest.class).timings();
+        assertThat(timings).contains(String.format(java.util.Locale.ROOT, "%.3f",
+                ((Number) ((Map<?, ?>) validateTimings.get("cpu")).get("latency_ms_p50")).doubleValue()));
+        assertThat(ReportStage.maskTimings(page)).doesNotContain("latency p50").contains("Parity and latency");
         byte[] before = Files.readAllBytes(html);
         PipelineRunner.run(new RunRequest(withReport, work, StageName.REPORT, false, null));
         assertThat(Files.readAllBytes(html)).isEqualTo(before);
         assertThat(PipelineRunner.run(new RunRequest(withReport, work, null, false, null)).outcomes())
                 .containsEntry(StageName.REPORT, RunResult.Outcome.UP_TO_DATE);
+        // validate reruns (new timings): the page follows, identical but for the masked timings
+        RunResult again = PipelineRunner.run(new RunRequest(withReport, work, StageName.VALIDATE, false, null));
+        assertThat(again.outcomes()).containsEntry(StageName.REPORT, RunResult.Outcome.RAN);
+        String rerun = Files.readString(html);
+        assertThat(ReportStage.maskTimings(rerun)).isEqualTo(ReportStage.maskTimings(page));
     }
 
     @Test
@@ -211,7 +236,9 @@ class PipelineRunnerTest {
         assertThat(report.get("exported").asText()).isEqualTo("weighted");
         assertThat(report.at("/test/members").fieldNames()).toIterable().containsExactlyInAnyOrder("linear", "mlp", "mlp-wide");
         assertThat(report.at("/test/combiners").fieldNames()).toIterable()
-                .containsExactlyInAnyOrder("mean", "weighted", "caruana", "stacking");
+                .containsExactlyInAnyOrder("mean", "mean+temperature", "weighted", "weighted+temperature", "caruana",
+                        "caruana+temperature", "stacking");
+        assertThat(report.at("/validation/combiners_cv_nll").fieldNames()).toIterable().hasSize(7);
         assertThat(report.at("/test/combiners/weighted/nll").asDouble()).isPositive();
         assertThat(report.at("/test/combiner_descriptions/weighted/weights")).hasSize(3);
         OnnxModel model = OnnxModel.read(cold.model());
@@ -278,6 +305,32 @@ class PipelineRunnerTest {
         assertThat(r.summary().at("/validation/parity/passed").asBoolean()).isTrue();
         assertThat(Json.MAPPER.readTree(OnnxModel.read(r.model()).metadata().get("regula.ensemble.combiner")).get("kind")
                 .asText()).isEqualTo("stacking");
+    }
+
+    @Test
+    void autoExportsTheCandidateWithTheLowestCrossValidatedValidationNll(@TempDir Path work) throws Exception {
+        Path spec2 = ensembleSpec("ens-auto", "ensemble:\n  combiner: {kind: auto, folds: 3, candidates: [mean, "
+                + "{kind: mean, temperature: true}, {kind: weighted, temperature: true}, {kind: stacking, folds: 3}]}\n");
+        RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        var report = Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile());
+        var cv = report.at("/validation/combiners_cv_nll");
+        assertThat(cv.fieldNames()).toIterable().containsExactlyInAnyOrder("mean", "mean+temperature", "weighted+temperature",
+                "stacking");
+        String lowest = null;
+        for (var it = cv.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (lowest == null || e.getValue().asDouble() < cv.get(lowest).asDouble()) {
+                lowest = e.getKey();
+            }
+        }
+        assertThat(report.get("exported").asText()).isEqualTo(lowest);
+        assertThat(report.get("configured").asText()).isEqualTo("auto");
+        var saved = Json.MAPPER.readTree(work.resolve("ensemble/ensemble.json").toFile());
+        assertThat(saved.at("/selection/chosen").asText()).isEqualTo(lowest);
+        assertThat(Json.MAPPER.readTree(OnnxModel.read(r.model()).metadata().get("regula.ensemble.combiner")).get("kind").asText())
+                .isEqualTo(lowest);
+        assertThat(r.summary().at("/validation/parity/passed").asBoolean()).isTrue();
+        assertThat(r.summary().at("/validation/label_output_mismatches").asInt()).isZero();
     }
 
     @Test

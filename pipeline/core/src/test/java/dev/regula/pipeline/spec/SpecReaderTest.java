@@ -63,7 +63,26 @@ class SpecReaderTest {
         });
         assertThat(s.export().head()).isEqualTo("best");
         assertThat(s.validate().gates()).isEqualTo(new Sections.Gates(null, null, null));
+        assertThat(s.validate().providers()).containsExactly(Sections.Provider.AUTO);
+        assertThat(s.validate().cudaTf32()).isFalse();
         assertThat(s.ensembleSection()).isEmpty();
+    }
+
+    @Test
+    void validateProviders() throws Exception {
+        String h = BASE + "heads: {kind: linear}\n";
+        assertThat(SpecReader.read(write(h + "validate: {providers: cpu}\n")).validate().providers())
+                .containsExactly(Sections.Provider.CPU);
+        Sections.Validate both = SpecReader.read(write(h + "validate: {providers: [cpu, CUDA], cuda_tf32: true}\n")).validate();
+        assertThat(both.providers()).containsExactly(Sections.Provider.CPU, Sections.Provider.CUDA);
+        assertThat(both.cudaTf32()).isTrue();
+        assertThat(error(h + "validate: {providers: [cpu, tpu]}\n").getMessage())
+                .endsWith("validate.providers[1]: unknown provider 'tpu', expected cpu, cuda or auto");
+        assertThat(error(h + "validate: {providers: [auto, cuda]}\n").getMessage()).contains("validate.providers[0]: auto stands alone");
+        assertThat(error(h + "validate: {providers: [cpu, cpu]}\n").getMessage()).endsWith("validate.providers[1]: 'cpu' is listed twice");
+        assertThat(error(h + "validate: {providers: []}\n").getMessage()).contains("validate.providers: needs at least one");
+        assertThat(error(h + "validate: {cuda_tf32: 0}\n").getMessage()).contains("validate.cuda_tf32: expected true or false");
+        assertThat(error(h + "validate: {provider: cpu}\n").getMessage()).endsWith("validate.provider: unknown key, did you mean 'providers'?");
     }
 
     @Test

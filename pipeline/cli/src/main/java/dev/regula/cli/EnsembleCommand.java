@@ -1,0 +1,98 @@
+package dev.regula.cli;
+
+import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.run.EnsembleStep;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code regula ensemble}: the ensemble stage on explicit folders. */
+@Command(name = "ensemble", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Combine trained heads (the output of regula train) into an ensemble, without a pipeline work folder.",
+                "The combiner is fitted on the validation split of --features. The ensemble comes from a spec's ensemble:",
+                "section (--spec) or from the options. Writes OUT/ensemble.json, report.json (test metrics of every member",
+                "and combiner), config.json and members/, as the pipeline's ensemble stage."})
+final class EnsembleCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    LoggingMixin logging;
+
+    @Option(names = "--features", required = true, paramLabel = "DIR",
+            description = "The features the heads were trained on (output of regula features).")
+    Path features;
+
+    @Option(names = "--heads", required = true, paramLabel = "DIR", description = "Output folder of regula train.")
+    Path heads;
+
+    @Option(names = "--spec", paramLabel = "SPEC.yaml", description = "Take the ensemble: section and seed: from this file.")
+    Path specFile;
+
+    @Option(names = "--members", split = ",", paramLabel = "NAME,NAME", description = "Member heads (default: every head).")
+    List<String> members;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "The K heads with the lowest validation NLL.")
+    Integer topK;
+
+    @Option(names = "--combiner", paramLabel = "KIND", description = "mean, weighted, caruana or stacking (default: mean).")
+    String combiner;
+
+    @Option(names = "--combiner-option", paramLabel = "KEY=VALUE",
+            description = "A combiner option, repeatable: penalty=entropy, strength=0.1, rounds=30, l2=[0.01,0.1], folds=5.")
+    Map<String, String> combinerOptions;
+
+    @Option(names = "--seeds", paramLabel = "HEAD:N", description = "N extra members: HEAD retrained with other seeds.")
+    String seeds;
+
+    @Option(names = "--bagging", paramLabel = "HEAD:N", description = "N extra members: HEAD trained on bootstrap resamples.")
+    String bagging;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the combiner and extra members (default: the spec's, else 42).")
+    Long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output folder: new, empty, or an earlier regula ensemble output (replaced as a whole).")
+    Path out;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws RegulaException {
+        PrintWriter o = spec.commandLine().getOut();
+        EnsembleStep.Result r = EnsembleStep.run(new EnsembleStep.Request(features, heads, specFile, members, topK, combiner,
+                combinerOptions, seeds, bagging, seed, out, json ? null : line -> {
+                    o.println(line);
+                    o.flush();
+                }));
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("out", r.out().toString());
+            m.put("members", r.members());
+            m.put("combiner", r.combiner());
+            m.put("test", r.test());
+            m.put("best_single", r.bestSingle());
+            m.put("best_single_test", r.bestSingleTest());
+            o.println(Json.write(m));
+        } else {
+            o.printf(Locale.ROOT, "ensemble: %s%n", r.out());
+            o.printf(Locale.ROOT, "  members   %s, combined by %s%n", r.members(), r.combiner());
+            o.printf(Locale.ROOT, "  test      accuracy %s  NLL %s  ECE %s%n", TrainCommand.fmt(r.test().get("accuracy")),
+                    TrainCommand.fmt(r.test().get("nll")), TrainCommand.fmt(r.test().get("ece")));
+            o.printf(Locale.ROOT, "  best single member %s: accuracy %s  NLL %s%n", r.bestSingle(),
+                    TrainCommand.fmt(r.bestSingleTest().get("accuracy")), TrainCommand.fmt(r.bestSingleTest().get("nll")));
+        }
+        o.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,301 @@
+package dev.regula.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.regula.models.ElemType;
+import dev.regula.models.GraphBuilder;
+import dev.regula.models.OnnxModel;
+import dev.regula.models.OnnxRef;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code features → train → ensemble → export → validate/predict}, each command on explicit folders,
+ * on a tiny generated text backbone (Gather → MatMul → Relu over a 10-word vocabulary) and generated
+ * two-class data; then the bad inputs each command must refuse with exit 1 or 2 and a clear message.
+ */
+class StageCommandsTest {
+    @TempDir
+    static Path dir;
+    static Path features;
+    static Path heads;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static String p(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    @BeforeAll
+    static void featuresAndHeads() throws Exception {
+        writeTextInputs(dir, 21);
+        Run f = run("features", "--backbone", p("backbone.onnx"), "--tokenizer", p("tokenizer.json"), "--max-length", "16",
+                "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2", "--threads", "1", "--out", p("features"), "--json");
+        assertThat(f.code()).as(f.err()).isZero();
+        features = dir.resolve("features");
+        assertThat(features.resolve("tokenizer.json")).hasSameBinaryContentAs(dir.resolve("tokenizer.json"));
+        Files.writeString(dir.resolve("heads.yaml"), """
+                seed: 3
+                heads:
+                  - {name: linear, kind: linear, training: {learning_rate: 0.05, epochs: 6, batch_size: 16}}
+                  - name: mlp
+                    kind: mlp
+                    hidden_sizes: [8]
+                    regularization: {dropout: {kind: standard, rate: 0.1}, weight_decay: 0.01}
+                    training: {learning_rate: 0.02, epochs: 6, batch_size: 16}
+                """);
+        Run t = run("train", "--features", features.toString(), "--heads", p("heads.yaml"), "--out", p("heads"));
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("train: linear best epoch", "train: mlp best epoch", "heads: " + p("heads"));
+        heads = dir.resolve("heads");
+    }
+
+    @Test
+    void trainWritesThePipelinesHeadFilesAndIsDeterministic() throws Exception {
+        for (String f : List.of("heads.json", "linear/head.json", "linear/history.json", "mlp/head.json", "mlp/history.json")) {
+            assertThat(heads.resolve(f)).isRegularFile();
+        }
+        Run again = run("train", "--features", features.toString(), "--heads", p("heads.yaml"), "--out", p("heads-again"), "--json");
+        assertThat(again.code()).as(again.err()).isZero();
+        JsonNode j = JSON.readTree(again.out());
+        assertThat(j.get("heads").fieldNames()).toIterable().containsExactly("linear", "mlp");
+        assertThat(dir.resolve("heads-again/mlp/head.json")).hasSameBinaryContentAs(heads.resolve("mlp/head.json"));
+        // rerunning onto an earlier output replaces it; no staging folder is left beside it
+        assertThat(run("train", "--features", features.toString(), "--heads", p("heads.yaml"), "--out", p("heads-again")).code())
+                .isZero();
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s.map(x -> x.getFileName().toString())).noneMatch(n -> n.contains("staging"));
+        }
+    }
+
+    @Test
+    void oneHeadByOptions() throws Exception {
+        Run r = run("train", "--features", features.toString(), "--kind", "mlp", "--name", "small", "--hidden-sizes", "4",
+                "--dropout", "0.2", "--epochs", "3", "--learning-rate", "0.02", "--out", p("one-head"), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode head = JSON.readTree(dir.resolve("one-head/small/head.json").toFile());
+        assertThat(head.at("/spec/hidden_sizes/0").asInt()).isEqualTo(4);
+        assertThat(head.at("/regularization/dropout/rate").asDouble()).isEqualTo(0.2);
+        assertThat(head.at("/training/epochs").asInt()).isEqualTo(3);
+        Run bad = run("train", "--features", features.toString(), "--kind", "mlp", "--hidden-sizes", "4", "--dropout", "1.5",
+                "--out", p("bad-head"));
+        assertThat(bad.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(bad.err()).contains("--dropout (regularization.dropout.rate): 1.5 is not in [0, 1)").doesNotContain("Exception");
+        assertThat(dir.resolve("bad-head")).doesNotExist();
+    }
+
+    @Test
+    void chainEnsembleExportThenValidateAndPredict() throws Exception {
+        Run e = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--combiner", "weighted",
+                "--combiner-option", "strength=0.1", "--out", p("ens"), "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        JsonNode ej = JSON.readTree(e.out());
+        assertThat(ej.get("members")).extracting(JsonNode::asText).containsExactly("linear", "mlp");
+        assertThat(ej.get("combiner").asText()).isEqualTo("weighted");
+        assertThat(ej.at("/test/accuracy").asDouble()).isGreaterThan(0.6);
+        for (String f : List.of("ensemble.json", "report.json", "config.json")) {
+            assertThat(dir.resolve("ens").resolve(f)).isRegularFile();
+        }
+
+        Run x = run("export", "--features", features.toString(), "--ensemble", p("ens"), "--heads", heads.toString(),
+                "--out", p("model-ens"), "--json");
+        assertThat(x.code()).as(x.err()).isZero();
+        assertThat(JSON.readTree(x.out()).get("exported").asText()).isEqualTo("ensemble");
+        Path model = dir.resolve("model-ens/model.onnx");
+        assertThat(dir.resolve("model-ens/tokenizer.json")).isRegularFile();
+        assertThat(OnnxModel.read(model).metadata()).containsEntry("regula.head.name", "ensemble")
+                .containsKeys("regula.ensemble.members", "regula.ensemble.combiner", "regula.data.sha256")
+                .containsEntry("regula.tokenizer.max_length", "16");
+
+        // the test split's rows as a labelled file, for validate
+        Path test = dir.resolve("some.jsonl");
+        Files.write(test, Files.readAllLines(dir.resolve("data.jsonl")).subList(0, 60));
+        Run v = run("validate", model.toString(), "--data", test.toString(), "--json");
+        assertThat(v.code()).as(v.err()).isZero();
+        assertThat(JSON.readTree(v.out()).at("/metrics/accuracy").asDouble()).isGreaterThan(0.6);
+        Run pr = run("predict", dir.resolve("model-ens").toString(), "--text", "w1 w2 w3");
+        assertThat(pr.code()).as(pr.err()).isZero();
+        assertThat(pr.out()).contains("spam");
+
+        Run single = run("export", "--features", features.toString(), "--head", heads.toString(), "--out", p("model-best"));
+        assertThat(single.code()).as(single.err()).isZero();
+        assertThat(single.out()).startsWith("export: ");
+        Run named = run("export", "--features", features.toString(), "--head", heads.resolve("linear/head.json").toString(),
+                "--out", p("model-linear"), "--json");
+        assertThat(named.code()).as(named.err()).isZero();
+        assertThat(OnnxModel.read(dir.resolve("model-linear/model.onnx")).metadata()).containsEntry("regula.head.name", "linear");
+        Run top = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--top-k", "1",
+                "--seeds", "linear:2", "--out", p("ens-seeds"));
+        assertThat(top.code()).as(top.err()).isZero();
+        assertThat(top.out()).contains("linear-seed-1", "linear-seed-2");
+        Run xs = run("export", "--features", features.toString(), "--ensemble", p("ens-seeds"), "--heads", heads.toString(),
+                "--out", p("model-seeds"));
+        assertThat(xs.code()).as(xs.err()).isZero();
+    }
+
+    @Test
+    void badInputsNameThePathOrOptionAtFault() throws Exception {
+        Run missing = run("train", "--features", p("nowhere"), "--kind", "linear", "--out", p("o1"));
+        assertThat(missing.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(missing.err()).contains("--features: folder not found: " + p("nowhere"));
+        Run notStore = run("train", "--features", heads.toString(), "--kind", "linear", "--out", p("o2"));
+        assertThat(notStore.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(notStore.err()).contains("--features: " + heads + " is not a feature store");
+        Files.createDirectories(dir.resolve("occupied"));
+        Files.writeString(dir.resolve("occupied/notes.txt"), "mine");
+        Run occupied = run("train", "--features", features.toString(), "--kind", "linear", "--epochs", "1", "--out", p("occupied"));
+        assertThat(occupied.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(occupied.err()).contains("--out: " + p("occupied") + " is not empty and holds no heads.json");
+        assertThat(dir.resolve("occupied/notes.txt")).hasContent("mine");
+        Run typo = run("train", "--features", features.toString(), "--heads", writeYaml("typo.yaml",
+                "heads: [{kind: linear, trainng: {epochs: 1}}]\n"), "--out", p("o3"));
+        assertThat(typo.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(typo.err()).contains("heads[0].trainng: unknown key, did you mean 'training'?");
+
+        // features of another backbone (different dim) do not fit the heads
+        Path other = otherFeatures();
+        Run mismatch = run("ensemble", "--features", other.toString(), "--heads", heads.toString(), "--out", p("o4"));
+        assertThat(mismatch.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(mismatch.err()).contains("--heads: head 'linear' takes 8 features, but the feature store");
+        Run wrongModel = run("export", "--features", features.toString(), "--feature-model",
+                other.resolve("feature-model.onnx").toString(), "--head", heads.toString(), "--out", p("o5"));
+        assertThat(wrongModel.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(wrongModel.err()).contains("--feature-model: ").contains("outputs 5 features, but the feature store");
+        Run wrongTok = run("export", "--features", features.toString(), "--tokenizer", p("heads.yaml"), "--head",
+                heads.toString(), "--out", p("o6"));
+        assertThat(wrongTok.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(wrongTok.err()).contains("--tokenizer: " + p("heads.yaml") + " has sha256");
+        Run noHeads = run("export", "--features", features.toString(), "--ensemble", p("heads"), "--out", p("o7"));
+        assertThat(noHeads.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(noHeads.err()).contains("--heads: required with --ensemble");
+        Run notEnsemble = run("export", "--features", features.toString(), "--ensemble", heads.toString(), "--heads",
+                heads.toString(), "--out", p("o8"));
+        assertThat(notEnsemble.err()).contains("--ensemble: " + heads + " holds no ensemble.json");
+        Run badName = run("export", "--features", features.toString(), "--head", heads.toString(), "--name", "lin",
+                "--out", p("o9"));
+        assertThat(badName.err()).contains("--name: no head 'lin'", "[linear, mlp]");
+        Run badSeeds = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--seeds", "linear",
+                "--out", p("o10"));
+        assertThat(badSeeds.err()).contains("--seeds: expected HEAD:COUNT");
+        Run badMember = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--members", "linear,mpl",
+                "--out", p("o11"));
+        assertThat(badMember.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(badMember.err()).contains("mpl");
+        for (String o : List.of("o1", "o2", "o3", "o4", "o5", "o6", "o7", "o8", "o9", "o10", "o11")) {
+            assertThat(dir.resolve(o)).as(o).doesNotExist();
+        }
+
+        // usage errors: exit 2
+        assertThat(run("train", "--features", features.toString(), "--out", p("u")).code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("train", "--features", features.toString(), "--heads", p("heads.yaml"), "--kind", "linear", "--out", p("u"))
+                .code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("export", "--features", features.toString(), "--head", "a", "--ensemble", "b", "--out", p("u")).code())
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(run("ensemble", "--features", features.toString(), "--out", p("u")).err()).contains("--heads");
+    }
+
+    @Test
+    void helpOfEveryStageCommand() {
+        Run top = run("--help");
+        assertThat(top.out()).contains("train", "ensemble", "export");
+        for (String cmd : List.of("train", "ensemble", "export")) {
+            Run h = run(cmd, "--help");
+            assertThat(h.code()).as(cmd).isZero();
+            assertThat(h.out()).contains("Usage: regula " + cmd, "--features", "--out", "--json");
+        }
+    }
+
+    private static String writeYaml(String name, String yaml) throws Exception {
+        Files.writeString(dir.resolve(name), yaml);
+        return p(name);
+    }
+
+    /** Features of a numeric backbone with 5 outputs, to mismatch the text heads (8 features). */
+    private static Path otherFeatures() throws Exception {
+        Path d = Files.createDirectories(dir.resolve("numeric"));
+        Random r = new Random(5);
+        GraphBuilder g = GraphBuilder.create("numeric5");
+        OnnxRef x = g.input("x", ElemType.FLOAT, "batch", 3L);
+        g.output(g.matMul(x, g.initializer("W", random(r, 3, 5))), "y", ElemType.FLOAT, "batch", 5L);
+        g.build().write(d.resolve("numeric.onnx"));
+        StringBuilder csv = new StringBuilder("a,b,c,label\n");
+        for (int i = 0; i < 60; i++) {
+            csv.append(String.format(java.util.Locale.ROOT, "%.3f,%.3f,%.3f,%s%n", r.nextGaussian() + 2 * (i % 2), r.nextGaussian(),
+                    r.nextGaussian(), i % 2 == 0 ? "ham" : "spam"));
+        }
+        Files.writeString(d.resolve("data.csv"), csv);
+        Run f = run("features", "--backbone", d.resolve("numeric.onnx").toString(), "--pooling", "none", "--no-l2",
+                "--data", d.resolve("data.csv").toString(), "--format", "numeric-csv", "--out", d.resolve("out").toString());
+        assertThat(f.code()).as(f.err()).isZero();
+        return d.resolve("out");
+    }
+
+    /** A text backbone (embedding, projection to 8, ReLU), its WordLevel tokenizer.json, and 200 labelled texts. */
+    static void writeTextInputs(Path dir, long seed) throws Exception {
+        Random r = new Random(seed);
+        int vocab = 10;
+        GraphBuilder g = GraphBuilder.create("tiny_text");
+        OnnxRef ids = g.input("input_ids", ElemType.INT64, "batch", "seq");
+        g.input("attention_mask", ElemType.INT64, "batch", "seq");
+        OnnxRef hidden = g.relu(g.matMul(g.gather(g.initializer("E", random(r, vocab, 6)), ids, 0),
+                g.initializer("W", random(r, 6, 8))));
+        g.output(hidden, "hidden", ElemType.FLOAT, "batch", "seq", 8L);
+        g.build().write(dir.resolve("backbone.onnx"));
+        List<String> words = new ArrayList<>(List.of("\"[UNK]\": 0"));
+        for (int i = 1; i < vocab; i++) {
+            words.add("\"w" + i + "\": " + i);
+        }
+        Files.writeString(dir.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, "
+                + "\"added_tokens\": [], \"normalizer\": null, \"pre_tokenizer\": {\"type\": \"Whitespace\"}, "
+                + "\"post_processor\": null, \"decoder\": null, \"model\": {\"type\": \"WordLevel\", \"vocab\": {"
+                + String.join(", ", words) + "}, \"unk_token\": \"[UNK]\"}}", StandardCharsets.UTF_8);
+        StringBuilder data = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            boolean spam = i % 2 == 0;
+            List<String> text = new ArrayList<>();
+            for (int k = 0, n = 3 + r.nextInt(4); k < n; k++) {
+                // spam mostly uses w1..w4, ham mostly w5..w9
+                boolean typical = r.nextDouble() < 0.85;
+                text.add("w" + ((spam == typical) ? 1 + r.nextInt(4) : 5 + r.nextInt(5)));
+            }
+            data.append("{\"text\": \"").append(String.join(" ", text)).append("\", \"label\": \"")
+                    .append(spam ? "spam" : "ham").append("\"}\n");
+        }
+        Files.writeString(dir.resolve("data.jsonl"), data, StandardCharsets.UTF_8);
+    }
+
+    private static float[][] random(Random r, int rows, int cols) {
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = (float) r.nextGaussian();
+            }
+        }
+        return m;
+    }
+}

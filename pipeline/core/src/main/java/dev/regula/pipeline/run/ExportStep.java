@@ -1,0 +1,229 @@
+package dev.regula.pipeline.run;
+
+import dev.regula.ensemble.Ensemble;
+import dev.regula.ensemble.EnsembleException;
+import dev.regula.ensemble.Member;
+import dev.regula.ensemble.export.EnsembleExport;
+import dev.regula.ensemble.export.EnsembleMetadata;
+import dev.regula.models.OnnxModel;
+import dev.regula.models.OnnxModelException;
+import dev.regula.pipeline.RegulaException;
+import dev.regula.transfer.backbone.BackboneException;
+import dev.regula.transfer.backbone.FeatureModel;
+import dev.regula.transfer.data.Hashing;
+import dev.regula.transfer.export.ExportException;
+import dev.regula.transfer.export.ExportMetadata;
+import dev.regula.transfer.features.FeatureStore;
+import dev.regula.transfer.train.TrainedHead;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The export stage as a callable unit: {@code model.onnx} (feature model + one head, or + the
+ * fused ensemble; outputs probabilities and label; provenance in {@code metadata_props}),
+ * {@code tokenizer.json} for text backbones, and {@code export.json}. The pipeline's export stage
+ * and {@code regula export} (explicit paths, {@link #run}) write through it.
+ */
+public final class ExportStep {
+    private ExportStep() {
+    }
+
+    /**
+     * An export on explicit paths: exactly one of {@code head} and {@code ensemble}.
+     *
+     * @param features the features the head or ensemble was trained on (labels, data hash, encoder settings)
+     * @param featureModel the feature model, or null for the one beside the features
+     * @param tokenizer the tokenizer, or null for the one beside the features (text backbones only)
+     * @param head a head.json, its folder, or a train output folder (then {@code headName}, or the best by validation NLL)
+     * @param headName the head to pick from a train output folder, or null for {@code best}
+     * @param ensemble an ensemble folder (with {@code heads}, the train output it was built from)
+     */
+    public record Request(Path features, Path featureModel, Path tokenizer, Path head, String headName, Path ensemble,
+                          Path heads, Path out) {
+        public Request {
+            Objects.requireNonNull(features, "features");
+            Objects.requireNonNull(out, "out");
+        }
+    }
+
+    /**
+     * What was written.
+     *
+     * @param exported the head's name, or {@code ensemble}
+     */
+    public record Result(Path out, Path model, String modelSha256, String exported, List<String> labels) {
+    }
+
+    public static Result run(Request r) throws RegulaException {
+        if ((r.head() == null) == (r.ensemble() == null)) {
+            throw new RegulaException("give exactly one of --head and --ensemble");
+        }
+        if (r.ensemble() != null && r.headName() != null) {
+            throw new RegulaException("--name: picks a head of --head; it does not apply to --ensemble");
+        }
+        if (r.head() != null && r.heads() != null) {
+            throw new RegulaException("--heads: goes with --ensemble; with --head, give the head or train folder to --head");
+        }
+        FeatureInputs in = FeatureInputs.open(r.features(), "--features");
+        FeatureModel features = featureModel(r, in);
+        Map<String, Object> encoder = in.store().manifest().key().encoderConfig();
+        Path tokenizer = tokenizer(r, in, String.valueOf(encoder.get("tokenizer.sha256")));
+        int maxLength = encoder.get("tokenizer.max_length") instanceof Number n ? n.intValue() : 128;
+        boolean truncation = !Boolean.FALSE.equals(encoder.get("tokenizer.truncation"));
+        String chosen;
+        TrainedHead head = null;
+        Ensemble ensemble = null;
+        if (r.ensemble() != null) {
+            if (r.heads() == null) {
+                throw new RegulaException("--heads: required with --ensemble (the `regula train` output the ensemble was built from)");
+            }
+            ensemble = EnsembleStep.loadFolder(r.ensemble(), r.heads(), in);
+            chosen = ExportStage.ENSEMBLE;
+        } else {
+            Map.Entry<String, TrainedHead> picked = pickHead(r.head(), r.headName());
+            chosen = picked.getKey();
+            head = picked.getValue();
+            TrainStep.checkFits(chosen, head, in, "--head");
+        }
+        Path out = r.out().toAbsolutePath().normalize();
+        TrainedHead h = head;
+        Ensemble e = ensemble;
+        OutputFolder.write(out, "--out", ExportStage.MODEL, staging -> {
+            writeInto(features, tokenizer, maxLength, truncation, in.store(), chosen, h, e, staging);
+            return null;
+        });
+        Path model = out.resolve(ExportStage.MODEL);
+        try {
+            return new Result(out, model, Hashing.sha256(model), chosen, in.store().labels());
+        } catch (IOException ex) {
+            throw new RegulaException("--out: cannot read " + model + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static FeatureModel featureModel(Request r, FeatureInputs in) throws RegulaException {
+        Path file = r.featureModel() != null ? r.featureModel() : in.featureModel();
+        if (file == null) {
+            throw new RegulaException("--feature-model: not given, and none beside the features in " + in.dir()
+                    + " (expected feature-model.onnx, as `regula features` writes)");
+        }
+        FeatureModel m;
+        try {
+            m = FeatureModel.load(file);
+        } catch (BackboneException ex) {
+            throw new RegulaException("--feature-model: " + ex.getMessage(), ex);
+        }
+        if (m.dim() != in.dim()) {
+            throw new RegulaException("--feature-model: " + file + " outputs " + m.dim() + " features, but the feature store "
+                    + in.store().dir() + " holds " + in.dim());
+        }
+        String storeBackbone = in.store().manifest().key().backboneSha256();
+        if (!m.backboneSha256().equals(storeBackbone)) {
+            throw new RegulaException("--feature-model: " + file + " was built from backbone sha256 " + m.backboneSha256()
+                    + ", but the features in " + in.store().dir() + " come from backbone sha256 " + storeBackbone);
+        }
+        return m;
+    }
+
+    /** The tokenizer the features were extracted with (checked by hash), or null for a backbone without one. */
+    private static Path tokenizer(Request r, FeatureInputs in, String expectedSha) throws RegulaException {
+        if ("none".equals(expectedSha) || "null".equals(expectedSha)) {
+            if (r.tokenizer() != null) {
+                throw new RegulaException("--tokenizer: the features in " + in.store().dir() + " were extracted without a "
+                        + "tokenizer (numeric inputs); leave it out");
+            }
+            return null;
+        }
+        Path file = r.tokenizer() != null ? r.tokenizer() : in.tokenizer();
+        if (file == null) {
+            throw new RegulaException("--tokenizer: the features were extracted with a tokenizer (sha256 " + expectedSha
+                    + "); give that tokenizer.json, none was found beside the features in " + in.dir());
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new RegulaException("--tokenizer: file not found: " + file);
+        }
+        try {
+            String sha = Hashing.sha256(file);
+            if (!sha.equals(expectedSha)) {
+                throw new RegulaException("--tokenizer: " + file + " has sha256 " + sha + ", but the features were extracted "
+                        + "with tokenizer sha256 " + expectedSha);
+            }
+        } catch (IOException ex) {
+            throw new RegulaException("--tokenizer: cannot read " + file + ": " + ex.getMessage(), ex);
+        }
+        return file;
+    }
+
+    /** A head.json, a head folder, or a train output folder (by name, or the best by validation NLL). */
+    private static Map.Entry<String, TrainedHead> pickHead(Path path, String name) throws RegulaException {
+        Path p = path.toAbsolutePath().normalize();
+        if (Files.isRegularFile(p)) {
+            String n = name != null ? name : p.getParent().getFileName().toString();
+            return Map.entry(n, TrainStep.loadHead(p, "--head"));
+        }
+        if (Files.isRegularFile(p.resolve(TrainStage.HEAD))) {
+            return Map.entry(name != null ? name : p.getFileName().toString(), TrainStep.loadHead(p.resolve(TrainStage.HEAD), "--head"));
+        }
+        if (!Files.isDirectory(p)) {
+            throw new RegulaException("--head: not found: " + p + "; expected a head.json, its folder, or a `regula train` output");
+        }
+        Map<String, TrainedHead> heads = TrainStep.loadHeads(p, "--head", null);
+        String n = name == null || name.equals("best") ? TrainStage.rankByValNll(heads).get(0) : name;
+        if (!heads.containsKey(n)) {
+            throw new RegulaException("--name: no head '" + n + "' in " + p + "; expected best or one of " + heads.keySet());
+        }
+        return Map.entry(n, heads.get(n));
+    }
+
+    /** Writes model.onnx, tokenizer.json (when given) and export.json into {@code staging}. */
+    static void writeInto(FeatureModel features, Path tokenizer, int maxLength, boolean truncation, FeatureStore store,
+                          String chosen, TrainedHead head, Ensemble ensemble, Path staging) throws RegulaException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("regula.data.sha256", store.manifest().key().dataSha256());
+        if (tokenizer != null) {
+            // What `regula predict` needs to encode text exactly as training did.
+            meta.put(ExportMetadata.KEY_TOKENIZER_FILE, ImportStage.TOKENIZER);
+            meta.put(ExportMetadata.KEY_MAX_LENGTH, Integer.toString(maxLength));
+            meta.put(ExportMetadata.KEY_TRUNCATION, Boolean.toString(truncation));
+        }
+        Map<String, Object> info = new TreeMap<>();
+        try {
+            OnnxModel model;
+            if (ensemble == null) {
+                meta.put("regula.head.name", chosen);
+                meta.put("regula.head.spec", Json.compact(head.spec()));
+                meta.put("regula.regularization", Json.compact(head.regularization()));
+                meta.put("regula.training", Json.compact(head.training()));
+                meta.put("regula.best_epoch", Integer.toString(head.history().bestEpoch()));
+                model = SingleHeadExport.build(features, head, store.labels(), meta);
+                info.put("val_loss", head.history().best().valLoss());
+            } else {
+                meta.put("regula.head.name", ExportStage.ENSEMBLE);
+                meta.putAll(EnsembleMetadata.of(ensemble));
+                model = SingleHeadExport.build(features, ensemble.classes().size(), store.labels(),
+                        (g, x) -> EnsembleExport.writeGraph(g, x, ensemble), meta);
+                info.put("members", ensemble.members().stream().map(Member::name).toList());
+                info.put("combiner", ensemble.combiner().kind());
+            }
+            model.write(staging.resolve(ExportStage.MODEL));
+            if (tokenizer != null) {
+                Files.copy(tokenizer, staging.resolve(ImportStage.TOKENIZER));
+            }
+            info.put("head", chosen);
+            info.put("labels", store.labels());
+            info.put("outputs", List.of(SingleHeadExport.PROBABILITIES, SingleHeadExport.LABEL));
+            Json.write(staging.resolve(ExportStage.INFO), info);
+        } catch (OnnxModelException | ExportException | IllegalArgumentException e) {
+            throw new RegulaException("export: " + e.getMessage(), e);
+        } catch (EnsembleException e) {
+            throw new RegulaException("export: ensemble: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RegulaException("export: cannot write " + staging + ": " + e.getMessage(), e);
+        }
+    }
+}

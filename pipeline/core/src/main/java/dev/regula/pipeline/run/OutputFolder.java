@@ -1,0 +1,97 @@
+package dev.regula.pipeline.run;
+
+import dev.regula.pipeline.RegulaException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/**
+ * The output folder of a stage run on explicit paths ({@code regula train --out DIR}, ...): written
+ * into a hidden sibling folder and moved into place only when complete, so {@code DIR} is never
+ * seen half-written. An existing {@code DIR} is replaced only when it is empty or holds the marker
+ * file of the same step (an earlier output); any other folder is refused rather than deleted.
+ */
+final class OutputFolder {
+    /** Writes the payload into the staging folder. */
+    interface Body<T> {
+        T write(Path staging) throws RegulaException, IOException;
+    }
+
+    private OutputFolder() {
+    }
+
+    static <T> T write(Path out, String option, String marker, Body<T> body) throws RegulaException {
+        Path target = out.toAbsolutePath().normalize();
+        check(target, option, marker);
+        Path staging = null;
+        try {
+            Files.createDirectories(target.getParent());
+            staging = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".staging-");
+            T result = body.write(staging);
+            commit(staging, target);
+            staging = null;
+            return result;
+        } catch (IOException e) {
+            throw new RegulaException(option + ": cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            if (staging != null) {
+                try {
+                    StageFolders.deleteTree(staging);
+                } catch (IOException ignored) {
+                    // a hidden leftover beside the output; the next run uses a fresh name
+                }
+            }
+        }
+    }
+
+    private static void check(Path target, String option, String marker) throws RegulaException {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new RegulaException(option + ": " + target + " exists and is not a folder; expected a new or empty "
+                    + "folder, or an earlier output of this command");
+        }
+        if (Files.exists(target.resolve(marker))) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(target)) {
+            if (s.findAny().isPresent()) {
+                throw new RegulaException(option + ": " + target + " is not empty and holds no " + marker
+                        + " from an earlier run of this command; give a new or empty folder (it is replaced as a whole)");
+            }
+        } catch (IOException e) {
+            throw new RegulaException(option + ": cannot list " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Old folder aside, new one in, old one deleted; if the second move fails the old folder goes back. */
+    private static void commit(Path staging, Path target) throws IOException {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            move(staging, target);
+            return;
+        }
+        Path aside = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+        Files.delete(aside);
+        move(target, aside);
+        try {
+            move(staging, target);
+        } catch (IOException e) {
+            move(aside, target);
+            throw e;
+        }
+        StageFolders.deleteTree(aside);
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.regula.maven;
+
+import dev.regula.models.ModelInfo;
+import dev.regula.pipeline.Inspection;
+import dev.regula.pipeline.RegulaException;
+import java.io.File;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * {@code regula:inspect}: logs a model's inputs, outputs, opsets, parameter count and metadata
+ * (Regula's provenance included), as {@code regula inspect} prints them. Needs no project:
+ * {@code mvn dev.regula:regula-maven-plugin:inspect -Dregula.model=...}.
+ */
+@Mojo(name = "inspect", requiresProject = false, threadSafe = true)
+public class InspectMojo extends AbstractMojo {
+    static final String GOAL = "regula:inspect";
+
+    /**
+     * The model: a path to an {@code .onnx} file, a folder holding {@code model.onnx},
+     * {@code classpath:/PATH}, or {@code group:artifact:version[:classifier]!/path/inside/jar}
+     * read from the local Maven repository.
+     */
+    @Parameter(property = "regula.model", required = true)
+    String model;
+
+    /** Relative model paths resolve against this folder (the project's, or the current one without a project). */
+    @Parameter(defaultValue = "${basedir}", readonly = true)
+    File basedir;
+
+    /** Skip the goal. */
+    @Parameter(property = "regula.skip", defaultValue = "false")
+    boolean skip;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info(GOAL + " skipped (regula.skip)");
+            return;
+        }
+        if (model == null || model.isBlank()) {
+            throw new MojoFailureException(GOAL + ": set <model> (or -Dregula.model) to the model to inspect");
+        }
+        ModelInfo info;
+        try {
+            info = Inspection.inspect(resolve(model));
+        } catch (RegulaException e) {
+            throw new MojoFailureException(GOAL + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new MojoExecutionException(GOAL + ": unexpected failure reading " + model + ": " + e, e);
+        }
+        info.toText().lines().forEach(getLog()::info);
+    }
+
+    // Maven resolves File parameters against the project folder; a model source is a String (it may be
+    // coordinates or classpath:), so a relative file path gets the same treatment here.
+    private String resolve(String source) {
+        File f = new File(source);
+        if (basedir != null && !f.isAbsolute() && !source.startsWith("classpath:") && !source.contains("!")) {
+            File inBase = new File(basedir, source);
+            if (inBase.exists()) {
+                return inBase.getPath();
+            }
+        }
+        return source;
+    }
+}
