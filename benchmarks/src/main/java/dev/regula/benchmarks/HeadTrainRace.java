@@ -24,8 +24,9 @@ import java.util.Map;
 
 /**
  * One thread count of the head-train benchmark, in a JVM whose libtorch thread counts were set on
- * the command line: rounds alternating Regula ({@link HeadTrainer#train} with a step listener that
- * reads the clock) and PyTorch ({@code benchmarks/head_train_torch.py}, one process per round).
+ * the command line: {@code --warm-runs} untimed Regula runs, then rounds alternating Regula
+ * ({@link HeadTrainer#train} with a step listener that reads the clock) and PyTorch
+ * ({@code benchmarks/head_train_torch.py}, one process per round).
  *
  * <p>Both sides time steps {@code warmup+1 .. warmup+steps} except the first step of each epoch:
  * on Regula's side that interval also holds the per-epoch evaluation on the train and val splits,

@@ -9,12 +9,12 @@ import java.util.List;
  * The gradient part of an optimizer step, done in place on DJL arrays. Decay and constraints are
  * applied by the trainer afterwards, outside the gradient. State arrays live in the run's manager.
  *
- * <p>Written for a small per-step cost: the constant scalars (β, 1−β, ε, μ) are made once as
- * engine arrays, because DJL turns every {@code op(Number)} into a fresh native scalar (a direct
- * buffer and two more native calls), and intermediate results are updated in place and closed as
- * soon as they are used, so large temporaries are few and their memory is reused. The arithmetic is
- * the same sequence of float32 operations as the plain formulas in the class comments, so results
- * are unchanged bit for bit.
+ * <p>Written for a small per-step cost: the constant scalars (β, 1−β, ε, μ) are made once per run
+ * and the step-dependent ones once per step, because DJL turns every {@code op(Number)} into a
+ * fresh native scalar (a direct buffer and two more native calls); intermediate results are
+ * updated in place and closed as soon as they are used, so large temporaries are few and their
+ * memory is reused. The arithmetic is the same sequence of float32 operations as the formulas in
+ * the class comments written with {@code op(Number)}, so the results are the same bit for bit.
  */
 abstract class ParameterUpdater {
     /**
