@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.regula.transfer.regularize.ConcreteDropout;
 import dev.regula.transfer.regularize.DropoutLayer;
 import dev.regula.transfer.regularize.DropoutSpec;
+import dev.regula.transfer.regularize.GraphScalars;
 import dev.regula.transfer.regularize.NoiseSource;
 import dev.regula.transfer.regularize.VariationalDense;
 import java.util.ArrayList;
@@ -125,7 +126,8 @@ public final class HeadNetwork {
                 total = total.add(c.regularizer(weights.get(l)));
             }
             if (!variational.isEmpty()) {
-                total = total.add(variational.get(l).kl(weights.get(l)).mul((float) (klWeight / nTrain)));
+                NDArray kl = variational.get(l).kl(weights.get(l));
+                total = total.add(kl.mul(GraphScalars.of(kl, klWeight / nTrain)));
             }
         }
         return total;

@@ -61,7 +61,7 @@ public final class ConcreteDropout implements DropoutLayer {
         NDArray drop = Activation.sigmoid(
                 p.add(EPS).log().sub(p.neg().add(1f + EPS).log())
                         .add(u.add(EPS).log()).sub(u.neg().add(1f + EPS).log())
-                        .div((float) temperature));
+                        .div(GraphScalars.of(p, temperature)));
         return x.mul(drop.neg().add(1f)).div(p.neg().add(1f));
     }
 
@@ -75,9 +75,10 @@ public final class ConcreteDropout implements DropoutLayer {
         long inputDim = nextWeight.getShape().get(1);
         NDArray p = p();
         NDArray oneMinusP = p.neg().add(1f);
-        NDArray weightTerm = nextWeight.square().sum().mul((float) weightReg).div(oneMinusP);
+        NDArray sumSq = nextWeight.square().sum();
+        NDArray weightTerm = sumSq.mul(GraphScalars.of(sumSq, weightReg)).div(oneMinusP);
         NDArray negEntropy = p.mul(p.add(EPS).log()).add(oneMinusP.mul(oneMinusP.add(EPS).log()));
-        return weightTerm.add(negEntropy.mul((float) (dropoutReg * inputDim))).sum();
+        return weightTerm.add(negEntropy.mul(GraphScalars.of(negEntropy, dropoutReg * inputDim))).sum();
     }
 
     @Override

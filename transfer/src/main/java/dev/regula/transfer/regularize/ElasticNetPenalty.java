@@ -20,8 +20,10 @@ public record ElasticNetPenalty(double alpha, double l1Ratio, boolean includeBia
     @Override
     public NDArray value(List<NDArray> weights, List<NDArray> biases) {
         List<NDArray> t = Penalty.targets(weights, biases, includeBias);
-        NDArray l1 = Penalty.sum(t, NDArray::abs).mul((float) (alpha * l1Ratio));
-        NDArray l2 = Penalty.sum(t, NDArray::square).mul((float) (alpha * (1 - l1Ratio)));
+        NDArray abs = Penalty.sum(t, NDArray::abs);
+        NDArray l1 = abs.mul(GraphScalars.of(abs, alpha * l1Ratio));
+        NDArray sq = Penalty.sum(t, NDArray::square);
+        NDArray l2 = sq.mul(GraphScalars.of(sq, alpha * (1 - l1Ratio)));
         return l1.add(l2);
     }
 }

@@ -13,6 +13,7 @@ public record L1Penalty(double lambda, boolean includeBias) implements Penalty {
 
     @Override
     public NDArray value(List<NDArray> weights, List<NDArray> biases) {
-        return Penalty.sum(Penalty.targets(weights, biases, includeBias), NDArray::abs).mul((float) lambda);
+        NDArray sum = Penalty.sum(Penalty.targets(weights, biases, includeBias), NDArray::abs);
+        return sum.mul(GraphScalars.of(sum, lambda));
     }
 }

@@ -17,6 +17,7 @@ public record L2Penalty(double lambda, boolean includeBias) implements Penalty {
 
     @Override
     public NDArray value(List<NDArray> weights, List<NDArray> biases) {
-        return Penalty.sum(Penalty.targets(weights, biases, includeBias), NDArray::square).mul((float) lambda);
+        NDArray sum = Penalty.sum(Penalty.targets(weights, biases, includeBias), NDArray::square);
+        return sum.mul(GraphScalars.of(sum, lambda));
     }
 }

@@ -35,7 +35,7 @@ public final class L2SpPenalty implements Penalty {
             NDArray t = weights.get(i).sub(w0.get(i)).square().sum();
             total = total == null ? t : total.add(t);
         }
-        return total == null ? weights.get(0).getManager().create(0f) : total.mul((float) lambda);
+        return total == null ? weights.get(0).getManager().create(0f) : total.mul(GraphScalars.of(total, lambda));
     }
 
     /** The reference arrays, so a trainer can keep them alive in its batch scopes. */

@@ -47,7 +47,8 @@ public final class SmoothedCrossEntropy {
         NDArray rowLoss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg();
         if (classWeights == null) {
             // Weights of 1 sum to n exactly and multiply exactly: the plain mean is the same number.
-            return rowLoss.sum().div((float) n);
+            NDArray sum = rowLoss.sum();
+            return sum.div(GraphScalars.of(sum, n));
         }
         NDArray rowWeight = m.create(a).toDevice(logits.getDevice(), false);
         return rowLoss.mul(rowWeight).sum().div(rowWeight.sum());

@@ -73,8 +73,10 @@ public final class VariationalDense {
     /** KL(q‖p) summed over this layer's weights (a positive scalar array to add to the loss). */
     public NDArray kl(NDArray w) {
         NDArray la = logAlpha(w);
-        NDArray negKl = Activation.sigmoid(la.mul(K3).add(K2)).mul(K1)
-                .sub(Activation.softPlus(la.neg()).mul(0.5f)) // log1p(exp(−log α)), computed stably
+        NDArray s = Activation.sigmoid(la.mul(GraphScalars.of(la, K3)).add(K2));
+        NDArray softPlus = Activation.softPlus(la.neg()); // log1p(exp(−log α)), computed stably
+        NDArray negKl = s.mul(GraphScalars.of(s, K1))
+                .sub(softPlus.mul(GraphScalars.of(softPlus, 0.5f)))
                 .sub(K1);
         return negKl.sum().neg();
     }
