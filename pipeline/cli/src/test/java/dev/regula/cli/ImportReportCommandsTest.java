@@ -108,6 +108,51 @@ class ImportReportCommandsTest {
     }
 
     @Test
+    void featuresOnAnImportedFeatureModelMatchThePipelinesStore() throws Exception {
+        Run i = run("import", "--backbone", p("backbone.onnx"), "--tokenizer", p("tokenizer.json"), "--max-length", "16",
+                "--out", p("imp-f"));
+        assertThat(i.code()).as(i.err()).isZero();
+        Run f = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
+                "--seed", "3", "--threads", "1", "--out", p("feat-f"), "--json");
+        assertThat(f.code()).as(f.err()).isZero();
+        assertThat(dir.resolve("feat-f/feature-model.onnx")).hasSameBinaryContentAs(work.resolve("import/feature-model.onnx"));
+        assertThat(dir.resolve("feat-f/tokenizer.json")).hasSameBinaryContentAs(dir.resolve("tokenizer.json"));
+        // the max length came from import.json; the store is the pipeline's (its manifest differs only in its timestamp)
+        Path store = work.resolve("features/store");
+        try (Stream<Path> s = Files.list(store)) {
+            for (Path file : s.filter(x -> !x.getFileName().toString().equals("manifest.json")).toList()) {
+                assertThat(dir.resolve("feat-f/store").resolve(file.getFileName())).as(file.toString()).hasSameBinaryContentAs(file);
+            }
+        }
+        JsonNode mine = JSON.readTree(dir.resolve("feat-f/store/manifest.json").toFile());
+        JsonNode theirs = JSON.readTree(store.resolve("manifest.json").toFile());
+        for (String k : List.of("backboneSha256", "dataSha256", "encoderConfig", "labels", "splits")) {
+            assertThat(mine.get(k)).as(k).isEqualTo(theirs.get(k));
+        }
+        assertThat(mine.at("/encoderConfig/tokenizer.max_length").asInt()).isEqualTo(16);
+        // and train on it as on any features folder
+        Run t = run("train", "--features", p("feat-f"), "--kind", "linear", "--epochs", "2", "--out", p("heads-f"));
+        assertThat(t.code()).as(t.err()).isZero();
+
+        Run both = run("features", "--feature-model", p("imp-f"), "--backbone", p("backbone.onnx"), "--data", p("data.jsonl"),
+                "--out", p("f1"));
+        assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(both.err()).contains("exactly one of --backbone and --feature-model");
+        assertThat(run("features", "--data", p("data.jsonl"), "--out", p("f1")).code()).isEqualTo(ExitCodes.USAGE);
+        Run pooling = run("features", "--feature-model", p("imp-f"), "--pooling", "max", "--data", p("data.jsonl"),
+                "--out", p("f1"));
+        assertThat(pooling.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(pooling.err()).contains("--pooling: the feature model fixes it");
+        Run missing = run("features", "--feature-model", w("train"), "--data", p("data.jsonl"), "--out", p("f1"));
+        assertThat(missing.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(missing.err()).contains("--feature-model: " + w("train") + " holds no feature-model.onnx");
+        Run notModel = run("features", "--feature-model", p("backbone.onnx"), "--data", p("data.jsonl"), "--out", p("f1"));
+        assertThat(notModel.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(notModel.err()).contains("--feature-model: ", "not a Regula feature model");
+        assertThat(dir.resolve("f1")).doesNotExist();
+    }
+
+    @Test
     void importRefusesBadInput() throws Exception {
         Run missing = run("import", "--backbone", p("nowhere.onnx"), "--out", p("i1"));
         assertThat(missing.code()).isEqualTo(ExitCodes.FAILURE);

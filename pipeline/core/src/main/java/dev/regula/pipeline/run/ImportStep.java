@@ -26,7 +26,7 @@ import java.util.Objects;
  */
 public final class ImportStep {
     /** The settings record {@code regula import} writes beside the feature model. */
-    public static final String INFO = "import.json";
+    public static final String INFO = dev.regula.pipeline.Features.IMPORT_INFO;
 
     private ImportStep() {
     }
