@@ -51,12 +51,33 @@ public final class MemberFactory {
         return out;
     }
 
+    /** Which rows a bagging member's early stopping watches. */
+    public enum StopOn {
+        /** The validation split, as every other member. */
+        VAL,
+        /**
+         * The member's own out-of-bag rows: training rows it never saw, so the validation split
+         * stays untouched by its training and a combiner fitted there sees honest predictions.
+         */
+        OOB
+    }
+
+    /**
+     * Bagging with early stopping on the validation split; see
+     * {@link #bagging(HeadSpec, RegularizationSpec, TrainingSpec, int, long, StopOn)}.
+     */
+    public List<Member> bagging(HeadSpec head, RegularizationSpec reg, TrainingSpec training, int members, long seed)
+            throws EnsembleException {
+        return bagging(head, reg, training, members, seed, StopOn.VAL);
+    }
+
     /**
      * Bagging: member {@code i} trains on a bootstrap resample (n draws with replacement) of the
      * training rows, drawn from {@code SplittableRandom(seed)}; its out-of-bag rows are recorded.
-     * Member {@code i} also uses training seed {@code training.seed() + i}.
+     * Member {@code i} also uses training seed {@code training.seed() + i}. With early stopping in
+     * {@code reg}, {@code stopOn} says which rows it watches.
      */
-    public List<Member> bagging(HeadSpec head, RegularizationSpec reg, TrainingSpec training, int members, long seed)
+    public List<Member> bagging(HeadSpec head, RegularizationSpec reg, TrainingSpec training, int members, long seed, StopOn stopOn)
             throws EnsembleException {
         if (members < 1) {
             throw new EnsembleException("bagging: members must be >= 1, got " + members);
@@ -73,7 +94,17 @@ public final class MemberFactory {
             }
             int[] oob = java.util.stream.IntStream.range(0, n).filter(r -> !in.get(r)).toArray();
             long s = training.seed() + i;
-            TrainedHead h = trainOne(train.select(drawn), head, reg, training.withSeed(s));
+            FeatureMatrix watch = stopOn == StopOn.OOB ? train.select(oob) : val;
+            if (stopOn == StopOn.OOB && reg.earlyStopping() != null && oob.length == 0) {
+                throw new EnsembleException("bagging: bag " + i + " has no out-of-bag rows to early-stop on (" + n
+                        + " training rows)");
+            }
+            TrainedHead h;
+            try {
+                h = HeadTrainer.train(train.select(drawn), watch, classes.size(), head, reg, training.withSeed(s));
+            } catch (IllegalArgumentException e) {
+                throw new EnsembleException("members: training failed: " + e.getMessage(), e);
+            }
             out.add(new Member("bag-" + i, h, classes, drawn, oob, "seed:" + s));
         }
         return out;

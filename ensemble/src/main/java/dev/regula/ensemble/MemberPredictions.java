@@ -69,6 +69,27 @@ public record MemberPredictions(List<String> names, float[][][] proba, int[] lab
         return new MemberPredictions(members.stream().map(Member::name).toList(), p, train.labels(), seen);
     }
 
+    /** The same members on rows {@code idx} of this split, in that order (seen-row marks follow the rows). */
+    public MemberPredictions subset(int[] idx) {
+        float[][][] p = new float[proba.length][idx.length][];
+        int[] y = new int[idx.length];
+        List<BitSet> s = new ArrayList<>();
+        for (int k = 0; k < proba.length; k++) {
+            BitSet b = new BitSet(idx.length);
+            for (int i = 0; i < idx.length; i++) {
+                p[k][i] = proba[k][idx[i]];
+                if (seen.get(k).get(idx[i])) {
+                    b.set(i);
+                }
+            }
+            s.add(b);
+        }
+        for (int i = 0; i < idx.length; i++) {
+            y[i] = labels[idx[i]];
+        }
+        return new MemberPredictions(names, p, y, s);
+    }
+
     public int members() {
         return proba.length;
     }

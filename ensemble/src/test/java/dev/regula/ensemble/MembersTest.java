@@ -48,6 +48,24 @@ class MembersTest {
         assertThat((int) s.describe().get("fit_rows")).isLessThan(TRAIN.rows());
     }
 
+    /** Early stopping's recorded loss at the kept epoch is the NLL on the rows it watched: OOB rows, or val. */
+    @Test
+    void baggingEarlyStopsOnItsOutOfBagRowsOrOnVal() throws Exception {
+        RegularizationSpec stop = RegularizationSpec.builder()
+                .earlyStopping(new dev.regula.transfer.regularize.EarlyStoppingSpec(
+                        dev.regula.transfer.regularize.EarlyStoppingSpec.Metric.VAL_LOSS, 2, 0))
+                .build();
+        MemberFactory f = new MemberFactory(TRAIN, VAL, CLASSES);
+        for (MemberFactory.StopOn on : MemberFactory.StopOn.values()) {
+            Member m = f.bagging(HeadSpec.linear(), stop, FAST.withEpochs(8), 2, 42, on).get(1);
+            FeatureMatrix watched = on == MemberFactory.StopOn.OOB ? TRAIN.select(m.oobRows()) : VAL;
+            FeatureMatrix other = on == MemberFactory.StopOn.OOB ? VAL : TRAIN.select(m.oobRows());
+            double recorded = m.head().history().best().valLoss();
+            assertThat(Probs.nll(m.predictProba(watched), watched.labels())).as(on.name()).isCloseTo(recorded, within(1e-4));
+            assertThat(Probs.nll(m.predictProba(other), other.labels())).as(on.name()).isNotCloseTo(recorded, within(1e-4));
+        }
+    }
+
     @Test
     void seedMembersDifferAndShareNothingButTheSpec() throws Exception {
         List<Member> ms = new MemberFactory(TRAIN, VAL, CLASSES).seeds(HeadSpec.mlp(HeadActivation.RELU, 6), RegularizationSpec.none(),

@@ -12,6 +12,7 @@ import dev.regula.ensemble.MemberFactory;
 import dev.regula.ensemble.MemberPredictions;
 import dev.regula.ensemble.Soups;
 import dev.regula.ensemble.Stacking;
+import dev.regula.ensemble.Temperature;
 import dev.regula.ensemble.WeightedMean;
 import dev.regula.models.Checker;
 import dev.regula.models.ElemType;
@@ -60,8 +61,11 @@ class EnsembleExportTest {
 
     static List<Combiner> combiners() throws Exception {
         MemberPredictions val = MemberPredictions.heldOut(members, VAL);
-        return List.of(new MeanCombiner(), WeightedMean.fit(val, WeightedMean.Penalty.L2, 0.01),
-                CaruanaSelection.fit(val, 12), Stacking.fit(val, new double[] {1e-2, 1e-1}, 3, 5));
+        WeightedMean weighted = WeightedMean.fit(val, WeightedMean.Penalty.L2, 0.01);
+        return List.of(new MeanCombiner(), weighted, CaruanaSelection.fit(val, 12), Stacking.fit(val, new double[] {1e-2, 1e-1}, 3, 5),
+                Temperature.fit(new MeanCombiner(), val), Temperature.fit(weighted, val),
+                // far from 1 both ways, so a wrong scale or direction in the graph cannot hide in rounding
+                Temperature.of(weighted, 0.3), Temperature.of(new MeanCombiner(), 4.0));
     }
 
     @Test

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.regula.ensemble.Combiner;
 import dev.regula.ensemble.EnsembleException;
 import dev.regula.ensemble.MeanCombiner;
+import dev.regula.ensemble.MemberFactory;
 import dev.regula.ensemble.MemberPredictions;
 import dev.regula.ensemble.Stacking;
 import dev.regula.ensemble.WeightedMean;
 import dev.regula.ensemble.CaruanaSelection;
+import dev.regula.ensemble.CombinerSelection;
+import dev.regula.ensemble.Temperature;
 import dev.regula.pipeline.RegulaException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -41,36 +44,88 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
      *
      * @param head the trained head whose spec (head, regularization, training) they reuse
      * @param count how many members, >= 1
+     * @param stopOn bagging: the rows early stopping watches ({@code early_stopping: oob}, the
+     *     default, or {@code val}); null for seeds
      */
-    record Extra(String head, int count) {
+    record Extra(String head, int count, MemberFactory.StopOn stopOn) {
         static final Set<String> KEYS = Set.of("head", "count");
+        static final Set<String> BAGGING_KEYS = Set.of("head", "count", "early_stopping");
     }
 
     /**
      * One combiner and its options; defaults: weighted {@code penalty: l2, strength: 0.01};
      * caruana {@code rounds: 20}; stacking {@code l2: [0.001, 0.01, 0.1, 1], folds: 5} (folds
-     * shuffled with the spec's seed).
+     * shuffled with the spec's seed); any kind but auto {@code temperature: false}; auto
+     * {@code candidates:} {@link #DEFAULT_CANDIDATES}, {@code folds: 5}.
+     *
+     * @param temperature scale the combined probabilities by a temperature fitted on validation
+     * @param candidates for {@code auto}: the combiners it chooses among, else empty
      */
-    record CombinerConfig(String kind, WeightedMean.Penalty penalty, double strength, int rounds, double[] l2, int folds) {
+    record CombinerConfig(String kind, WeightedMean.Penalty penalty, double strength, int rounds, double[] l2, int folds,
+            boolean temperature, List<CombinerConfig> candidates) {
         static final List<String> KINDS = List.of("mean", "weighted", "caruana", "stacking");
+        static final String AUTO = "auto";
 
-        static CombinerConfig defaults(String kind) {
-            return new CombinerConfig(kind, WeightedMean.Penalty.L2, 0.01, 20, new double[] {0.001, 0.01, 0.1, 1}, 5);
+        CombinerConfig {
+            candidates = List.copyOf(candidates);
         }
 
-        /** Fits this combiner on held-out (validation) predictions; EnsembleException messages get the key path. */
+        static CombinerConfig defaults(String kind) {
+            return new CombinerConfig(kind, WeightedMean.Penalty.L2, 0.01, 20, new double[] {0.001, 0.01, 0.1, 1}, 5, false,
+                    kind.equals(AUTO) ? DEFAULT_CANDIDATES : List.of());
+        }
+
+        /** What {@code auto} chooses among by default: every kind with its defaults, the averages also temperature-scaled. */
+        static final List<CombinerConfig> DEFAULT_CANDIDATES = List.of(
+                defaults("mean"), defaults("mean").withTemperature(),
+                defaults("weighted"), defaults("weighted").withTemperature(),
+                defaults("caruana"), defaults("caruana").withTemperature(),
+                defaults("stacking"));
+
+        CombinerConfig withTemperature() {
+            return new CombinerConfig(kind, penalty, strength, rounds, l2, folds, true, candidates);
+        }
+
+        /** The fitted combiner's kind: {@code weighted}, {@code weighted+temperature}, ...; {@code auto} for auto. */
+        String name() {
+            return kind + (temperature ? "+temperature" : "");
+        }
+
+        /**
+         * Fits this combiner on held-out (validation) predictions; {@code auto} cross-validates its
+         * candidates there ({@link CombinerSelection}) and fits the winner. EnsembleException
+         * messages get the key path.
+         */
         Combiner fit(MemberPredictions val, long seed) throws RegulaException {
             try {
-                return switch (kind) {
-                    case "mean" -> new MeanCombiner();
-                    case "weighted" -> WeightedMean.fit(val, penalty, strength);
-                    case "caruana" -> CaruanaSelection.fit(val, rounds);
-                    case "stacking" -> Stacking.fit(val, l2, folds, seed);
-                    default -> throw new IllegalStateException(kind);
-                };
+                if (kind.equals(AUTO)) {
+                    return select(val, seed).chosen();
+                }
+                return fitOne(val, seed);
             } catch (EnsembleException e) {
                 throw new RegulaException("ensemble.combiner: " + e.getMessage(), e);
             }
+        }
+
+        /** For {@code auto}: every candidate's cross-validated NLL and the refitted winner. */
+        CombinerSelection.Result select(MemberPredictions val, long seed) throws EnsembleException {
+            List<CombinerSelection.Candidate> cs = new ArrayList<>();
+            for (CombinerConfig c : candidates) {
+                cs.add(new CombinerSelection.Candidate(c.name(), rows -> c.fitOne(rows, seed)));
+            }
+            return CombinerSelection.select(val, cs, folds, seed);
+        }
+
+        /** Fits this (non-auto) combiner on {@code val}. */
+        Combiner fitOne(MemberPredictions val, long seed) throws EnsembleException {
+            Combiner c = switch (kind) {
+                case "mean" -> new MeanCombiner();
+                case "weighted" -> WeightedMean.fit(val, penalty, strength);
+                case "caruana" -> CaruanaSelection.fit(val, rounds);
+                case "stacking" -> Stacking.fit(val, l2, folds, seed);
+                default -> throw new IllegalStateException(kind);
+            };
+            return temperature ? Temperature.fit(c, val) : c;
         }
     }
 
@@ -86,8 +141,8 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
                 throw new RegulaException(at + "." + k + ": unknown key, expected one of members, combiner, seeds, bagging");
             }
         }
-        Extra seeds = extra(at + ".seeds", section.get("seeds"), heads);
-        Extra bagging = extra(at + ".bagging", section.get("bagging"), heads);
+        Extra seeds = extra(at + ".seeds", section.get("seeds"), heads, false);
+        Extra bagging = extra(at + ".bagging", section.get("bagging"), heads, true);
         List<String> members = null;
         int topK = 0;
         JsonNode m = section.get("members");
@@ -126,18 +181,28 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
         return new EnsembleConfig(members, topK, combiner(at + ".combiner", section.get("combiner")), seeds, bagging);
     }
 
-    private static Extra extra(String at, JsonNode n, List<String> heads) throws RegulaException {
+    private static Extra extra(String at, JsonNode n, List<String> heads, boolean bagging) throws RegulaException {
         if (n == null || n.isNull()) {
             return null;
         }
         if (!n.isObject() || !n.has("head") || !n.has("count")) {
-            throw new RegulaException(at + ": expected a mapping {head: NAME, count: N}, got " + n);
+            throw new RegulaException(at + ": expected a mapping {head: NAME, count: N" + (bagging ? ", early_stopping: oob|val" : "")
+                    + "}, got " + n);
         }
+        Set<String> keys = bagging ? Extra.BAGGING_KEYS : Extra.KEYS;
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!Extra.KEYS.contains(k)) {
-                throw new RegulaException(at + "." + k + ": unknown key, expected head, count");
+            if (!keys.contains(k)) {
+                throw new RegulaException(at + "." + k + ": unknown key, expected head, count" + (bagging ? ", early_stopping" : ""));
             }
+        }
+        MemberFactory.StopOn stopOn = null;
+        if (bagging) {
+            String s = n.has("early_stopping") ? n.get("early_stopping").asText() : "oob";
+            if (!s.equals("oob") && !s.equals("val")) {
+                throw new RegulaException(at + ".early_stopping: " + n.get("early_stopping") + ", expected oob or val");
+            }
+            stopOn = MemberFactory.StopOn.valueOf(s.toUpperCase(Locale.ROOT));
         }
         JsonNode h = n.get("head");
         if (!h.isTextual() || !heads.contains(h.asText())) {
@@ -147,25 +212,34 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
         if (!c.canConvertToExactIntegral() || c.asInt() < 1 || c.asInt() > 100) {
             throw new RegulaException(at + ".count: " + c + " is not an integer in [1, 100]");
         }
-        return new Extra(h.asText(), c.asInt());
+        return new Extra(h.asText(), c.asInt(), stopOn);
     }
 
     private static CombinerConfig combiner(String at, JsonNode c) throws RegulaException {
         if (c == null || c.isNull()) {
             return CombinerConfig.defaults("mean");
         }
+        return combiner(at, c, true);
+    }
+
+    private static CombinerConfig combiner(String at, JsonNode c, boolean autoAllowed) throws RegulaException {
+        List<String> kinds = new ArrayList<>(CombinerConfig.KINDS);
+        if (autoAllowed) {
+            kinds.add(CombinerConfig.AUTO);
+        }
         if (c.isTextual()) {
-            return CombinerConfig.defaults(kind(at, c.asText()));
+            return CombinerConfig.defaults(kind(at, c.asText(), kinds));
         }
         if (!c.isObject() || !c.has("kind")) {
-            throw new RegulaException(at + ": expected one of " + CombinerConfig.KINDS + " or a mapping with 'kind', got " + c);
+            throw new RegulaException(at + ": expected one of " + kinds + " or a mapping with 'kind', got " + c);
         }
-        String kind = kind(at + ".kind", c.get("kind").asText());
+        String kind = kind(at + ".kind", c.get("kind").asText(), kinds);
         Set<String> allowed = switch (kind) {
-            case "weighted" -> Set.of("kind", "penalty", "strength");
-            case "caruana" -> Set.of("kind", "rounds");
-            case "stacking" -> Set.of("kind", "l2", "folds");
-            default -> Set.of("kind");
+            case "weighted" -> Set.of("kind", "penalty", "strength", "temperature");
+            case "caruana" -> Set.of("kind", "rounds", "temperature");
+            case "stacking" -> Set.of("kind", "l2", "folds", "temperature");
+            case "auto" -> Set.of("kind", "candidates", "folds");
+            default -> Set.of("kind", "temperature");
         };
         for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
             String k = it.next();
@@ -186,6 +260,13 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
         double strength = c.has("strength") ? number(at + ".strength", c.get("strength")) : d.strength();
         int rounds = c.has("rounds") ? integer(at + ".rounds", c.get("rounds")) : d.rounds();
         int folds = c.has("folds") ? integer(at + ".folds", c.get("folds")) : d.folds();
+        boolean temperature = d.temperature();
+        if (c.has("temperature")) {
+            if (!c.get("temperature").isBoolean()) {
+                throw new RegulaException(at + ".temperature: expected true or false, got " + c.get("temperature"));
+            }
+            temperature = c.get("temperature").asBoolean();
+        }
         double[] l2 = d.l2();
         if (c.has("l2")) {
             JsonNode g = c.get("l2");
@@ -200,12 +281,30 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
                 throw new RegulaException(at + ".l2: expected a number or a list of numbers >= 0, got " + g);
             }
         }
-        return new CombinerConfig(kind, penalty, strength, rounds, l2, folds);
+        List<CombinerConfig> candidates = d.candidates();
+        if (c.has("candidates")) {
+            JsonNode list = c.get("candidates");
+            if (!list.isArray() || list.isEmpty()) {
+                throw new RegulaException(at + ".candidates: expected a non-empty list of combiners (names or mappings), got "
+                        + list);
+            }
+            candidates = new ArrayList<>();
+            Set<String> names = new java.util.HashSet<>();
+            for (int i = 0; i < list.size(); i++) {
+                CombinerConfig cc = combiner(at + ".candidates[" + i + "]", list.get(i), false);
+                if (!names.add(cc.name())) {
+                    throw new RegulaException(at + ".candidates[" + i + "]: '" + cc.name()
+                            + "' is listed twice; candidates are told apart by kind (+temperature)");
+                }
+                candidates.add(cc);
+            }
+        }
+        return new CombinerConfig(kind, penalty, strength, rounds, l2, folds, temperature, candidates);
     }
 
-    private static String kind(String at, String k) throws RegulaException {
-        if (!CombinerConfig.KINDS.contains(k)) {
-            throw new RegulaException(at + ": '" + k + "', expected one of " + CombinerConfig.KINDS);
+    private static String kind(String at, String k, List<String> kinds) throws RegulaException {
+        if (!kinds.contains(k)) {
+            throw new RegulaException(at + ": '" + k + "', expected one of " + kinds);
         }
         return k;
     }

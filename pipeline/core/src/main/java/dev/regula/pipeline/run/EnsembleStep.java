@@ -3,6 +3,7 @@ package dev.regula.pipeline.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.regula.ensemble.ClassificationMetrics;
 import dev.regula.ensemble.Combiner;
+import dev.regula.ensemble.CombinerSelection;
 import dev.regula.ensemble.Ensemble;
 import dev.regula.ensemble.EnsembleException;
 import dev.regula.ensemble.EnsembleReport;
@@ -225,12 +226,29 @@ public final class EnsembleStep {
         FeatureStore store = in.store();
         FeatureMatrix val = f.val();
         FeatureMatrix test = split(store, "test");
-        List<Combiner> combiners = new ArrayList<>(List.of(f.ensemble().combiner()));
         MemberPredictions valPreds = MemberPredictions.heldOut(f.ensemble().members(), val);
-        for (String kind : EnsembleConfig.CombinerConfig.KINDS) {
-            if (!kind.equals(f.config().combiner().kind())) {
-                combiners.add(EnsembleConfig.CombinerConfig.defaults(kind).fit(valPreds, in.seed()));
+        EnsembleConfig.CombinerConfig configured = f.config().combiner();
+        String exported = f.ensemble().combiner().kind();
+        long seed = in.seed();
+        // Shown: auto's candidates, or the configured combiner followed by the default candidates of other names.
+        List<EnsembleConfig.CombinerConfig> shown = new ArrayList<>();
+        if (configured.kind().equals(EnsembleConfig.CombinerConfig.AUTO)) {
+            shown.addAll(configured.candidates());
+        } else {
+            shown.add(configured);
+            EnsembleConfig.CombinerConfig.DEFAULT_CANDIDATES.stream().filter(c -> !c.name().equals(configured.name()))
+                    .forEach(shown::add);
+        }
+        List<Combiner> combiners = new ArrayList<>();
+        Map<String, Double> cvNll = new TreeMap<>();
+        try {
+            for (EnsembleConfig.CombinerConfig cc : shown) {
+                combiners.add(cc.name().equals(exported) ? f.ensemble().combiner() : cc.fitOne(valPreds, seed));
+                cvNll.put(cc.name(), f.selection() != null ? f.selection().cvNll().get(cc.name())
+                        : CombinerSelection.crossValidatedNll(valPreds, rows -> cc.fitOne(rows, seed), SELECTION_FOLDS, seed));
             }
+        } catch (EnsembleException e) {
+            throw new RegulaException("ensemble: " + e.getMessage(), e);
         }
         Map<String, Object> report = new TreeMap<>();
         try {
@@ -247,15 +265,21 @@ public final class EnsembleStep {
                 comb.put(c.kind(), ClassificationMetrics.of(c.combine(valPreds.proba()), val.labels()));
             }
             valMetrics.put("combiners", comb);
+            valMetrics.put("combiners_cv_nll", cvNll);
             report.put("validation", valMetrics);
         } catch (EnsembleException e) {
             throw new RegulaException("ensemble: " + e.getMessage(), e);
         }
-        report.put("exported", f.ensemble().combiner().kind());
+        report.put("exported", exported);
+        report.put("configured", configured.name());
         report.put("members", f.ensemble().members().stream().map(Member::name).toList());
         Map<String, Object> saved = new TreeMap<>();
         saved.put("members", report.get("members"));
         saved.put("combiner", f.ensemble().combiner().describe());
+        if (f.selection() != null) {
+            saved.put("selection", Map.of("by", "cross-validated validation NLL", "folds", f.selection().folds(),
+                    "cv_nll", f.selection().cvNll(), "chosen", f.selection().name()));
+        }
         saved.put("classes", store.labels());
         try {
             Json.write(staging.resolve(ENSEMBLE), saved);
@@ -272,7 +296,10 @@ public final class EnsembleStep {
     }
 
     /** The spec's members and combiner, fitted on the validation split. */
-    record Fitted(EnsembleConfig config, Ensemble ensemble, FeatureMatrix val) {}
+    record Fitted(EnsembleConfig config, Ensemble ensemble, FeatureMatrix val, CombinerSelection.Result selection) {}
+
+    /** Folds of the cross-validated validation NLL reported for each combiner when the spec does not choose by it. */
+    static final int SELECTION_FOLDS = 5;
 
     private static EnsembleConfig parseConfig(Inputs in) throws RegulaException {
         return EnsembleConfig.parse(in.origin(), in.section(), List.copyOf(in.heads().keySet()));
@@ -305,7 +332,7 @@ public final class EnsembleStep {
                 // bag i (from 1) trains with seed + BAG_SEED_OFFSET + i: clear of the seed members' seeds
                 List<Member> bags = factory.bagging(h.spec(), h.regularization(),
                         h.training().withSeed(h.training().seed() + BAG_SEED_OFFSET + 1), config.bagging().count(),
-                        in.seed());
+                        in.seed(), config.bagging().stopOn());
                 for (int i = 0; i < bags.size(); i++) {
                     out.add(rename(bags.get(i), config.bagging().head() + "-bag-" + (i + 1)));
                 }
@@ -400,8 +427,13 @@ public final class EnsembleStep {
             }
             members = new ArrayList<>(members);
             members.addAll(extra);
-            Combiner c = config.combiner().fit(MemberPredictions.heldOut(members, val), in.seed());
-            return new Fitted(config, Ensemble.of(members, c), val);
+            MemberPredictions preds = MemberPredictions.heldOut(members, val);
+            if (config.combiner().kind().equals(EnsembleConfig.CombinerConfig.AUTO)) {
+                CombinerSelection.Result r = config.combiner().select(preds, in.seed());
+                return new Fitted(config, Ensemble.of(members, r.chosen()), val, r);
+            }
+            Combiner c = config.combiner().fit(preds, in.seed());
+            return new Fitted(config, Ensemble.of(members, c), val, null);
         } catch (EnsembleException e) {
             throw new RegulaException("ensemble: " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package dev.regula.pipeline.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.regula.ensemble.MemberFactory;
 import dev.regula.ensemble.WeightedMean;
 import dev.regula.pipeline.RegulaException;
 import java.util.List;
@@ -43,9 +44,9 @@ class EnsembleConfigTest {
         assertThatThrownBy(() -> parse("{\"members\": {\"top_k\": 4}}"))
                 .hasMessageContaining("ensemble.members.top_k: 4 is not an integer in [1, 3]");
         assertThatThrownBy(() -> parse("{\"combiner\": \"median\"}"))
-                .hasMessageContaining("ensemble.combiner: 'median', expected one of [mean, weighted, caruana, stacking]");
+                .hasMessageContaining("ensemble.combiner: 'median', expected one of [mean, weighted, caruana, stacking, auto]");
         assertThatThrownBy(() -> parse("{\"combiner\": {\"kind\": \"weighted\", \"rounds\": 3}}"))
-                .hasMessageContaining("ensemble.combiner.rounds: not an option of combiner weighted; its options are [kind, penalty, strength]");
+                .hasMessageContaining("ensemble.combiner.rounds: not an option of combiner weighted; its options are [kind, penalty, strength, temperature]");
         assertThatThrownBy(() -> parse("{\"combiner\": {\"kind\": \"weighted\", \"penalty\": \"l1\"}}"))
                 .hasMessageContaining("ensemble.combiner.penalty: 'l1', expected l2 or entropy");
         assertThatThrownBy(() -> parse("{\"combiners\": \"mean\"}")).hasMessageContaining("ensemble.combiners: unknown key");
@@ -57,8 +58,8 @@ class EnsembleConfigTest {
     void seedsAndBaggingNameATrainedHeadAndACount() throws Exception {
         EnsembleConfig c = parse("{\"members\": [], \"seeds\": {\"head\": \"b\", \"count\": 3}, \"bagging\": {\"head\": \"a\", \"count\": 2}}");
         assertThat(c.members()).isEmpty();
-        assertThat(c.seeds()).isEqualTo(new EnsembleConfig.Extra("b", 3));
-        assertThat(c.bagging()).isEqualTo(new EnsembleConfig.Extra("a", 2));
+        assertThat(c.seeds()).isEqualTo(new EnsembleConfig.Extra("b", 3, null));
+        assertThat(c.bagging()).isEqualTo(new EnsembleConfig.Extra("a", 2, MemberFactory.StopOn.OOB));
         assertThat(parse("{}").seeds()).isNull();
         assertThatThrownBy(() -> parse("{\"members\": []}")).hasMessageContaining("ensemble.members: empty list");
         assertThatThrownBy(() -> parse("{\"seeds\": {\"head\": \"x\", \"count\": 3}}"))
@@ -67,7 +68,41 @@ class EnsembleConfigTest {
                 .hasMessageContaining("ensemble.bagging.count: 0 is not an integer in [1, 100]");
         assertThatThrownBy(() -> parse("{\"seeds\": {\"head\": \"a\", \"count\": 2, \"seed\": 1}}"))
                 .hasMessageContaining("ensemble.seeds.seed: unknown key, expected head, count");
+        assertThatThrownBy(() -> parse("{\"bagging\": {\"head\": \"a\", \"count\": 2, \"early_stopping\": \"train\"}}"))
+                .hasMessageContaining("ensemble.bagging.early_stopping: \"train\", expected oob or val");
+        assertThat(parse("{\"bagging\": {\"head\": \"a\", \"count\": 2, \"early_stopping\": \"val\"}}").bagging().stopOn())
+                .isEqualTo(MemberFactory.StopOn.VAL);
+        assertThatThrownBy(() -> parse("{\"seeds\": {\"head\": \"a\", \"count\": 2, \"early_stopping\": \"oob\"}}"))
+                .hasMessageContaining("ensemble.seeds.early_stopping: unknown key, expected head, count");
         assertThatThrownBy(() -> parse("{\"seeds\": 5}"))
                 .hasMessageContaining("ensemble.seeds: expected a mapping {head: NAME, count: N}, got 5");
+    }
+
+    @Test
+    void autoChoosesAmongCandidatesAndTemperatureIsAnOptionOfEveryKind() throws Exception {
+        EnsembleConfig a = parse("{\"combiner\": \"auto\"}");
+        assertThat(a.combiner().kind()).isEqualTo("auto");
+        assertThat(a.combiner().folds()).isEqualTo(5);
+        assertThat(a.combiner().candidates()).extracting(EnsembleConfig.CombinerConfig::name).containsExactly("mean",
+                "mean+temperature", "weighted", "weighted+temperature", "caruana", "caruana+temperature", "stacking");
+        EnsembleConfig b = parse("{\"combiner\": {\"kind\": \"auto\", \"folds\": 4, \"candidates\": [\"mean\", "
+                + "{\"kind\": \"weighted\", \"strength\": 0.5, \"temperature\": true}]}}");
+        assertThat(b.combiner().folds()).isEqualTo(4);
+        assertThat(b.combiner().candidates()).extracting(EnsembleConfig.CombinerConfig::name).containsExactly("mean",
+                "weighted+temperature");
+        assertThat(b.combiner().candidates().get(1).strength()).isEqualTo(0.5);
+        assertThat(parse("{\"combiner\": {\"kind\": \"caruana\", \"temperature\": true}}").combiner().name())
+                .isEqualTo("caruana+temperature");
+
+        assertThatThrownBy(() -> parse("{\"combiner\": {\"kind\": \"auto\", \"candidates\": [\"auto\"]}}"))
+                .hasMessageContaining("ensemble.combiner.candidates[0]: 'auto', expected one of [mean, weighted, caruana, stacking]");
+        assertThatThrownBy(() -> parse("{\"combiner\": {\"kind\": \"auto\", \"candidates\": []}}"))
+                .hasMessageContaining("ensemble.combiner.candidates: expected a non-empty list");
+        assertThatThrownBy(() -> parse("{\"combiner\": {\"kind\": \"auto\", \"candidates\": [\"mean\", {\"kind\": \"mean\"}]}}"))
+                .hasMessageContaining("ensemble.combiner.candidates[1]: 'mean' is listed twice");
+        assertThatThrownBy(() -> parse("{\"combiner\": {\"kind\": \"auto\", \"temperature\": true}}"))
+                .hasMessageContaining("ensemble.combiner.temperature: not an option of combiner auto; its options are [candidates, folds, kind]");
+        assertThatThrownBy(() -> parse("{\"combiner\": {\"kind\": \"mean\", \"temperature\": \"yes\"}}"))
+                .hasMessageContaining("ensemble.combiner.temperature: expected true or false, got \"yes\"");
     }
 }

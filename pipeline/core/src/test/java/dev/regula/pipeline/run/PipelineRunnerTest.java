@@ -236,7 +236,9 @@ class PipelineRunnerTest {
         assertThat(report.get("exported").asText()).isEqualTo("weighted");
         assertThat(report.at("/test/members").fieldNames()).toIterable().containsExactlyInAnyOrder("linear", "mlp", "mlp-wide");
         assertThat(report.at("/test/combiners").fieldNames()).toIterable()
-                .containsExactlyInAnyOrder("mean", "weighted", "caruana", "stacking");
+                .containsExactlyInAnyOrder("mean", "mean+temperature", "weighted", "weighted+temperature", "caruana",
+                        "caruana+temperature", "stacking");
+        assertThat(report.at("/validation/combiners_cv_nll").fieldNames()).toIterable().hasSize(7);
         assertThat(report.at("/test/combiners/weighted/nll").asDouble()).isPositive();
         assertThat(report.at("/test/combiner_descriptions/weighted/weights")).hasSize(3);
         OnnxModel model = OnnxModel.read(cold.model());
@@ -303,6 +305,32 @@ class PipelineRunnerTest {
         assertThat(r.summary().at("/validation/parity/passed").asBoolean()).isTrue();
         assertThat(Json.MAPPER.readTree(OnnxModel.read(r.model()).metadata().get("regula.ensemble.combiner")).get("kind")
                 .asText()).isEqualTo("stacking");
+    }
+
+    @Test
+    void autoExportsTheCandidateWithTheLowestCrossValidatedValidationNll(@TempDir Path work) throws Exception {
+        Path spec2 = ensembleSpec("ens-auto", "ensemble:\n  combiner: {kind: auto, folds: 3, candidates: [mean, "
+                + "{kind: mean, temperature: true}, {kind: weighted, temperature: true}, {kind: stacking, folds: 3}]}\n");
+        RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        var report = Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile());
+        var cv = report.at("/validation/combiners_cv_nll");
+        assertThat(cv.fieldNames()).toIterable().containsExactlyInAnyOrder("mean", "mean+temperature", "weighted+temperature",
+                "stacking");
+        String lowest = null;
+        for (var it = cv.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (lowest == null || e.getValue().asDouble() < cv.get(lowest).asDouble()) {
+                lowest = e.getKey();
+            }
+        }
+        assertThat(report.get("exported").asText()).isEqualTo(lowest);
+        assertThat(report.get("configured").asText()).isEqualTo("auto");
+        var saved = Json.MAPPER.readTree(work.resolve("ensemble/ensemble.json").toFile());
+        assertThat(saved.at("/selection/chosen").asText()).isEqualTo(lowest);
+        assertThat(Json.MAPPER.readTree(OnnxModel.read(r.model()).metadata().get("regula.ensemble.combiner")).get("kind").asText())
+                .isEqualTo(lowest);
+        assertThat(r.summary().at("/validation/parity/passed").asBoolean()).isTrue();
+        assertThat(r.summary().at("/validation/label_output_mismatches").asInt()).isZero();
     }
 
     @Test
