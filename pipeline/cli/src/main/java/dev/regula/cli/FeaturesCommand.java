@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,15 +31,20 @@ final class FeaturesCommand implements Callable<Integer> {
     @Mixin
     LoggingMixin logging;
 
-    @Option(names = "--backbone", paramLabel = "SRC",
-            description = "Backbone: an .onnx file, a folder with model.onnx (+ tokenizer.json), classpath:/PATH, "
-                    + "or group:artifact:version[:classifier]!/path/in/jar.")
-    String backbone;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
 
-    @Option(names = "--feature-model", paramLabel = "DIR_OR_FILE",
-            description = "Instead of --backbone: the output folder of regula import (or work/import), or its "
-                    + "feature-model.onnx; its tokenizer.json, pooling and settings are used.")
-    Path featureModel;
+    static final class Source {
+        @Option(names = "--backbone", paramLabel = "SRC",
+                description = "Backbone: an .onnx file, a folder with model.onnx (+ tokenizer.json), classpath:/PATH, "
+                        + "or group:artifact:version[:classifier]!/path/in/jar.")
+        String backbone;
+
+        @Option(names = "--feature-model", paramLabel = "DIR_OR_FILE",
+                description = "Instead of --backbone: the output folder of regula import (or work/import), or its "
+                        + "feature-model.onnx; its tokenizer.json, pooling and settings are used.")
+        Path featureModel;
+    }
 
     @Option(names = "--tokenizer", paramLabel = "SRC", description = "tokenizer.json, in any backbone source form.")
     String tokenizer;
@@ -105,9 +111,8 @@ final class FeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws RegulaException {
-        if ((backbone == null) == (featureModel == null)) {
-            throw new ParameterException(spec.commandLine(), "give exactly one of --backbone and --feature-model");
-        }
+        String backbone = source.backbone;
+        Path featureModel = source.featureModel;
         FeatureJobResult r;
         if (featureModel == null) {
             r = Features.run(request(backbone, maxLength == null ? 128 : maxLength, !noTruncation));
