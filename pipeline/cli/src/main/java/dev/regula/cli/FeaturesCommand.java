@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code regula features}: the features stage on explicit paths. */
@@ -20,7 +22,8 @@ import picocli.CommandLine.Spec;
         description = {"Run the backbone once per example and cache pooled features, split into train/val/test.",
                 "Writes OUT/feature-model.onnx, OUT/tokenizer.json (text backbones) and OUT/store/ (float32 matrices, labels,",
                 "manifest.json): the --features folder of regula train, ensemble and export.",
-                "Skips the work when OUT/store's manifest matches the backbone, data and settings."})
+                "Skips the work when OUT/store's manifest matches the backbone, data and settings.",
+                "With --feature-model (an output of regula import) instead of --backbone, that model runs as built."})
 final class FeaturesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,10 +31,20 @@ final class FeaturesCommand implements Callable<Integer> {
     @Mixin
     LoggingMixin logging;
 
-    @Option(names = "--backbone", required = true, paramLabel = "SRC",
-            description = "Backbone: an .onnx file, a folder with model.onnx (+ tokenizer.json), classpath:/PATH, "
-                    + "or group:artifact:version[:classifier]!/path/in/jar.")
-    String backbone;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--backbone", paramLabel = "SRC",
+                description = "Backbone: an .onnx file, a folder with model.onnx (+ tokenizer.json), classpath:/PATH, "
+                        + "or group:artifact:version[:classifier]!/path/in/jar.")
+        String backbone;
+
+        @Option(names = "--feature-model", paramLabel = "DIR_OR_FILE",
+                description = "Instead of --backbone: the output folder of regula import (or work/import), or its "
+                        + "feature-model.onnx; its tokenizer.json, pooling and settings are used.")
+        Path featureModel;
+    }
 
     @Option(names = "--tokenizer", paramLabel = "SRC", description = "tokenizer.json, in any backbone source form.")
     String tokenizer;
@@ -40,14 +53,15 @@ final class FeaturesCommand implements Callable<Integer> {
             description = "Tensor to pool: a graph output or an internal tensor (default: the first output).")
     String featureTensor;
 
-    @Option(names = "--pooling", defaultValue = "mean", description = "mean, cls, max or none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pooling", description = "mean, cls, max or none (default: mean).")
     String pooling;
 
     @Option(names = "--no-l2", negatable = false, description = "Do not L2-normalise the features.")
     boolean noL2;
 
-    @Option(names = "--max-length", defaultValue = "128", description = "Maximum tokens per text (default: ${DEFAULT-VALUE}).")
-    int maxLength;
+    @Option(names = "--max-length", paramLabel = "N",
+            description = "Maximum tokens per text (default: the import's with --feature-model, else 128).")
+    Integer maxLength;
 
     @Option(names = "--no-truncation", description = "Fail on texts longer than --max-length instead of cutting them.")
     boolean noTruncation;
@@ -97,10 +111,23 @@ final class FeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws RegulaException {
-        FeaturesRequest request = new FeaturesRequest(backbone, tokenizer, featureTensor, pooling, !noL2, maxLength,
-                !noTruncation, data, format, textField, labelField, groupField, splitField, badRows, fractions, grouped,
-                seed, batchSize, threads, !json, out);
-        FeatureJobResult r = Features.run(request);
+        String backbone = source.backbone;
+        Path featureModel = source.featureModel;
+        FeatureJobResult r;
+        if (featureModel == null) {
+            r = Features.run(request(backbone, maxLength == null ? 128 : maxLength, !noTruncation));
+        } else {
+            for (Object[] o : new Object[][] {{"--feature-tensor", featureTensor}, {"--pooling", pooling},
+                    {"--no-l2", noL2 ? true : null}}) {
+                if (o[1] != null) {
+                    throw new ParameterException(spec.commandLine(), o[0] + ": the feature model fixes it; leave it out "
+                            + "with --feature-model (or give --backbone)");
+                }
+            }
+            Features.Encoding enc = Features.importedEncoding(featureModel);
+            r = Features.runOnFeatureModel(featureModel, tokenizer == null ? null : Path.of(tokenizer),
+                    request("feature-model", maxLength != null ? maxLength : enc.maxLength(), enc.truncation() && !noTruncation));
+        }
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -127,5 +154,11 @@ final class FeaturesCommand implements Callable<Integer> {
         }
         o.flush();
         return ExitCodes.OK;
+    }
+
+    private FeaturesRequest request(String source, int length, boolean truncation) {
+        return new FeaturesRequest(source, tokenizer, featureTensor, pooling == null ? "mean" : pooling, !noL2, length,
+                truncation, data, format, textField, labelField, groupField, splitField, badRows, fractions, grouped, seed,
+                batchSize, threads, !json, out);
     }
 }

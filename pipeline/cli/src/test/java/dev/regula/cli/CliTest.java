@@ -54,7 +54,10 @@ class CliTest {
         assertThat(unknown.err()).contains("inspect");
         Run missing = run("features", "--data", "d.jsonl");
         assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(missing.err()).contains("--backbone", "--out");
+        assertThat(missing.err()).contains("--out");
+        Run noSource = run("features", "--data", "d.jsonl", "--out", "o");
+        assertThat(noSource.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noSource.err()).contains("--backbone", "--feature-model");
         assertThat(run().code()).isEqualTo(ExitCodes.USAGE);
     }
 

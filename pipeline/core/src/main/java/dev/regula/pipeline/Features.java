@@ -4,7 +4,13 @@ import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
 import dev.regula.transfer.backbone.Backbone;
 import dev.regula.transfer.backbone.BackboneException;
+import dev.regula.transfer.backbone.FeatureModel;
 import dev.regula.transfer.backbone.FeatureSpec;
+import dev.regula.transfer.backbone.SourceFile;
+import dev.regula.transfer.data.Dataset;
+import dev.regula.transfer.data.DatasetException;
+import dev.regula.transfer.data.DatasetReader;
+import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.backbone.Pooling;
 import dev.regula.transfer.data.BadRowPolicy;
 import dev.regula.transfer.data.DatasetFormat;
@@ -21,7 +27,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The features stage on explicit paths: the core behind {@code regula features}. */
 public final class Features {
@@ -60,6 +68,99 @@ public final class Features {
         return result;
     }
 
+    /**
+     * The features stage on a feature model that {@code regula import} (or a pipeline's import stage)
+     * built: the model is run as it is, without rebuilding it from the backbone, and the store is keyed
+     * by the backbone source and hash recorded in its metadata, as the pipeline's features stage keys
+     * it. The store is always extracted afresh. {@code r}'s backbone, tokenizer, feature tensor,
+     * pooling and L2 settings are not read.
+     *
+     * @param featureModel a {@code feature-model.onnx}, or the folder holding it
+     * @param tokenizer the tokenizer.json, or null for the one beside the feature model (text data only)
+     */
+    public static FeatureJobResult runOnFeatureModel(Path featureModel, Path tokenizer, FeaturesRequest r)
+            throws RegulaException {
+        Path given = featureModel.toAbsolutePath().normalize();
+        Path file = Files.isDirectory(given) ? given.resolve(FeatureJob.FEATURE_MODEL) : given;
+        if (!Files.isRegularFile(file)) {
+            throw new RegulaException("--feature-model: " + (Files.isDirectory(given) ? given + " holds no "
+                    + FeatureJob.FEATURE_MODEL : "not found: " + given) + "; expected the output folder of `regula import`, "
+                    + "a pipeline's work/import, or its feature-model.onnx");
+        }
+        FeatureModel model;
+        try {
+            model = FeatureModel.load(file);
+        } catch (BackboneException e) {
+            throw new RegulaException("--feature-model: " + e.getMessage(), e);
+        }
+        Path tok = tokenizer != null ? tokenizer.toAbsolutePath().normalize() : file.resolveSibling(TOKENIZER);
+        if (tokenizer != null && !Files.isRegularFile(tok)) {
+            throw new RegulaException("--tokenizer: file not found: " + tok);
+        }
+        try {
+            SourceFile tokFile = Files.isRegularFile(tok) ? new SourceFile(tok, Hashing.sha256(tok), tok.toString()) : null;
+            Backbone committed = new Backbone(new SourceFile(file, model.backboneSha256(), model.backboneSource()), tokFile);
+            FeatureJobSpec spec = toSpec(r, model.backboneSource(), tokFile == null ? null : tok.toString(), model.spec());
+            Dataset data = DatasetReader.read(spec.data());
+            Files.createDirectories(r.out());
+            long t0 = System.nanoTime();
+            FeatureStore store = FeatureJob.extractTo(r.out().resolve(FeatureJob.STORE), model, committed, data, spec);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Path modelCopy = r.out().resolve(FeatureJob.FEATURE_MODEL);
+            if (!Files.isSameFile(file.getParent(), r.out().toAbsolutePath())) {
+                model.save(modelCopy);
+                if (tokFile != null) {
+                    copyAtomically(tok, r.out().resolve(TOKENIZER));
+                }
+            }
+            Map<String, Integer> rows = new LinkedHashMap<>();
+            store.splitNames().forEach(n -> rows.put(n, store.split(n).rows()));
+            return new FeatureJobResult(store.dir(), modelCopy, false, rows, model.dim(), store.labels(), seconds,
+                    data.skipped().total() == 0 ? "" : data.skipped().toString());
+        } catch (DatasetException e) {
+            throw new RegulaException("--data: " + e.getMessage(), e);
+        } catch (FeatureJobException e) {
+            throw RegulaException.wrap(e);
+        } catch (IOException e) {
+            throw new RegulaException("cannot write " + r.out() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The tokenizer settings an import recorded ({@code import.json} beside the feature model), or
+     * 128 tokens with truncation when there is none (a pipeline's work/import).
+     */
+    public record Encoding(int maxLength, boolean truncation) {
+    }
+
+    public static Encoding importedEncoding(Path featureModel) throws RegulaException {
+        Path p = featureModel.toAbsolutePath().normalize();
+        Path info = (Files.isDirectory(p) ? p : p.getParent()).resolve(IMPORT_INFO);
+        if (!Files.isRegularFile(info)) {
+            return new Encoding(128, true);
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode t = new com.fasterxml.jackson.databind.ObjectMapper().readTree(info.toFile())
+                    .path("tokenizer");
+            return new Encoding(t.path("max_length").asInt(128), t.path("truncation").asBoolean(true));
+        } catch (IOException e) {
+            throw new RegulaException("--feature-model: cannot read " + info + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyAtomically(Path from, Path to) throws IOException {
+        Path tmp = Files.createTempFile(to.getParent(), "." + to.getFileName(), ".tmp");
+        try {
+            Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The settings record `regula import` writes beside its feature model. */
+    public static final String IMPORT_INFO = "import.json";
+
     /** The tokenizer's copy in the output folder. */
     public static final String TOKENIZER = "tokenizer.json";
 
@@ -67,6 +168,12 @@ public final class Features {
         Path cache = r.out().resolve(".cache");
         Pooling pooling = parse("pooling", r.pooling(), () -> Pooling.parse(r.pooling()));
         String tensor = r.featureTensor() != null && !r.featureTensor().isBlank() ? r.featureTensor() : firstOutput(r, cache);
+        return toSpec(r, r.backbone(), r.tokenizer(), new FeatureSpec(tensor, pooling, r.l2Normalize()));
+    }
+
+    private static FeatureJobSpec toSpec(FeaturesRequest r, String backbone, String tokenizer, FeatureSpec feature)
+            throws RegulaException {
+        Path cache = r.out().resolve(".cache");
         DatasetFormat format = r.format() == null || r.format().isBlank()
                 ? DatasetFormat.guess(r.data())
                 : parse("format", r.format(), () -> DatasetFormat.parse(r.format()));
@@ -78,8 +185,8 @@ public final class Features {
         FeatureExtractorOptions extraction = FeatureExtractorOptions.defaults().withBatchSize(r.batchSize())
                 .withIntraOpThreads(r.threads()).withProgress(r.progress());
         try {
-            return new FeatureJobSpec(r.backbone(), r.tokenizer(), new FeatureSpec(tensor, pooling, r.l2Normalize()),
-                    r.maxLength(), r.truncation(), data, split, extraction, r.out(), cache);
+            return new FeatureJobSpec(backbone, tokenizer, feature, r.maxLength(), r.truncation(), data, split, extraction,
+                    r.out(), cache);
         } catch (IllegalArgumentException e) {
             throw new RegulaException(e.getMessage(), e);
         }

@@ -1,15 +1,11 @@
 package dev.regula.pipeline.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.regula.models.OnnxModel;
-import dev.regula.models.OnnxModelException;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.Sections;
 import dev.regula.transfer.backbone.Backbone;
 import dev.regula.transfer.backbone.BackboneException;
 import dev.regula.transfer.backbone.FeatureModel;
-import dev.regula.transfer.backbone.FeatureModelBuilder;
-import dev.regula.transfer.backbone.FeatureSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,33 +46,16 @@ final class ImportStage implements Stage {
 
     static Backbone load(StageContext ctx) throws RegulaException {
         Sections.Backbone s = ctx.spec().backbone();
-        try {
-            return Backbone.load(s.model(), s.tokenizer(), ctx.cacheDir());
-        } catch (BackboneException e) {
-            throw new RegulaException("backbone: " + e.getMessage(), e);
-        }
+        return ImportStep.load(s.model(), s.tokenizer(), ctx.cacheDir(), "backbone");
     }
 
     @Override
     public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
         Sections.Backbone s = ctx.spec().backbone();
-        Backbone backbone = load(ctx);
-        try {
-            String tensor = s.featureTensor() != null ? s.featureTensor()
-                    : OnnxModel.read(backbone.model().file()).proto().getGraph().getOutput(0).getName();
-            FeatureModel model = FeatureModelBuilder.build(backbone,
-                    new FeatureSpec(tensor, s.pooling(), s.l2Normalize(), s.maskInput()));
-            model.save(staging.resolve(FEATURE_MODEL));
-            if (backbone.tokenizer() != null) {
-                Files.copy(backbone.tokenizer().file(), staging.resolve(TOKENIZER));
-            }
-            ctx.log("import: feature model of dim " + model.dim() + " from " + s.model());
-            return Map.of();
-        } catch (BackboneException | OnnxModelException e) {
-            throw new RegulaException("backbone: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new RegulaException("import: cannot write " + staging + ": " + e.getMessage(), e);
-        }
+        FeatureModel model = ImportStep.writeInto(load(ctx), s.featureTensor(), s.pooling(), s.l2Normalize(), s.maskInput(),
+                staging, "backbone");
+        ctx.log("import: feature model of dim " + model.dim() + " from " + s.model());
+        return Map.of();
     }
 
     /** The backbone as the later stages see it: the built feature model, with the original backbone's hash. */

@@ -55,7 +55,12 @@ final class Plots {
 
     /** Reliability diagram: accuracy against mean confidence per bin, with the diagonal. */
     static byte[] reliability(List<double[]> bins) throws IOException {
-        XYChart c = new XYChartBuilder().width(W).height(H).title("Reliability (test, exported model on ONNX Runtime)")
+        return reliability(bins, "Reliability (test, exported model on ONNX Runtime)");
+    }
+
+    /** The reliability diagram under another title (what produced the probabilities). */
+    static byte[] reliability(List<double[]> bins, String title) throws IOException {
+        XYChart c = new XYChartBuilder().width(W).height(H).title(title)
                 .xAxisTitle("confidence").yAxisTitle("accuracy").build();
         c.getStyler().setAntiAlias(false);
         c.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);

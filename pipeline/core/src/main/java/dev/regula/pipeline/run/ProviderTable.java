@@ -10,7 +10,7 @@ import java.util.Map;
  * The report page's parity-and-latency table: one column per execution provider that validate
  * tried (skipped ones say why), parity rows from validate's {@code report.json}, and the measured
  * latency and throughput rows from its manifest inside one {@code <tbody id="measured-timings">}
- * between {@link ReportStage#TIMINGS_BEGIN} and {@link ReportStage#TIMINGS_END}.
+ * between {@link ReportStep#TIMINGS_BEGIN} and {@link ReportStep#TIMINGS_END}.
  */
 final class ProviderTable {
     private ProviderTable() {
@@ -32,23 +32,23 @@ final class ProviderTable {
         }
         html.append(".</p>\n<table class=\"providers\">\n<thead><tr><th></th>");
         for (String c : columns) {
-            html.append("<th>").append(ReportStage.esc(c)).append("</th>");
+            html.append("<th>").append(ReportPage.esc(c)).append("</th>");
         }
         html.append("</tr></thead>\n<tbody>\n");
-        row(html, "execution provider", columns, c -> parity.has(c) ? ReportStage.esc(parity.get(c).path("provider").asText())
-                : "<span class=\"fail\">skipped: " + ReportStage.esc(skipped.path(c).asText()) + "</span>");
+        row(html, "execution provider", columns, c -> parity.has(c) ? ReportPage.esc(parity.get(c).path("provider").asText())
+                : "<span class=\"fail\">skipped: " + ReportPage.esc(skipped.path(c).asText()) + "</span>");
         row(html, "probabilities: max |abs error|", columns, c -> sci(parity, c, "max_abs_error"));
         row(html, "probabilities: max rel error", columns, c -> sci(parity, c, "max_rel_error"));
         row(html, "argmax agreement", columns, c -> fixed(parity, c, "argmax_agreement"));
         row(html, "label output agreement", columns, c -> fixed(parity, c, "label_agreement"));
         row(html, "within tolerance", columns, c -> !parity.has(c) ? "&mdash;" : parity.get(c).path("passed").asBoolean()
                 ? "<span class=\"ok\">yes</span>" : "<span class=\"fail\">no</span>");
-        html.append("</tbody>\n").append(ReportStage.TIMINGS_BEGIN).append("\n<tbody id=\"measured-timings\" class=\"timings\">\n");
+        html.append("</tbody>\n").append(ReportStep.TIMINGS_BEGIN).append("\n<tbody id=\"measured-timings\" class=\"timings\">\n");
         row(html, "latency p50, batch 1 (ms)", columns, c -> timing(timings, c, "latency_ms_p50", "%.3f"));
         row(html, "latency p95, batch 1 (ms)", columns, c -> timing(timings, c, "latency_ms_p95", "%.3f"));
         row(html, "throughput, batch " + firstBatch(timings) + " (rows/s)", columns,
                 c -> timing(timings, c, "throughput_per_second", "%.1f"));
-        html.append("</tbody>\n").append(ReportStage.TIMINGS_END).append("\n</table>\n")
+        html.append("</tbody>\n").append(ReportStep.TIMINGS_END).append("\n</table>\n")
                 .append("<p class=\"note\">Shaded rows are measured on the machine that ran validate, in that run ")
                 .append("(encoded inputs, model call only); they differ between runs. Everything else on this page is ")
                 .append("reproduced byte for byte by a rerun with the same spec, data and seed.</p>\n");
@@ -59,7 +59,7 @@ final class ProviderTable {
     }
 
     private static void row(StringBuilder html, String name, List<String> columns, Cell cell) {
-        html.append("<tr><th>").append(ReportStage.esc(name)).append("</th>");
+        html.append("<tr><th>").append(ReportPage.esc(name)).append("</th>");
         for (String c : columns) {
             html.append("<td>").append(cell.of(c)).append("</td>");
         }
@@ -79,7 +79,7 @@ final class ProviderTable {
     }
 
     private static String fixed(JsonNode parity, String column, String key) {
-        return parity.has(column) ? ReportStage.num(parity.get(column).path(key).asDouble(Double.NaN)) : "&mdash;";
+        return parity.has(column) ? ReportPage.num(parity.get(column).path(key).asDouble(Double.NaN)) : "&mdash;";
     }
 
     private static String sci(double v) {

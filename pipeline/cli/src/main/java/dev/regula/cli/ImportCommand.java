@@ -1,0 +1,86 @@
+package dev.regula.cli;
+
+import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.run.ImportStep;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code regula import}: the import stage on explicit paths. */
+@Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Build the feature model of a backbone: the graph cut at the feature tensor, pooling and L2",
+                "normalisation appended as ONNX nodes, the backbone's SHA-256 and the settings in its metadata.",
+                "Writes OUT/feature-model.onnx (the same bytes as the pipeline's import stage), OUT/tokenizer.json",
+                "(text backbones) and OUT/import.json (source, SHA-256 and settings)."})
+final class ImportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    LoggingMixin logging;
+
+    @Option(names = "--backbone", required = true, paramLabel = "SRC",
+            description = "Backbone: an .onnx file, a folder with model.onnx (+ tokenizer.json), classpath:/PATH, "
+                    + "or group:artifact:version[:classifier]!/path/in/jar.")
+    String backbone;
+
+    @Option(names = "--tokenizer", paramLabel = "SRC", description = "tokenizer.json, in any backbone source form.")
+    String tokenizer;
+
+    @Option(names = "--feature-tensor", paramLabel = "NAME",
+            description = "Tensor to pool: a graph output or an internal tensor (default: the first output).")
+    String featureTensor;
+
+    @Option(names = "--pooling", defaultValue = "mean", description = "mean, cls, max or none (default: ${DEFAULT-VALUE}).")
+    String pooling;
+
+    @Option(names = "--no-l2", negatable = false, description = "Do not L2-normalise the features.")
+    boolean noL2;
+
+    @Option(names = "--mask-input", paramLabel = "NAME",
+            description = "Graph input holding the attention mask, read by mean and max pooling (default: attention_mask).")
+    String maskInput;
+
+    @Option(names = "--max-length", defaultValue = "128",
+            description = "Maximum tokens per text, recorded in import.json (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--no-truncation", description = "Record that texts longer than --max-length are an error, not cut.")
+    boolean noTruncation;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output folder: new, empty, or an earlier regula import output (replaced as a whole).")
+    Path out;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws RegulaException {
+        ImportStep.Result r = ImportStep.run(new ImportStep.Request(backbone, tokenizer, featureTensor, pooling, !noL2,
+                maskInput, maxLength, !noTruncation, out));
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>(r.info());
+            m.put("out", r.out().toString());
+            o.println(Json.write(m));
+        } else {
+            Map<?, ?> fm = (Map<?, ?>) r.info().get("feature_model");
+            Map<?, ?> b = (Map<?, ?>) r.info().get("backbone");
+            o.printf(Locale.ROOT, "import: feature model of dim %d → %s%n", r.dim(), r.featureModel());
+            o.printf(Locale.ROOT, "  backbone   %s (sha256 %s)%n", b.get("source"), b.get("sha256"));
+            o.printf(Locale.ROOT, "  features   %s, pooling %s, L2 %s%n", fm.get("tensor"), fm.get("pooling"), fm.get("l2_normalize"));
+            o.printf(Locale.ROOT, "  tokenizer  %s%n", r.tokenizer() == null ? "none (numeric inputs)" : r.tokenizer());
+        }
+        o.flush();
+        return ExitCodes.OK;
+    }
+}
