@@ -13,6 +13,13 @@ import java.util.SplittableRandom;
  * on the rows it was fitted on favours the most flexible one (stacking, free weights); here each
  * candidate is refitted on K−1 folds and scored on the fold it did not see, so a candidate only
  * wins by generalising. The winner is then refitted on all rows.
+ *
+ * <p>Two rules pick the winner. {@link Rule#MIN} takes the lowest cross-validated NLL.
+ * {@link Rule#ONE_SE} (the "one-standard-error rule" of Breiman et al. 1984) takes the first
+ * candidate, in the order given (simplest first), whose NLL exceeds the lowest by no more than one
+ * standard error of that difference: the per-row NLL differences are paired, since every candidate
+ * is scored on the same rows. A gap smaller than its own noise is no reason to prefer the more
+ * flexible combiner.
  */
 public final class CombinerSelection {
     private CombinerSelection() {}
@@ -26,63 +33,136 @@ public final class CombinerSelection {
     /** A named way to fit a combiner; names are unique within one selection. */
     public record Candidate(String name, Fitter fitter) {}
 
+    /** How the winner is picked from the cross-validated NLLs. */
+    public enum Rule {
+        /** The lowest cross-validated NLL. */
+        MIN,
+        /** The first candidate (simplest first) within one standard error of the lowest. */
+        ONE_SE;
+
+        /** {@code min} or {@code one_se}. */
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /**
      * @param chosen the winner refitted on every usable row
      * @param name the winner's candidate name
      * @param cvNll cross-validated NLL per candidate name, in candidate order
+     * @param cvGapSe per candidate, the standard error of its per-row NLL difference from the lowest
+     *     (0 for the lowest itself), in candidate order
+     * @param lowest the candidate with the lowest cross-validated NLL
+     * @param rule how {@code name} was picked
      * @param folds K
      */
-    public record Result(Combiner chosen, String name, Map<String, Double> cvNll, int folds) {}
+    public record Result(Combiner chosen, String name, Map<String, Double> cvNll, Map<String, Double> cvGapSe,
+                         String lowest, Rule rule, int folds) {}
 
     /**
      * Mean NLL over the usable rows (those no member trained on), each predicted by {@code fitter}'s
      * combiner fitted on the other folds. Folds are stratified by label and shuffled with {@code seed}.
      */
     public static double crossValidatedNll(MemberPredictions preds, Fitter fitter, int folds, long seed) throws EnsembleException {
-        int[][] fold = folds(preds, folds, seed);
-        double total = 0;
+        return mean(outOfFoldNll(preds, fitter, folds(preds, folds, seed)));
+    }
+
+    /** Per usable row, in fold order, the NLL of the combiner fitted on the other folds. */
+    static double[] outOfFoldNll(MemberPredictions preds, Fitter fitter, int[][] fold) throws EnsembleException {
+        double[] nll = new double[Arrays.stream(fold).mapToInt(f -> f.length).sum()];
         int n = 0;
-        for (int f = 0; f < folds; f++) {
+        for (int f = 0; f < fold.length; f++) {
             int[] out = fold[f];
-            int[] in = trainingRows(fold, f);
-            Combiner c = fitter.fit(preds.subset(in));
-            float[][][] p = preds.subset(out).proba();
-            float[][] q = c.combine(p);
+            Combiner c = fitter.fit(preds.subset(trainingRows(fold, f)));
+            float[][] q = c.combine(preds.subset(out).proba());
             for (int i = 0; i < out.length; i++) {
                 double v = q[i][preds.labels()[out[i]]];
                 if (!Double.isFinite(v)) {
                     throw new EnsembleException("selection: a combiner predicted " + v + " on row " + out[i]);
                 }
-                total -= Math.log(Math.max(Probs.EPS, v));
+                nll[n++] = -Math.log(Math.max(Probs.EPS, v));
             }
-            n += out.length;
         }
-        return total / n;
+        return nll;
     }
 
-    /** Cross-validates every candidate on the same folds and refits the one with the lowest NLL (ties: the earlier). */
+    /** As {@link #select(MemberPredictions, List, int, long, Rule)} with {@link Rule#MIN}. */
     public static Result select(MemberPredictions preds, List<Candidate> candidates, int folds, long seed) throws EnsembleException {
+        return select(preds, candidates, folds, seed, Rule.MIN);
+    }
+
+    /**
+     * Cross-validates every candidate on the same folds, picks one by {@code rule} (ties: the
+     * earlier) and refits it on every usable row. For {@link Rule#ONE_SE}, list the candidates
+     * simplest first.
+     */
+    public static Result select(MemberPredictions preds, List<Candidate> candidates, int folds, long seed, Rule rule)
+            throws EnsembleException {
         if (candidates.isEmpty()) {
             throw new EnsembleException("selection: no candidate combiners");
         }
+        int[][] fold = folds(preds, folds, seed);
+        Map<String, double[]> perRow = new LinkedHashMap<>();
         Map<String, Double> cv = new LinkedHashMap<>();
-        Candidate best = null;
-        double bestNll = Double.POSITIVE_INFINITY;
+        Candidate lowest = null;
+        double lowestNll = Double.POSITIVE_INFINITY;
         for (Candidate c : candidates) {
             if (cv.containsKey(c.name())) {
                 throw new EnsembleException("selection: candidate '" + c.name() + "' is listed twice");
             }
-            double nll = crossValidatedNll(preds, c.fitter(), folds, seed);
-            cv.put(c.name(), nll);
-            if (nll < bestNll) {
-                bestNll = nll;
-                best = c;
+            double[] nll = outOfFoldNll(preds, c.fitter(), fold);
+            double m = mean(nll);
+            perRow.put(c.name(), nll);
+            cv.put(c.name(), m);
+            if (m < lowestNll) {
+                lowestNll = m;
+                lowest = c;
             }
         }
-        if (best == null) {
+        if (lowest == null) {
             throw new EnsembleException("selection: cross-validated NLL is NaN for every candidate " + cv.keySet());
         }
-        return new Result(best.fitter().fit(preds), best.name(), cv, folds);
+        double[] base = perRow.get(lowest.name());
+        Map<String, Double> se = new LinkedHashMap<>();
+        Candidate chosen = null;
+        for (Candidate c : candidates) {
+            double[] nll = perRow.get(c.name());
+            double[] d = new double[nll.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = nll[i] - base[i];
+            }
+            double gap = mean(d);
+            double s = standardError(d);
+            se.put(c.name(), s);
+            if (chosen == null && rule == Rule.ONE_SE && gap <= s) {
+                chosen = c;
+            }
+        }
+        if (chosen == null) {
+            chosen = lowest;
+        }
+        return new Result(chosen.fitter().fit(preds), chosen.name(), cv, se, lowest.name(), rule, folds);
+    }
+
+    private static double mean(double[] a) {
+        double s = 0;
+        for (double v : a) {
+            s += v;
+        }
+        return s / a.length;
+    }
+
+    /** Standard error of the mean of {@code a} (sample standard deviation / sqrt(n)); 0 for fewer than 2 values. */
+    static double standardError(double[] a) {
+        if (a.length < 2) {
+            return 0;
+        }
+        double m = mean(a);
+        double ss = 0;
+        for (double v : a) {
+            ss += (v - m) * (v - m);
+        }
+        return Math.sqrt(ss / (a.length - 1) / a.length);
     }
 
     /** Usable rows split into {@code folds} folds, stratified by label. */

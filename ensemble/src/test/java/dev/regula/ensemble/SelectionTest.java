@@ -163,6 +163,59 @@ class SelectionTest {
                 .isInstanceOf(EnsembleException.class).hasMessageContaining("folds must be in [2, 400]");
     }
 
+    @Test
+    void standardErrorIsTheSampleStandardDeviationOverRootN() {
+        // mean 2.5, sample variance 5/3, so SE = sqrt(5/3 / 4) = 0.645497...
+        assertThat(CombinerSelection.standardError(new double[] {1, 2, 3, 4})).isCloseTo(Math.sqrt(5.0 / 12), within(1e-12));
+        assertThat(CombinerSelection.standardError(new double[] {7})).isZero();
+    }
+
+    /**
+     * Three members on 200 rows that all give the true class 0.8, except: "better" gives 0.9 on
+     * rows 0 and 1 and 0.7 on row 2; "worse" gives 0.6 everywhere. Candidates return one member
+     * each. Per row, NLL(plain) − NLL(better) is ln(9/8) twice and −ln(8/7) once: a mean gap of
+     * 0.00051, below its standard error of 0.00107. MIN takes "better"; ONE_SE takes the first
+     * candidate within one SE, skipping "worse" (gap ln(4/3), SE 0).
+     */
+    @Test
+    void theOneStandardErrorRuleTakesTheFirstCandidateWithinNoiseOfTheLowest() throws Exception {
+        int n = 200;
+        int[] y = new int[n];
+        float[][] plain = new float[n][];
+        float[][] better = new float[n][];
+        float[][] worse = new float[n][];
+        for (int r = 0; r < n; r++) {
+            y[r] = r % 2;
+            float pb = r < 2 ? 0.9f : r == 2 ? 0.7f : 0.8f;
+            plain[r] = y[r] == 0 ? new float[] {0.8f, 0.2f} : new float[] {0.2f, 0.8f};
+            better[r] = y[r] == 0 ? new float[] {pb, 1 - pb} : new float[] {1 - pb, pb};
+            worse[r] = y[r] == 0 ? new float[] {0.6f, 0.4f} : new float[] {0.4f, 0.6f};
+        }
+        MemberPredictions val = heldOut(y, plain, better, worse);
+        List<CombinerSelection.Candidate> candidates = List.of(
+                new CombinerSelection.Candidate("worse", p -> WeightedMean.of(0, 0, 1)),
+                new CombinerSelection.Candidate("plain", p -> WeightedMean.of(1, 0, 0)),
+                new CombinerSelection.Candidate("better", p -> WeightedMean.of(0, 1, 0)));
+
+        CombinerSelection.Result min = CombinerSelection.select(val, candidates, 5, 7, CombinerSelection.Rule.MIN);
+        assertThat(min.name()).isEqualTo("better");
+        assertThat(min.lowest()).isEqualTo("better");
+
+        CombinerSelection.Result oneSe = CombinerSelection.select(val, candidates, 5, 7, CombinerSelection.Rule.ONE_SE);
+        assertThat(oneSe.lowest()).isEqualTo("better");
+        assertThat(oneSe.name()).isEqualTo("plain");
+        double gap = oneSe.cvNll().get("plain") - oneSe.cvNll().get("better");
+        assertThat(gap).isCloseTo((2 * Math.log(0.9 / 0.8) - Math.log(0.8 / 0.7)) / n, within(1e-6));
+        assertThat(oneSe.cvGapSe().get("plain")).isGreaterThan(gap).isCloseTo(0.00107, within(0.00001));
+        assertThat(oneSe.cvGapSe().get("better")).isZero();
+        assertThat(oneSe.cvNll().get("worse") - oneSe.cvNll().get("better")).isGreaterThan(0.28);
+
+        // listed first, the lowest itself is the first within one SE
+        CombinerSelection.Result flipped = CombinerSelection.select(val, List.of(candidates.get(2), candidates.get(1)), 5, 7,
+                CombinerSelection.Rule.ONE_SE);
+        assertThat(flipped.name()).isEqualTo("better");
+    }
+
     /** Test double: a lookup table from member probability vectors to the label seen with them. */
     private static final class Memoriser implements Combiner {
         private final Map<String, Integer> table = new HashMap<>();

@@ -56,13 +56,13 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
      * One combiner and its options; defaults: weighted {@code penalty: l2, strength: 0.01};
      * caruana {@code rounds: 20}; stacking {@code l2: [0.001, 0.01, 0.1, 1], folds: 5} (folds
      * shuffled with the spec's seed); any kind but auto {@code temperature: false}; auto
-     * {@code candidates:} {@link #DEFAULT_CANDIDATES}, {@code folds: 5}.
+     * {@code candidates:} {@link #DEFAULT_CANDIDATES}, {@code folds: 5}, {@code rule: one_se}.
      *
      * @param temperature scale the combined probabilities by a temperature fitted on validation
      * @param candidates for {@code auto}: the combiners it chooses among, else empty
      */
     record CombinerConfig(String kind, WeightedMean.Penalty penalty, double strength, int rounds, double[] l2, int folds,
-            boolean temperature, List<CombinerConfig> candidates) {
+            boolean temperature, List<CombinerConfig> candidates, CombinerSelection.Rule rule) {
         static final List<String> KINDS = List.of("mean", "weighted", "caruana", "stacking");
         static final String AUTO = "auto";
 
@@ -72,10 +72,13 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
 
         static CombinerConfig defaults(String kind) {
             return new CombinerConfig(kind, WeightedMean.Penalty.L2, 0.01, 20, new double[] {0.001, 0.01, 0.1, 1}, 5, false,
-                    kind.equals(AUTO) ? DEFAULT_CANDIDATES : List.of());
+                    kind.equals(AUTO) ? DEFAULT_CANDIDATES : List.of(), CombinerSelection.Rule.ONE_SE);
         }
 
-        /** What {@code auto} chooses among by default: every kind with its defaults, the averages also temperature-scaled. */
+        /**
+         * What {@code auto} chooses among by default: every kind with its defaults, the averages also
+         * temperature-scaled, simplest first (the order the one-standard-error rule prefers).
+         */
         static final List<CombinerConfig> DEFAULT_CANDIDATES = List.of(
                 defaults("mean"), defaults("mean").withTemperature(),
                 defaults("weighted"), defaults("weighted").withTemperature(),
@@ -83,7 +86,7 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
                 defaults("stacking"));
 
         CombinerConfig withTemperature() {
-            return new CombinerConfig(kind, penalty, strength, rounds, l2, folds, true, candidates);
+            return new CombinerConfig(kind, penalty, strength, rounds, l2, folds, true, candidates, rule);
         }
 
         /** The fitted combiner's kind: {@code weighted}, {@code weighted+temperature}, ...; {@code auto} for auto. */
@@ -113,7 +116,7 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
             for (CombinerConfig c : candidates) {
                 cs.add(new CombinerSelection.Candidate(c.name(), rows -> c.fitOne(rows, seed)));
             }
-            return CombinerSelection.select(val, cs, folds, seed);
+            return CombinerSelection.select(val, cs, folds, seed, rule);
         }
 
         /** Fits this (non-auto) combiner on {@code val}. */
@@ -238,7 +241,7 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
             case "weighted" -> Set.of("kind", "penalty", "strength", "temperature");
             case "caruana" -> Set.of("kind", "rounds", "temperature");
             case "stacking" -> Set.of("kind", "l2", "folds", "temperature");
-            case "auto" -> Set.of("kind", "candidates", "folds");
+            case "auto" -> Set.of("kind", "candidates", "folds", "rule");
             default -> Set.of("kind", "temperature");
         };
         for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
@@ -299,7 +302,16 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
                 candidates.add(cc);
             }
         }
-        return new CombinerConfig(kind, penalty, strength, rounds, l2, folds, temperature, candidates);
+        CombinerSelection.Rule rule = d.rule();
+        if (c.has("rule")) {
+            String r = c.get("rule").asText();
+            rule = switch (r) {
+                case "one_se" -> CombinerSelection.Rule.ONE_SE;
+                case "min" -> CombinerSelection.Rule.MIN;
+                default -> throw new RegulaException(at + ".rule: '" + r + "', expected one_se or min");
+            };
+        }
+        return new CombinerConfig(kind, penalty, strength, rounds, l2, folds, temperature, candidates, rule);
     }
 
     private static String kind(String at, String k, List<String> kinds) throws RegulaException {

@@ -278,7 +278,8 @@ public final class EnsembleStep {
         saved.put("combiner", f.ensemble().combiner().describe());
         if (f.selection() != null) {
             saved.put("selection", Map.of("by", "cross-validated validation NLL", "folds", f.selection().folds(),
-                    "cv_nll", f.selection().cvNll(), "chosen", f.selection().name()));
+                    "rule", f.selection().rule().key(), "cv_nll", f.selection().cvNll(),
+                    "cv_gap_se", f.selection().cvGapSe(), "lowest", f.selection().lowest(), "chosen", f.selection().name()));
         }
         saved.put("classes", store.labels());
         try {

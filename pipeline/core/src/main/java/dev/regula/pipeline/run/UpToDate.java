@@ -7,7 +7,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
-/** Whether a committed stage folder still matches: same config and inputs, payload files unchanged. */
+/**
+ * Whether a committed stage folder still matches: same config and inputs, payload files unchanged,
+ * and written by the same Regula, DJL and ONNX Runtime versions (another version may compute other
+ * bytes). A development build keeps one version number across code changes: rerun with
+ * {@code --force} after rebuilding one.
+ */
 final class UpToDate {
     private UpToDate() {
     }
@@ -21,7 +26,7 @@ final class UpToDate {
         try {
             Manifest m = Json.read(file, Manifest.class);
             if (m.schemaVersion() != Manifest.SCHEMA_VERSION || !m.configHash().equals(configHash)
-                    || !m.inputHashes().equals(inputs)) {
+                    || !m.inputHashes().equals(inputs) || !sameTools(m.versions(), Versions.all())) {
                 return null;
             }
             for (Map.Entry<String, String> e : m.outputHashes().entrySet()) {
@@ -39,5 +44,17 @@ final class UpToDate {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The versions that decide a stage's bytes; the Java version is recorded but not compared. */
+    static final java.util.List<String> COMPARED = java.util.List.of("regula", "djl", "onnxruntime");
+
+    static boolean sameTools(Map<String, String> recorded, Map<String, String> running) {
+        for (String k : COMPARED) {
+            if (!java.util.Objects.equals(recorded.get(k), running.get(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -88,6 +88,11 @@ class EnsembleConfigTest {
         EnsembleConfig b = parse("{\"combiner\": {\"kind\": \"auto\", \"folds\": 4, \"candidates\": [\"mean\", "
                 + "{\"kind\": \"weighted\", \"strength\": 0.5, \"temperature\": true}]}}");
         assertThat(b.combiner().folds()).isEqualTo(4);
+        assertThat(a.combiner().rule()).isEqualTo(dev.regula.ensemble.CombinerSelection.Rule.ONE_SE);
+        assertThat(parse("{\"combiner\": {\"kind\": \"auto\", \"rule\": \"min\"}}").combiner().rule())
+                .isEqualTo(dev.regula.ensemble.CombinerSelection.Rule.MIN);
+        assertThatThrownBy(() -> parse("{\"combiner\": {\"kind\": \"auto\", \"rule\": \"best\"}}"))
+                .hasMessageContaining("ensemble.combiner.rule: 'best', expected one_se or min");
         assertThat(b.combiner().candidates()).extracting(EnsembleConfig.CombinerConfig::name).containsExactly("mean",
                 "weighted+temperature");
         assertThat(b.combiner().candidates().get(1).strength()).isEqualTo(0.5);
@@ -101,7 +106,7 @@ class EnsembleConfigTest {
         assertThatThrownBy(() -> parse("{\"combiner\": {\"kind\": \"auto\", \"candidates\": [\"mean\", {\"kind\": \"mean\"}]}}"))
                 .hasMessageContaining("ensemble.combiner.candidates[1]: 'mean' is listed twice");
         assertThatThrownBy(() -> parse("{\"combiner\": {\"kind\": \"auto\", \"temperature\": true}}"))
-                .hasMessageContaining("ensemble.combiner.temperature: not an option of combiner auto; its options are [candidates, folds, kind]");
+                .hasMessageContaining("ensemble.combiner.temperature: not an option of combiner auto; its options are [candidates, folds, kind, rule]");
         assertThatThrownBy(() -> parse("{\"combiner\": {\"kind\": \"mean\", \"temperature\": \"yes\"}}"))
                 .hasMessageContaining("ensemble.combiner.temperature: expected true or false, got \"yes\"");
     }

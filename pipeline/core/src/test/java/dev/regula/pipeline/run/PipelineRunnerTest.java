@@ -113,6 +113,24 @@ class PipelineRunnerTest {
     }
 
     @Test
+    void aStageWrittenByAnotherRegulaVersionReruns(@TempDir Path work) throws Exception {
+        PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        Path manifest = work.resolve("train").resolve(Manifest.FILE);
+        String json = Files.readString(manifest);
+        String running = Versions.all().get("regula");
+        assertThat(json).contains("\"regula\" : \"" + running + "\"");
+        Files.writeString(manifest, json.replace("\"regula\" : \"" + running + "\"", "\"regula\" : \"0.0.1\""));
+        RunResult r = PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        assertThat(r.outcomes()).containsEntry(StageName.FEATURES, RunResult.Outcome.UP_TO_DATE)
+                .containsEntry(StageName.TRAIN, RunResult.Outcome.RAN)
+                // same bytes out of train, so what reads them stays up to date
+                .containsEntry(StageName.EXPORT, RunResult.Outcome.UP_TO_DATE);
+        assertThat(payload(work)).isEqualTo(payload(reference));
+        assertThat(UpToDate.sameTools(Map.of("regula", "1", "djl", "2", "onnxruntime", "3", "java", "17"),
+                Map.of("regula", "1", "djl", "2", "onnxruntime", "3", "java", "21"))).as("java is not compared").isTrue();
+    }
+
+    @Test
     void aChangedHeadSectionRetrainsButKeepsFeatures(@TempDir Path work) throws Exception {
         PipelineRunner.run(new RunRequest(spec, work, null, false, null));
         Path other = TinyPipeline.writeSpec(Files.createDirectories(inputs.resolve("changed")),
@@ -309,7 +327,7 @@ class PipelineRunnerTest {
 
     @Test
     void autoExportsTheCandidateWithTheLowestCrossValidatedValidationNll(@TempDir Path work) throws Exception {
-        Path spec2 = ensembleSpec("ens-auto", "ensemble:\n  combiner: {kind: auto, folds: 3, candidates: [mean, "
+        Path spec2 = ensembleSpec("ens-auto", "ensemble:\n  combiner: {kind: auto, rule: min, folds: 3, candidates: [mean, "
                 + "{kind: mean, temperature: true}, {kind: weighted, temperature: true}, {kind: stacking, folds: 3}]}\n");
         RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
         var report = Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile());
@@ -331,6 +349,27 @@ class PipelineRunnerTest {
                 .isEqualTo(lowest);
         assertThat(r.summary().at("/validation/parity/passed").asBoolean()).isTrue();
         assertThat(r.summary().at("/validation/label_output_mismatches").asInt()).isZero();
+    }
+
+    @Test
+    void autoByDefaultExportsTheFirstCandidateWithinOneStandardErrorOfTheLowest(@TempDir Path work) throws Exception {
+        Path spec2 = ensembleSpec("ens-auto-1se", "ensemble:\n  combiner: {kind: auto, folds: 3, candidates: [mean, "
+                + "{kind: weighted, temperature: true}, {kind: stacking, folds: 3}]}\n");
+        RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        var selection = Json.MAPPER.readTree(work.resolve("ensemble/ensemble.json").toFile()).get("selection");
+        assertThat(selection.get("rule").asText()).isEqualTo("one_se");
+        String lowest = selection.get("lowest").asText();
+        String expected = null;
+        for (String name : List.of("mean", "weighted+temperature", "stacking")) {
+            double gap = selection.at("/cv_nll/" + name).asDouble() - selection.at("/cv_nll/" + lowest).asDouble();
+            assertThat(gap).isGreaterThanOrEqualTo(0);
+            if (expected == null && gap <= selection.at("/cv_gap_se/" + name).asDouble()) {
+                expected = name;
+            }
+        }
+        assertThat(selection.get("chosen").asText()).isEqualTo(expected);
+        assertThat(Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile()).get("exported").asText()).isEqualTo(expected);
+        assertThat(r.summary().at("/validation/parity/passed").asBoolean()).isTrue();
     }
 
     @Test
