@@ -27,6 +27,8 @@ import java.util.Set;
  *   combiner: weighted        # or {kind: weighted, penalty: entropy, strength: 0.1}
  *   seeds: {head: a, count: 4}     # extra members: head a retrained with other seeds
  *   bagging: {head: b, count: 4}   # extra members: head b trained on bootstrap resamples
+ *   snapshots: {head: a, cycles: 4, epochs_per_cycle: 5}   # extra members: one per cosine cycle
+ *   soup: {of: snapshots, kind: uniform}   # one extra member: the members' weights averaged
  * </pre>
  *
  * @param members head names (possibly empty when {@code seeds} or {@code bagging} add members), or
@@ -35,9 +37,16 @@ import java.util.Set;
  * @param combiner the combiner to export
  * @param seeds extra seed members, or null
  * @param bagging extra bagging members, or null
+ * @param snapshots extra snapshot members, or null
+ * @param soup the extra soup member, or null
  */
-record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, Extra seeds, Extra bagging) {
-    static final Set<String> KEYS = Set.of("members", "combiner", "seeds", "bagging");
+record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, Extra seeds, Extra bagging,
+        Snapshots snapshots, Soup soup) {
+    static final Set<String> KEYS = Set.of("members", "combiner", "seeds", "bagging", "snapshots", "soup");
+    /** The soup member's name. */
+    static final String SOUP = "soup";
+    /** Snapshot members start from the head's seed + this: clear of the seed (+1..100) and bagging (+1001..1100) members' seeds. */
+    static final long SNAPSHOT_SEED_OFFSET = 2000;
 
     /**
      * Extra members made from one trained head's spec inside the ensemble stage.
@@ -50,6 +59,59 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
     record Extra(String head, int count, MemberFactory.StopOn stopOn) {
         static final Set<String> KEYS = Set.of("head", "count");
         static final Set<String> BAGGING_KEYS = Set.of("head", "count", "early_stopping");
+    }
+
+    /**
+     * Snapshot members: one trained head's spec trained through {@code cycles} cosine cycles of
+     * {@code epochsPerCycle} epochs, warm-started cycle to cycle; one member per cycle
+     * ({@link MemberFactory#snapshots}).
+     */
+    record Snapshots(String head, int cycles, int epochsPerCycle) {
+        static final Set<String> KEYS = Set.of("head", "cycles", "epochs_per_cycle");
+    }
+
+    /**
+     * The soup member: the weights of {@code of} averaged ({@link dev.regula.ensemble.Soups}).
+     *
+     * @param of the ingredient members' names (trained heads or extra members), in order
+     * @param group {@code snapshots}, {@code seeds} or {@code bagging} when {@code of} was given as
+     *     that group, else null (the names were listed)
+     * @param greedy greedy soup (by validation NLL) instead of the uniform average
+     */
+    record Soup(List<String> of, String group, boolean greedy) {
+        static final Set<String> KEYS = Set.of("of", "kind");
+        static final List<String> GROUPS = List.of("snapshots", "seeds", "bagging");
+
+        Soup {
+            of = List.copyOf(of);
+        }
+
+        String kind() {
+            return greedy ? "greedy" : "uniform";
+        }
+    }
+
+    /** Names of the seed members, in training order. */
+    List<String> seedNames() {
+        return numbered(seeds == null ? null : seeds.head(), "-seed-", seeds == null ? 0 : seeds.count());
+    }
+
+    /** Names of the bagging members, in training order. */
+    List<String> baggingNames() {
+        return numbered(bagging == null ? null : bagging.head(), "-bag-", bagging == null ? 0 : bagging.count());
+    }
+
+    /** Names of the snapshot members, one per cycle. */
+    List<String> snapshotNames() {
+        return numbered(snapshots == null ? null : snapshots.head(), "-snap-", snapshots == null ? 0 : snapshots.cycles());
+    }
+
+    private static List<String> numbered(String head, String infix, int count) {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            out.add(head + infix + i);
+        }
+        return out;
     }
 
     /**
@@ -141,11 +203,14 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
         for (Iterator<String> it = section.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KEYS.contains(k)) {
-                throw new RegulaException(at + "." + k + ": unknown key, expected one of members, combiner, seeds, bagging");
+                throw new RegulaException(at + "." + k + ": unknown key, expected one of members, combiner, seeds, bagging, "
+                        + "snapshots, soup");
             }
         }
-        Extra seeds = extra(at + ".seeds", section.get("seeds"), heads, false);
-        Extra bagging = extra(at + ".bagging", section.get("bagging"), heads, true);
+        Extra seeds = ExtraMemberKeys.extra(at + ".seeds", section.get("seeds"), heads, false);
+        Extra bagging = ExtraMemberKeys.extra(at + ".bagging", section.get("bagging"), heads, true);
+        Snapshots snapshots = ExtraMemberKeys.snapshots(at + ".snapshots", section.get("snapshots"), heads);
+        boolean hasSoup = section.hasNonNull("soup");
         List<String> members = null;
         int topK = 0;
         JsonNode m = section.get("members");
@@ -167,9 +232,9 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
                 }
                 members.add(n.asText());
             }
-            if (members.isEmpty() && seeds == null && bagging == null) {
+            if (members.isEmpty() && seeds == null && bagging == null && snapshots == null && !hasSoup) {
                 throw new RegulaException(at + ".members: empty list, expected at least one of " + heads
-                        + " (an empty list is allowed only with seeds or bagging)");
+                        + " (an empty list is allowed only with seeds, bagging, snapshots or soup)");
             }
         } else if (m.isObject() && m.size() == 1 && m.has("top_k")) {
             JsonNode k = m.get("top_k");
@@ -181,41 +246,13 @@ record EnsembleConfig(List<String> members, int topK, CombinerConfig combiner, E
         } else {
             throw new RegulaException(at + ".members: expected a list of head names or {top_k: N}, got " + m);
         }
-        return new EnsembleConfig(members, topK, combiner(at + ".combiner", section.get("combiner")), seeds, bagging);
-    }
-
-    private static Extra extra(String at, JsonNode n, List<String> heads, boolean bagging) throws RegulaException {
-        if (n == null || n.isNull()) {
-            return null;
+        EnsembleConfig noSoup = new EnsembleConfig(members, topK, combiner(at + ".combiner", section.get("combiner")), seeds,
+                bagging, snapshots, null);
+        if (!hasSoup) {
+            return noSoup;
         }
-        if (!n.isObject() || !n.has("head") || !n.has("count")) {
-            throw new RegulaException(at + ": expected a mapping {head: NAME, count: N" + (bagging ? ", early_stopping: oob|val" : "")
-                    + "}, got " + n);
-        }
-        Set<String> keys = bagging ? Extra.BAGGING_KEYS : Extra.KEYS;
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!keys.contains(k)) {
-                throw new RegulaException(at + "." + k + ": unknown key, expected head, count" + (bagging ? ", early_stopping" : ""));
-            }
-        }
-        MemberFactory.StopOn stopOn = null;
-        if (bagging) {
-            String s = n.has("early_stopping") ? n.get("early_stopping").asText() : "oob";
-            if (!s.equals("oob") && !s.equals("val")) {
-                throw new RegulaException(at + ".early_stopping: " + n.get("early_stopping") + ", expected oob or val");
-            }
-            stopOn = MemberFactory.StopOn.valueOf(s.toUpperCase(Locale.ROOT));
-        }
-        JsonNode h = n.get("head");
-        if (!h.isTextual() || !heads.contains(h.asText())) {
-            throw new RegulaException(at + ".head: " + h + " is not a trained head; the heads are " + heads);
-        }
-        JsonNode c = n.get("count");
-        if (!c.canConvertToExactIntegral() || c.asInt() < 1 || c.asInt() > 100) {
-            throw new RegulaException(at + ".count: " + c + " is not an integer in [1, 100]");
-        }
-        return new Extra(h.asText(), c.asInt(), stopOn);
+        return new EnsembleConfig(members, topK, noSoup.combiner(), seeds, bagging, snapshots,
+                ExtraMemberKeys.soup(at + ".soup", section.get("soup"), heads, noSoup));
     }
 
     private static CombinerConfig combiner(String at, JsonNode c) throws RegulaException {

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * ensemble: runs only when the spec has an {@code ensemble:} section; {@link EnsembleStep} on the
  * committed features and trained heads (in spec order). The trained heads' weights stay in
- * {@code train/}; seed and bagging members, trained here, are saved under {@code members/}.
+ * {@code train/}; seed, bagging and snapshot members, trained here, and the soup are saved under {@code members/}.
  */
 final class EnsembleStage implements Stage {
     static final String ENSEMBLE = EnsembleStep.ENSEMBLE;

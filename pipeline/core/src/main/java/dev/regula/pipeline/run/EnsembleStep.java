@@ -10,6 +10,7 @@ import dev.regula.ensemble.EnsembleReport;
 import dev.regula.ensemble.Member;
 import dev.regula.ensemble.MemberFactory;
 import dev.regula.ensemble.MemberPredictions;
+import dev.regula.ensemble.Soups;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.transfer.features.FeatureMatrix;
 import dev.regula.transfer.features.FeatureStore;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
 
 /**
  * The ensemble stage as a callable unit: picks the members among trained heads, trains the
- * {@code seeds:}/{@code bagging:} members, fits the combiner on the validation split, and writes
+ * {@code seeds:}/{@code bagging:}/{@code snapshots:} members, averages the {@code soup:} member,
+ * fits the combiner on the validation split, and writes
  * {@code ensemble.json} (members, combiner and what it learned), {@code report.json} (test and
  * validation metrics of every member, the best single member and every combiner kind),
  * {@code config.json} (the ensemble section, seed and head order it was built with, so
@@ -282,7 +284,20 @@ public final class EnsembleStep {
                     "cv_gap_se", f.selection().cvGapSe(), "lowest", f.selection().lowest(), "chosen", f.selection().name()));
         }
         saved.put("classes", store.labels());
+        if (f.soup() != null) {
+            Map<String, Object> soup = new TreeMap<>();
+            soup.put("kind", f.config().soup().kind());
+            soup.put("of", f.config().soup().of());
+            soup.put("ingredients", f.soup().ingredients());
+            saved.put("soup", soup);
+            report.put("soup", soup);
+        }
         try {
+            if (f.soup() != null) {
+                // Saved for reading and for `regula export --head`; a rebuild makes the soup again from its ingredients.
+                Files.createDirectories(staging.resolve(MEMBERS));
+                HeadFile.save(f.soup().member().head(), staging.resolve(MEMBERS).resolve(EnsembleConfig.SOUP + ".json"));
+            }
             Json.write(staging.resolve(ENSEMBLE), saved);
             Json.write(staging.resolve(REPORT), report);
             Map<String, Object> config = new TreeMap<>();
@@ -297,7 +312,11 @@ public final class EnsembleStep {
     }
 
     /** The spec's members and combiner, fitted on the validation split. */
-    record Fitted(EnsembleConfig config, Ensemble ensemble, FeatureMatrix val, CombinerSelection.Result selection) {}
+    record Fitted(EnsembleConfig config, Ensemble ensemble, FeatureMatrix val, CombinerSelection.Result selection,
+            Souped soup) {}
+
+    /** The soup member and the ingredients it averages (all of {@code of} for uniform, the kept ones for greedy). */
+    record Souped(Member member, List<String> ingredients) {}
 
     /** Folds of the cross-validated validation NLL reported for each combiner when the spec does not choose by it. */
     static final int SELECTION_FOLDS = 5;
@@ -307,12 +326,12 @@ public final class EnsembleStep {
     }
 
     /**
-     * Trains the {@code seeds:} and {@code bagging:} members (in that order) and saves each as
+     * Trains the {@code seeds:}, {@code bagging:} and {@code snapshots:} members (in that order) and saves each as
      * {@code <dir>/<name>.json} in train/'s head format, plus {@code <name>.rows.json} (bootstrap and
      * out-of-bag rows) for a bagging member, so {@link #load} rebuilds them without retraining.
      */
     private static List<Member> trainExtra(Inputs in, EnsembleConfig config, Path dir) throws RegulaException {
-        if (config.seeds() == null && config.bagging() == null) {
+        if (config.seeds() == null && config.bagging() == null && config.snapshots() == null) {
             return List.of();
         }
         FeatureStore store = in.store();
@@ -341,6 +360,9 @@ public final class EnsembleStep {
         } catch (EnsembleException e) {
             throw new RegulaException("ensemble: " + e.getMessage(), e);
         }
+        if (config.snapshots() != null) {
+            out.addAll(trainSnapshots(in, config));
+        }
         for (Member m : out) {
             if (heads.containsKey(m.name())) {
                 throw new RegulaException(in.origin() + ": ensemble: the extra member name '" + m.name()
@@ -362,6 +384,39 @@ public final class EnsembleStep {
         return out;
     }
 
+    /**
+     * The snapshot members: the head's spec from a fresh start (training seed = the head's seed +
+     * {@link EnsembleConfig#SNAPSHOT_SEED_OFFSET}), one member per cosine cycle. They all share that
+     * start point, so they may be souped.
+     */
+    private static List<Member> trainSnapshots(Inputs in, EnsembleConfig config) throws RegulaException {
+        EnsembleConfig.Snapshots sn = config.snapshots();
+        String at = in.origin() + ": ensemble.snapshots";
+        TrainedHead h = in.heads().get(sn.head());
+        if (h.regularization().earlyStopping() != null) {
+            throw new RegulaException(at + ".head: '" + sn.head() + "' early-stops (regularization.early_stopping), but each "
+                    + "snapshot must be the end of its cosine cycle; name a head without early stopping");
+        }
+        FeatureStore store = in.store();
+        List<String> names = config.snapshotNames();
+        List<Member> out = new ArrayList<>();
+        try {
+            MemberFactory factory = new MemberFactory(split(store, "train"), split(store, "val"), store.labels());
+            List<Member> snaps = factory.snapshots(h.spec(), h.regularization(), h.training().withSeed(snapshotSeed(h)),
+                    sn.cycles(), sn.epochsPerCycle());
+            for (int i = 0; i < snaps.size(); i++) {
+                out.add(rename(snaps.get(i), names.get(i)));
+            }
+        } catch (EnsembleException e) {
+            throw new RegulaException(at + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static long snapshotSeed(TrainedHead head) {
+        return head.training().seed() + EnsembleConfig.SNAPSHOT_SEED_OFFSET;
+    }
+
     static final String MEMBERS = "members";
     static final String ROWS = ".rows.json";
     static final long BAG_SEED_OFFSET = 1000;
@@ -377,17 +432,13 @@ public final class EnsembleStep {
     /** Reloads the extra members the ensemble stage saved, in the order it trained them. */
     private static List<Member> loadExtra(Inputs in, EnsembleConfig config, Path ensembleDir) throws RegulaException {
         Path dir = ensembleDir.resolve(MEMBERS);
-        List<String> names = new ArrayList<>();
-        if (config.seeds() != null) {
-            for (int i = 1; i <= config.seeds().count(); i++) {
-                names.add(config.seeds().head() + "-seed-" + i);
-            }
-        }
-        if (config.bagging() != null) {
-            for (int i = 1; i <= config.bagging().count(); i++) {
-                names.add(config.bagging().head() + "-bag-" + i);
-            }
-        }
+        List<String> names = new ArrayList<>(config.seedNames());
+        names.addAll(config.baggingNames());
+        List<String> snapshots = config.snapshotNames();
+        names.addAll(snapshots);
+        // A snapshot's saved training seed is its cycle's; its start point is the first cycle's.
+        String snapshotOrigin = config.snapshots() == null ? null
+                : "seed:" + snapshotSeed(in.heads().get(config.snapshots().head()));
         List<String> classes = in.store().labels();
         List<Member> out = new ArrayList<>();
         for (String n : names) {
@@ -397,7 +448,7 @@ public final class EnsembleStep {
                 Path rf = dir.resolve(n + ROWS);
                 Rows rows = Files.exists(rf) ? Json.read(rf, Rows.class) : null;
                 out.add(new Member(n, h, classes, rows == null ? null : rows.trainRows(), rows == null ? null : rows.oobRows(),
-                        "seed:" + h.training().seed()));
+                        snapshots.contains(n) ? snapshotOrigin : "seed:" + h.training().seed()));
             } catch (IOException | IllegalArgumentException e) {
                 throw new RegulaException("cannot reload ensemble member " + f + ": " + e.getMessage()
                         + " (rebuild the ensemble)", e);
@@ -428,15 +479,65 @@ public final class EnsembleStep {
             }
             members = new ArrayList<>(members);
             members.addAll(extra);
+            Souped soup = config.soup() == null ? null : soup(in, config, all, extra, val);
+            if (soup != null) {
+                members.add(soup.member());
+            }
             MemberPredictions preds = MemberPredictions.heldOut(members, val);
             if (config.combiner().kind().equals(EnsembleConfig.CombinerConfig.AUTO)) {
                 CombinerSelection.Result r = config.combiner().select(preds, in.seed());
-                return new Fitted(config, Ensemble.of(members, r.chosen()), val, r);
+                return new Fitted(config, Ensemble.of(members, r.chosen()), val, r, soup);
             }
             Combiner c = config.combiner().fit(preds, in.seed());
-            return new Fitted(config, Ensemble.of(members, c), val, null);
+            return new Fitted(config, Ensemble.of(members, c), val, null, soup);
         } catch (EnsembleException e) {
             throw new RegulaException("ensemble: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The {@code soup:} member, named {@link EnsembleConfig#SOUP}. Made (not trained) from its
+     * ingredients, so a rebuild makes it again. A trained head's start point is its seeded initial
+     * draw ({@code seed:S}, as for the seed members): heads of one shape and one seed share it,
+     * whatever their regularization. Each ingredient is first checked against the first, so a bad
+     * one is named by its key path.
+     */
+    private static Souped soup(Inputs in, EnsembleConfig config, List<Member> heads, List<Member> extra, FeatureMatrix val)
+            throws RegulaException {
+        EnsembleConfig.Soup soup = config.soup();
+        String at = in.origin() + ": ensemble.soup";
+        if (in.heads().containsKey(EnsembleConfig.SOUP)) {
+            throw new RegulaException(at + ": the soup member is named '" + EnsembleConfig.SOUP
+                    + "', which is also a head's name; rename that head");
+        }
+        List<Member> ingredients = new ArrayList<>();
+        for (String n : soup.of()) {
+            Member m = extra.stream().filter(x -> x.name().equals(n)).findFirst().orElse(null);
+            if (m == null) {
+                Member h = heads.stream().filter(x -> x.name().equals(n)).findFirst().orElseThrow();
+                m = Member.of(n, h.head(), h.classes(), "seed:" + h.head().training().seed());
+            }
+            ingredients.add(m);
+        }
+        for (int i = 1; i < ingredients.size(); i++) {
+            try {
+                Soups.uniform(List.of(ingredients.get(0), ingredients.get(i)));
+            } catch (EnsembleException e) {
+                String where = soup.group() == null ? ".of[" + i + "]" : ".of (" + soup.group() + ", member " + (i + 1) + ")";
+                throw new RegulaException(at + where + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            Member m = soup.greedy() ? Soups.greedy(ingredients, val) : Soups.uniform(ingredients);
+            List<String> kept = soup.of();
+            if (soup.greedy()) {
+                // Soups.greedy names its member soup-greedy[a,b,...] after the ingredients it kept.
+                String name = m.name();
+                kept = List.of(name.substring(name.indexOf('[') + 1, name.length() - 1).split(","));
+            }
+            return new Souped(rename(m, EnsembleConfig.SOUP), kept);
+        } catch (EnsembleException e) {
+            throw new RegulaException(at + ": " + e.getMessage(), e);
         }
     }
 

@@ -54,14 +54,44 @@ final class ExportStage implements Stage {
         Map<String, TrainedHead> heads = TrainStage.heads(ctx);
         Ensemble ensemble = ctx.spec().ensembleSection().isPresent() ? EnsembleStage.load(ctx) : null;
         String chosen = ensemble != null ? ENSEMBLE : ctx.spec().export().head();
-        if ("best".equals(chosen)) {
+        TrainedHead head = null;
+        Map<String, String> meta = Map.of();
+        if (ensemble != null && soupAlone(ctx)) {
+            // The soup is one head: exported as a single head, with what it averages in the metadata.
+            chosen = EnsembleConfig.SOUP;
+            head = soupMember(ensemble).head();
+            Path saved = ctx.dir(StageName.ENSEMBLE).resolve(EnsembleStage.ENSEMBLE);
+            try {
+                meta = Map.of(SOUP_META, Json.compact(Json.MAPPER.readTree(saved.toFile()).get("soup")));
+            } catch (IOException e) {
+                throw new RegulaException("export: cannot read " + saved + ": " + e.getMessage(), e);
+            }
+            ensemble = null;
+        } else if ("best".equals(chosen)) {
             chosen = TrainStage.rankByValNll(heads).get(0);
+        }
+        if (ensemble == null && head == null) {
+            head = heads.get(chosen);
         }
         Path tokenizer = ctx.dir(StageName.IMPORT).resolve(ImportStage.TOKENIZER);
         ExportStep.writeInto(features, Files.isRegularFile(tokenizer) ? tokenizer : null, ctx.spec().backbone().maxLength(),
-                ctx.spec().backbone().truncation(), store, chosen, ensemble == null ? heads.get(chosen) : null, ensemble, staging);
+                ctx.spec().backbone().truncation(), store, chosen, head, ensemble, meta, staging);
         ctx.log("export: " + chosen + " → " + MODEL);
         return Map.of();
+    }
+
+    /** Metadata key of an exported soup: its kind, {@code of} and ingredients, as in ensemble.json. */
+    static final String SOUP_META = "regula.soup";
+
+    /** Whether the spec exports the ensemble's soup member alone ({@code export.head: soup} with {@code ensemble.soup}). */
+    static boolean soupAlone(StageContext ctx) {
+        return ctx.spec().export().soup() && ctx.spec().ensembleSection().map(e -> e.hasNonNull("soup")).orElse(false);
+    }
+
+    /** The ensemble's soup member. */
+    static dev.regula.ensemble.Member soupMember(Ensemble e) throws RegulaException {
+        return e.members().stream().filter(m -> m.name().equals(EnsembleConfig.SOUP)).findFirst()
+                .orElseThrow(() -> new RegulaException("export: the ensemble holds no member '" + EnsembleConfig.SOUP + "'"));
     }
 
     static String chosenHead(StageContext ctx) throws RegulaException {

@@ -183,6 +183,13 @@ public final class ExportStep {
     /** Writes model.onnx, tokenizer.json (when given) and export.json into {@code staging}. */
     static void writeInto(FeatureModel features, Path tokenizer, int maxLength, boolean truncation, FeatureStore store,
                           String chosen, TrainedHead head, Ensemble ensemble, Path staging) throws RegulaException {
+        writeInto(features, tokenizer, maxLength, truncation, store, chosen, head, ensemble, Map.of(), staging);
+    }
+
+    /** As above, with {@code extraMeta} added to the model's metadata (and to nothing else). */
+    static void writeInto(FeatureModel features, Path tokenizer, int maxLength, boolean truncation, FeatureStore store,
+                          String chosen, TrainedHead head, Ensemble ensemble, Map<String, String> extraMeta, Path staging)
+            throws RegulaException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("regula.data.sha256", store.manifest().key().dataSha256());
         if (tokenizer != null) {
@@ -200,6 +207,7 @@ public final class ExportStep {
                 meta.put("regula.regularization", Json.compact(head.regularization()));
                 meta.put("regula.training", Json.compact(head.training()));
                 meta.put("regula.best_epoch", Integer.toString(head.history().bestEpoch()));
+                new TreeMap<>(extraMeta).forEach(meta::put);
                 model = SingleHeadExport.build(features, head, store.labels(), meta);
                 info.put("val_loss", head.history().best().valLoss());
             } else {

@@ -85,7 +85,7 @@ final class ValidateStage implements Stage {
         Function<FeatureMatrix, float[][]> reference;
         if (ctx.spec().ensembleSection().isPresent()) {
             Ensemble e = EnsembleStage.load(ctx);
-            reference = e::predictProba;
+            reference = headName.equals(ExportStage.ENSEMBLE) ? e::predictProba : ExportStage.soupMember(e).head()::predictProba;
         } else {
             TrainedHead head = TrainStage.heads(ctx).get(headName);
             reference = head::predictProba;

@@ -53,9 +53,17 @@ public final class Sections {
     /**
      * {@code export:} which trained model becomes {@code model.onnx}.
      *
-     * @param head {@code best} (lowest validation NLL) or a head's name
+     * @param head {@code best} (lowest validation NLL), a head's name, or {@code soup} (the
+     *     ensemble's soup member alone, when {@code ensemble.soup} is given)
      */
     public record Export(String head) {
+        /** The name that picks the ensemble's soup member. */
+        public static final String SOUP = "soup";
+
+        /** Whether {@code model.onnx} is the ensemble's soup member alone (a spec with an ensemble section). */
+        public boolean soup() {
+            return SOUP.equals(head);
+        }
     }
 
     /** {@code validate.gates:}; a null gate is off. */

@@ -197,9 +197,12 @@ public final class SpecReader {
         List<Sections.Head> heads = heads(root.get("heads"), seed);
         JsonNode e = root.get("export");
         String exportHead = v.string(e, "export", "head", "best");
-        if (!"best".equals(exportHead) && heads.stream().noneMatch(h -> h.name().equals(exportHead))) {
-            throw new SpecException(file, "export.head", "no head is named '" + exportHead + "'; expected 'best' or one of "
-                    + heads.stream().map(Sections.Head::name).toList());
+        JsonNode ensemble = root.get("ensemble");
+        boolean soup = ensemble != null && ensemble.hasNonNull("soup");
+        if (!"best".equals(exportHead) && heads.stream().noneMatch(h -> h.name().equals(exportHead))
+                && !(soup && Sections.Export.SOUP.equals(exportHead))) {
+            throw new SpecException(file, "export.head", "no head is named '" + exportHead + "'; expected 'best'"
+                    + (soup ? ", 'soup'" : "") + " or one of " + heads.stream().map(Sections.Head::name).toList());
         }
         Sections.Validate validate = validate(root.get("validate"));
         return new PipelineSpec(file, seed, backbone, data, split, features, heads, nonNull(root.get("ensemble")),

@@ -79,6 +79,39 @@ class EnsembleConfigTest {
     }
 
     @Test
+    void snapshotsAndSoupsNameTheirMembersAndBadOnesNameTheKeyPath() throws Exception {
+        EnsembleConfig c = parse("{\"members\": [], \"seeds\": {\"head\": \"a\", \"count\": 2}, "
+                + "\"snapshots\": {\"head\": \"b\", \"cycles\": 3, \"epochs_per_cycle\": 4}, \"soup\": {\"of\": \"snapshots\"}}");
+        assertThat(c.snapshots()).isEqualTo(new EnsembleConfig.Snapshots("b", 3, 4));
+        assertThat(c.snapshotNames()).containsExactly("b-snap-1", "b-snap-2", "b-snap-3");
+        assertThat(c.soup()).isEqualTo(new EnsembleConfig.Soup(List.of("b-snap-1", "b-snap-2", "b-snap-3"), "snapshots", false));
+        assertThat(parse("{\"seeds\": {\"head\": \"a\", \"count\": 2}, \"soup\": {\"of\": [\"a-seed-2\", \"c\"], "
+                + "\"kind\": \"greedy\"}}").soup()).isEqualTo(new EnsembleConfig.Soup(List.of("a-seed-2", "c"), null, true));
+        assertThat(parse("{\"members\": [], \"soup\": {\"of\": [\"a\"]}}").members()).isEmpty();
+        assertThat(parse("{}").soup()).isNull();
+        assertThatThrownBy(() -> parse("{\"snapshots\": {\"head\": \"a\", \"cycles\": 0, \"epochs_per_cycle\": 2}}"))
+                .hasMessage("spec.yaml: ensemble.snapshots.cycles: 0 is not an integer in [1, 100]");
+        assertThatThrownBy(() -> parse("{\"snapshots\": {\"head\": \"a\", \"cycles\": 2}}"))
+                .hasMessageContaining("ensemble.snapshots: expected a mapping {head: NAME, cycles: N, epochs_per_cycle: E}");
+        assertThatThrownBy(() -> parse("{\"snapshots\": {\"head\": \"a\", \"cycles\": 2, \"epochs_per_cycle\": 1, \"lr\": 1}}"))
+                .hasMessageContaining("ensemble.snapshots.lr: unknown key, expected head, cycles, epochs_per_cycle");
+        assertThatThrownBy(() -> parse("{\"soup\": {\"of\": \"snapshots\"}}"))
+                .hasMessage("spec.yaml: ensemble.soup.of: 'snapshots' names the snapshots members, but the ensemble has no "
+                        + "snapshots key");
+        assertThatThrownBy(() -> parse("{\"soup\": {\"of\": \"heads\"}}"))
+                .hasMessageContaining("ensemble.soup.of: 'heads', expected a list of member names or one of [snapshots, seeds, bagging]");
+        assertThatThrownBy(() -> parse("{\"seeds\": {\"head\": \"a\", \"count\": 1}, \"soup\": {\"of\": [\"a\", \"a-seed-2\"]}}"))
+                .hasMessage("spec.yaml: ensemble.soup.of[1]: \"a-seed-2\" is not a trained head or extra member; expected one of "
+                        + "[a, b, c, a-seed-1]");
+        assertThatThrownBy(() -> parse("{\"soup\": {\"of\": [\"a\", \"a\"]}}"))
+                .hasMessageContaining("ensemble.soup.of[1]: 'a' is listed twice");
+        assertThatThrownBy(() -> parse("{\"soup\": {\"of\": []}}")).hasMessageContaining("ensemble.soup.of: expected a non-empty list");
+        assertThatThrownBy(() -> parse("{\"soup\": {\"of\": [\"a\"], \"kind\": \"average\"}}"))
+                .hasMessageContaining("ensemble.soup.kind: \"average\", expected uniform or greedy");
+        assertThatThrownBy(() -> parse("{\"soup\": \"a\"}")).hasMessageContaining("ensemble.soup: expected a mapping {of:");
+    }
+
+    @Test
     void autoChoosesAmongCandidatesAndTemperatureIsAnOptionOfEveryKind() throws Exception {
         EnsembleConfig a = parse("{\"combiner\": \"auto\"}");
         assertThat(a.combiner().kind()).isEqualTo("auto");

@@ -316,6 +316,122 @@ class PipelineRunnerTest {
     }
 
     @Test
+    void snapshotMembersAndTheirUniformSoupAreTrainedSavedExportedAndRerunIdentically(@TempDir Path work) throws Exception {
+        Path spec2 = ensembleSpec("ens-snap", "ensemble:\n  members: [mlp]\n"
+                + "  snapshots: {head: mlp, cycles: 3, epochs_per_cycle: 3}\n  soup: {of: snapshots, kind: uniform}\n"
+                + "  combiner: weighted\n");
+        RunResult cold = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        assertThat(cold.outcomes()).containsEntry(StageName.ENSEMBLE, RunResult.Outcome.RAN);
+        List<String> snaps = List.of("mlp-snap-1", "mlp-snap-2", "mlp-snap-3");
+        List<String> names = new ArrayList<>(List.of("mlp"));
+        names.addAll(snaps);
+        names.add("soup");
+        var report = Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile());
+        assertThat(report.get("members")).extracting(n -> n.asText()).containsExactlyElementsOf(names);
+        assertThat(report.at("/test/members").fieldNames()).toIterable().containsExactlyInAnyOrderElementsOf(names);
+        assertThat(report.at("/test/members/soup/nll").asDouble()).isPositive();
+        assertThat(report.at("/soup/kind").asText()).isEqualTo("uniform");
+        assertThat(report.at("/soup/ingredients")).extracting(n -> n.asText()).containsExactlyElementsOf(snaps);
+
+        List<dev.regula.transfer.train.TrainedHead> heads = new ArrayList<>();
+        for (String n : snaps) {
+            heads.add(HeadFile.load(work.resolve("ensemble/members/" + n + ".json")));
+        }
+        // one member per cosine cycle, each warm-started from the last: all different, all cosine-scheduled
+        assertThat(heads).allSatisfy(h -> assertThat(h.training().schedule())
+                .isEqualTo(dev.regula.transfer.train.TrainingSpec.Schedule.COSINE));
+        assertThat(heads).extracting(h -> h.training().epochs()).containsOnly(3);
+        assertThat(heads.get(0).layers().get(0).w()[0][0]).isNotEqualTo(heads.get(1).layers().get(0).w()[0][0]);
+        assertThat(heads.get(1).layers().get(1).b()[0]).isNotEqualTo(heads.get(2).layers().get(1).b()[0]);
+        assertThat(report.at("/test/members/mlp-snap-1/nll").asDouble())
+                .isNotEqualTo(report.at("/test/members/mlp-snap-3/nll").asDouble());
+        // the soup is one head whose every weight is the mean of the snapshots' weights
+        var soup = HeadFile.load(work.resolve("ensemble/members/soup.json"));
+        assertThat(soup.layers()).hasSameSizeAs(heads.get(0).layers());
+        int checked = 0;
+        for (int l = 0; l < soup.layers().size(); l++) {
+            var lw = soup.layers().get(l);
+            for (int o = 0; o < lw.out(); o++) {
+                double b = 0;
+                for (var h : heads) {
+                    b += h.layers().get(l).b()[o];
+                }
+                assertThat((double) lw.b()[o]).isCloseTo(b / 3, org.assertj.core.data.Offset.offset(1e-7));
+                for (int i = 0; i < lw.in(); i++) {
+                    double w = 0;
+                    for (var h : heads) {
+                        w += h.layers().get(l).w()[o][i];
+                    }
+                    assertThat((double) lw.w()[o][i]).isCloseTo(w / 3, org.assertj.core.data.Offset.offset(1e-7));
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(heads.get(0).layers().stream().mapToInt(x -> x.out() * x.in()).sum());
+        assertThat(soup.layers().get(0).w()[0][0]).isNotEqualTo(heads.get(0).layers().get(0).w()[0][0]);
+
+        OnnxModel model = OnnxModel.read(cold.model());
+        var members = Json.MAPPER.readTree(model.metadata().get("regula.ensemble.members"));
+        assertThat(members).extracting(m -> m.get("name").asText()).containsExactlyElementsOf(names);
+        assertThat(cold.summary().at("/validation/parity/passed").asBoolean()).isTrue();
+        assertThat(cold.summary().at("/validation/label_output_mismatches").asInt()).isZero();
+
+        Map<String, String> before = payload(work);
+        RunResult again = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        assertThat(again.outcomes().values()).containsOnly(RunResult.Outcome.UP_TO_DATE);
+        RunResult forced = PipelineRunner.run(new RunRequest(spec2, work, null, true, null));
+        assertThat(forced.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
+        assertThat(payload(work)).isEqualTo(before);
+    }
+
+    @Test
+    void aGreedySoupExportsAloneAsOneHeadWithinParity(@TempDir Path work) throws Exception {
+        Path spec2 = ensembleSpec("ens-soup", "ensemble:\n  members: [linear]\n"
+                + "  snapshots: {head: mlp, cycles: 3, epochs_per_cycle: 2}\n"
+                + "  soup: {of: [mlp-snap-3, mlp-snap-2, mlp-snap-1], kind: greedy}\nexport: {head: soup}\n");
+        RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        var saved = Json.MAPPER.readTree(work.resolve("ensemble/ensemble.json").toFile());
+        assertThat(saved.at("/soup/kind").asText()).isEqualTo("greedy");
+        List<String> kept = new ArrayList<>();
+        saved.at("/soup/ingredients").forEach(n -> kept.add(n.asText()));
+        assertThat(kept).isNotEmpty().isSubsetOf("mlp-snap-1", "mlp-snap-2", "mlp-snap-3");
+        // greedy starts from the ingredient with the lowest validation NLL
+        var val = Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile()).at("/validation/members");
+        String best = List.of("mlp-snap-1", "mlp-snap-2", "mlp-snap-3").stream()
+                .min(java.util.Comparator.comparingDouble(n -> val.at("/" + n + "/nll").asDouble())).orElseThrow();
+        assertThat(kept.get(0)).isEqualTo(best);
+
+        OnnxModel model = OnnxModel.read(r.model());
+        assertThat(model.metadata()).containsEntry("regula.head.name", "soup").doesNotContainKey("regula.ensemble.members");
+        assertThat(Json.MAPPER.readTree(model.metadata().get("regula.soup"))).isEqualTo(saved.get("soup"));
+        assertThat(Json.MAPPER.readTree(work.resolve("export/export.json").toFile()).get("head").asText()).isEqualTo("soup");
+        assertThat(r.summary().at("/validation/parity/passed").asBoolean()).isTrue();
+        assertThat(r.summary().at("/validation/parity/max_abs_error").asDouble()).isLessThan(1e-4);
+        assertThat(r.summary().at("/validation/label_output_mismatches").asInt()).isZero();
+        // the exported graph computes exactly the soup's head: same figures as the soup member's on test
+        assertThat(r.summary().at("/validation/accuracy").asDouble()).isEqualTo(
+                Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile()).at("/test/members/soup/accuracy").asDouble());
+    }
+
+    @Test
+    void soupsOfMembersWithOtherStartPointsOrShapesNameTheKeyPath(@TempDir Path work) throws Exception {
+        Path seeds = ensembleSpec("ens-soup-seeds", "ensemble:\n  seeds: {head: mlp, count: 2}\n  soup: {of: seeds}\n");
+        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(seeds, work, null, false, null)))
+                .isInstanceOf(RegulaException.class)
+                .hasMessageContaining("ensemble.soup.of (seeds, member 2): soup: member mlp-seed-2 started from 'seed:9', "
+                        + "member mlp-seed-1 from 'seed:8'; a soup needs a shared start point");
+        assertThat(work.resolve("ensemble")).doesNotExist();
+        Path shapes = ensembleSpec("ens-soup-shapes", "ensemble:\n  snapshots: {head: mlp, cycles: 2, epochs_per_cycle: 1}\n"
+                + "  soup: {of: [mlp-snap-1, mlp-snap-2, mlp-wide]}\n");
+        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(shapes, work, null, false, null)))
+                .isInstanceOf(RegulaException.class)
+                .hasMessageContaining("ensemble.soup.of[2]: soup: member mlp-wide has shape ")
+                .hasMessageContaining("weights can only be averaged between heads of the same shape");
+        assertThat(work.resolve("ensemble")).doesNotExist();
+        assertThat(work.resolve("export")).doesNotExist();
+    }
+
+    @Test
     void topKStackingEnsembleExportsWithinParity(@TempDir Path work) throws Exception {
         Path spec2 = ensembleSpec("ens-topk", "ensemble:\n  members: {top_k: 2}\n  combiner: {kind: stacking, folds: 3}\n");
         RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
