@@ -414,6 +414,31 @@ class PipelineRunnerTest {
     }
 
     @Test
+    void trainedHeadsOfOneShapeAndSeedSoupWhateverTheirRegularization(@TempDir Path work) throws Exception {
+        Path spec2 = ensembleSpec("ens-soup-heads", "ensemble:\n  members: [mlp, mlp-l2]\n  soup: {of: [mlp, mlp-l2]}\n");
+        Files.writeString(spec2, Files.readString(spec2).replace("validate:\n", """
+                  - name: mlp-l2
+                    kind: mlp
+                    hidden_sizes: [8]
+                    regularization: {l2: 0.01}
+                    training: {learning_rate: 0.02, epochs: 8, batch_size: 16}
+                validate:
+                """));
+        RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        var report = Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile());
+        assertThat(report.get("members")).extracting(n -> n.asText()).containsExactly("mlp", "mlp-l2", "soup");
+        var a = HeadFile.load(work.resolve("train/mlp/head.json"));
+        var b = HeadFile.load(work.resolve("train/mlp-l2/head.json"));
+        var soup = HeadFile.load(work.resolve("ensemble/members/soup.json"));
+        assertThat(a.layers().get(0).w()[1][2]).isNotEqualTo(b.layers().get(0).w()[1][2]);
+        assertThat((double) soup.layers().get(0).w()[1][2]).isCloseTo(
+                ((double) a.layers().get(0).w()[1][2] + b.layers().get(0).w()[1][2]) / 2, org.assertj.core.data.Offset.offset(1e-7));
+        var members = Json.MAPPER.readTree(OnnxModel.read(r.model()).metadata().get("regula.ensemble.members"));
+        assertThat(members.get(2).get("origin").asText()).isEqualTo("seed:7");
+        assertThat(r.summary().at("/validation/parity/passed").asBoolean()).isTrue();
+    }
+
+    @Test
     void soupsOfMembersWithOtherStartPointsOrShapesNameTheKeyPath(@TempDir Path work) throws Exception {
         Path seeds = ensembleSpec("ens-soup-seeds", "ensemble:\n  seeds: {head: mlp, count: 2}\n  soup: {of: seeds}\n");
         assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(seeds, work, null, false, null)))
