@@ -7,6 +7,8 @@ import dev.regula.pipeline.run.RunResult;
 import dev.regula.pipeline.run.StageName;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code regula run SPEC}: runs a pipeline spec, skipping stages that are up to date. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the pipeline in SPEC: import, features, train, [ensemble], export, validate.",
+        description = {"Run the pipeline in SPEC: import, features, train, [ensemble], export, validate, report.",
                 "A stage whose spec section and inputs are unchanged is skipped ('up to date').",
                 "Exit code 1 when a stage fails or a validation gate fails. See docs/pipeline.md."})
 final class RunCommand implements Callable<Integer> {
@@ -35,11 +37,15 @@ final class RunCommand implements Callable<Integer> {
     Path work;
 
     @Option(names = "--from", paramLabel = "STAGE",
-            description = "Rerun this stage and all later ones: import, features, train, ensemble, export, validate.")
+            description = "Rerun this stage and all later ones: import, features, train, ensemble, export, validate, report.")
     String from;
 
     @Option(names = "--force", description = "Rerun every stage.")
     boolean force;
+
+    @Option(names = "--json", description = "Print only summary.json (with each stage's outcome) on standard output; "
+            + "stage lines go to standard error.")
+    boolean json;
 
     @Override
     public Integer call() throws RegulaException {
@@ -52,10 +58,22 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter log = json ? spec.commandLine().getErr() : out;
         RunResult result = PipelineRunner.run(new RunRequest(specFile, work, fromStage, force, line -> {
-            out.println(line);
-            out.flush();
+            log.println(line);
+            log.flush();
         }));
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            Map<String, String> stages = new LinkedHashMap<>();
+            result.outcomes().forEach((k, v) -> stages.put(k.dir(), v == RunResult.Outcome.RAN ? "ran" : "up_to_date"));
+            doc.put("stages", stages);
+            doc.put("model", result.model().toString());
+            doc.put("summary", result.summary());
+            out.println(Json.write(doc));
+            out.flush();
+            return ExitCodes.OK;
+        }
         out.println("model: " + result.model());
         out.println("summary: " + result.work().resolve("summary.json"));
         out.flush();

@@ -87,6 +87,23 @@ class RunCommandTest {
     }
 
     @Test
+    void jsonPrintsOnlyTheSummaryOnStandardOutput() throws Exception {
+        Path spec = spec("json.yaml", SPEC.formatted("min_accuracy: 0.5"));
+        Path work = dir.resolve("work-json");
+        Run r = run("run", spec.toString(), "--work", work.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("train: running");
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(doc.at("/stages/train").asText()).isEqualTo("ran");
+        assertThat(doc.at("/model").asText()).isEqualTo(work.resolve("export/model.onnx").toString());
+        assertThat(doc.get("summary")).isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(work.resolve("summary.json").toFile()));
+        Run again = run("run", spec.toString(), "--work", work.toString(), "--json");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(again.out()).at("/stages/validate").asText())
+                .isEqualTo("up_to_date");
+    }
+
+    @Test
     void aSpecErrorExitsOneWithTheKeyPath() throws Exception {
         Path spec = spec("typo.yaml", SPEC.formatted("min_accuracy: 0.5").replace("training:", "trainng:"));
         Run r = run("run", spec.toString(), "--work", dir.resolve("work-typo").toString());

@@ -38,7 +38,7 @@ record ReportPage(String title, Map<String, TrainedHead> heads, JsonNode figures
     private static final String STYLE = "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
             + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}"
             + "th{background:#f4f4f4}tbody.timings td{background:#fffbe6}p.note{font-size:85%;color:#555}"
-            + "td.spec{text-align:left;font-size:80%;max-width:30em;word-break:break-all}.fail{color:#b00}.ok{color:#070}"
+            + "td.spec{text-align:left;font-size:80%;max-width:30em;overflow-wrap:anywhere}.fail{color:#b00}.ok{color:#070}"
             + "</style>";
 
     String html() throws IOException {
@@ -108,17 +108,21 @@ record ReportPage(String title, Map<String, TrainedHead> heads, JsonNode figures
         for (Map.Entry<String, TrainedHead> e : heads.entrySet()) {
             var b = e.getValue().history().best();
             html.append("<tr><td>").append(esc(e.getKey())).append("</td><td>")
-                    .append(esc(e.getValue().spec().kind().yamlName() + e.getValue().spec().hiddenSizes()))
+                    .append(esc(e.getValue().spec().kind().yamlName()
+                            + (e.getValue().spec().hiddenSizes().isEmpty() ? "" : e.getValue().spec().hiddenSizes().toString())))
                     .append("</td><td>").append(e.getValue().history().bestEpoch()).append("</td><td>")
                     .append(num(b.trainLoss())).append("</td><td>").append(num(b.valLoss())).append("</td><td>")
                     .append(num(b.valAccuracy())).append("</td><td>")
                     .append(num(b.valLoss() == null ? null : b.valLoss() - b.trainLoss()))
                     .append("</td><td>").append(num(e.getValue().sparsity()))
-                    .append("</td><td class=\"spec\">").append(esc(Json.compact(e.getValue().regularization())))
+                    .append("</td><td class=\"spec\">").append(esc(RegularizationSummary.of(e.getValue().regularization())))
                     .append("</td></tr>\n");
         }
         html.append("</table>\n");
     }
+
+    /** Metadata values longer than this are folded into a {@code <details>} element. */
+    private static final int LONG_VALUE = 300;
 
     /** Where the exported model came from: its Regula metadata, which is deterministic for a given spec and data. */
     private void provenance(StringBuilder html) throws IOException {
@@ -129,7 +133,10 @@ record ReportPage(String title, Map<String, TrainedHead> heads, JsonNode figures
             throw new IOException(e.getMessage(), e);
         }
         html.append("<h2>Provenance (metadata of ").append(esc(model.getFileName().toString())).append(")</h2>\n<table>\n");
-        meta.forEach((k, val) -> html.append("<tr><th>").append(esc(k)).append("</th><td class=\"spec\">").append(esc(val))
+        // long values (the ensemble's members and combiner as JSON) fold away, so the table stays readable
+        meta.forEach((k, val) -> html.append("<tr><th>").append(esc(k)).append("</th><td class=\"spec\">")
+                .append(val.length() <= LONG_VALUE ? esc(val) : "<details><summary>" + val.length() + " characters</summary>"
+                        + esc(val) + "</details>")
                 .append("</td></tr>\n"));
         html.append("</table>\n");
     }
