@@ -21,10 +21,23 @@ public final class Soups {
     }
 
     /**
+     * A greedy soup and what it kept.
+     *
+     * @param soup the averaged member, named {@code soup-greedy[a,b,...]} after its ingredients
+     * @param ingredients the names of the members it averages, in the order they were added (best
+     *     validation NLL first)
+     */
+    public record Greedy(Member soup, List<String> ingredients) {
+        public Greedy {
+            ingredients = List.copyOf(ingredients);
+        }
+    }
+
+    /**
      * Greedy soup: members sorted by validation NLL, best first; each is added to the soup only
      * if the soup's validation NLL does not get worse.
      */
-    public static Member greedy(List<Member> members, FeatureMatrix val) throws EnsembleException {
+    public static Greedy greedy(List<Member> members, FeatureMatrix val) throws EnsembleException {
         check(members);
         if (val.rows() == 0) {
             throw new EnsembleException("soup: the validation split has 0 rows, cannot rank members or score soups");
@@ -50,7 +63,8 @@ public final class Soups {
                 ingredients = trial;
             }
         }
-        return soup("soup-greedy[" + String.join(",", ingredients.stream().map(Member::name).toList()) + "]", ingredients);
+        List<String> kept = ingredients.stream().map(Member::name).toList();
+        return new Greedy(soup("soup-greedy[" + String.join(",", kept) + "]", ingredients), kept);
     }
 
     private static Member soup(String name, List<Member> ingredients) {

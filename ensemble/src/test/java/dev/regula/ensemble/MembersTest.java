@@ -110,9 +110,17 @@ class MembersTest {
                 + ms.get(2).head().layers().get(0).w()[2][3]) / 3;
         assertThat(l0.w()[2][3]).isCloseTo(expected, within(1e-6f));
 
-        Member greedy = Soups.greedy(ms, VAL);
+        Soups.Greedy greedy = Soups.greedy(ms, VAL);
         double best = ms.stream().mapToDouble(m -> Probs.nll(m.predictProba(VAL), VAL.labels())).min().orElseThrow();
-        assertThat(Probs.nll(greedy.predictProba(VAL), VAL.labels())).isLessThanOrEqualTo(best + 1e-12);
+        assertThat(Probs.nll(greedy.soup().predictProba(VAL), VAL.labels())).isLessThanOrEqualTo(best + 1e-12);
+        // the kept ingredients start with the best member, and the soup is exactly their uniform soup
+        assertThat(greedy.ingredients().get(0)).isEqualTo(top.get(0).name());
+        assertThat(greedy.soup().name()).isEqualTo("soup-greedy[" + String.join(",", greedy.ingredients()) + "]");
+        List<Member> kept = greedy.ingredients().stream()
+                .map(n -> ms.stream().filter(m -> m.name().equals(n)).findFirst().orElseThrow()).toList();
+        for (int l = 0; l < kept.get(0).head().layers().size(); l++) {
+            assertThat(greedy.soup().head().layers().get(l).w()).isDeepEqualTo(Soups.uniform(kept).head().layers().get(l).w());
+        }
     }
 
     @Test
