@@ -1,6 +1,7 @@
 package dev.regula.cli;
 
 import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.run.EnsembleOptions;
 import dev.regula.pipeline.run.EnsembleStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,13 +14,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code regula ensemble}: the ensemble stage on explicit folders. */
 @Command(name = "ensemble", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Combine trained heads (the output of regula train) into an ensemble, without a pipeline work folder.",
                 "The combiner is fitted on the validation split of --features. The ensemble comes from a spec's ensemble:",
-                "section (--spec) or from the options. Writes OUT/ensemble.json, report.json (test metrics of every member",
+                "section (--spec) or from the options, each mapping to one key (--soup uniform:snapshots is",
+                "soup: {of: snapshots, kind: uniform}). Writes OUT/ensemble.json, report.json (test metrics of every member",
                 "and combiner), config.json and members/, as the pipeline's ensemble stage."})
 final class EnsembleCommand implements Callable<Integer> {
     @Spec
@@ -51,11 +54,34 @@ final class EnsembleCommand implements Callable<Integer> {
             description = "A combiner option, repeatable: penalty=entropy, strength=0.1, rounds=30, l2=[0.01,0.1], folds=5.")
     Map<String, String> combinerOptions;
 
-    @Option(names = "--seeds", paramLabel = "HEAD:N", description = "N extra members: HEAD retrained with other seeds.")
     String seeds;
+    String bagging;
+    String snapshots;
+    String soup;
+
+    @Option(names = "--seeds", paramLabel = "HEAD:N", description = "N extra members: HEAD retrained with other seeds.")
+    void seeds(String value) {
+        seeds = form("--seeds", value);
+    }
 
     @Option(names = "--bagging", paramLabel = "HEAD:N", description = "N extra members: HEAD trained on bootstrap resamples.")
-    String bagging;
+    void bagging(String value) {
+        bagging = form("--bagging", value);
+    }
+
+    @Option(names = "--snapshots", paramLabel = "HEAD:CYCLES:EPOCHS",
+            description = "CYCLES extra members HEAD-snap-1..CYCLES: HEAD trained through CYCLES cosine cycles of EPOCHS "
+                    + "epochs, one member per cycle.")
+    void snapshots(String value) {
+        snapshots = form("--snapshots", value);
+    }
+
+    @Option(names = "--soup", paramLabel = "KIND:OF",
+            description = "One extra member soup: the weights of OF averaged. KIND: uniform or greedy; OF: member names "
+                    + "(a,b,c) or snapshots, seeds or bagging (e.g. uniform:snapshots).")
+    void soup(String value) {
+        soup = form("--soup", value);
+    }
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the combiner and extra members (default: the spec's, else 42).")
     Long seed;
@@ -67,11 +93,21 @@ final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    /** A malformed compact value is a usage error (exit 2); what it names is checked with the section (exit 1). */
+    private String form(String option, String value) {
+        try {
+            EnsembleOptions.checkForm(option, value);
+        } catch (RegulaException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return value;
+    }
+
     @Override
     public Integer call() throws RegulaException {
         PrintWriter o = spec.commandLine().getOut();
         EnsembleStep.Result r = EnsembleStep.run(new EnsembleStep.Request(features, heads, specFile, members, topK, combiner,
-                combinerOptions, seeds, bagging, seed, out, json ? null : line -> {
+                combinerOptions, seeds, bagging, snapshots, soup, seed, out, json ? null : line -> {
                     o.println(line);
                     o.flush();
                 }));

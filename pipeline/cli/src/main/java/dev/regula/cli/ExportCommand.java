@@ -44,8 +44,8 @@ final class ExportCommand implements Callable<Integer> {
 
     static final class What {
         @Option(names = "--head", paramLabel = "PATH",
-                description = "A head.json, its folder, or a regula train output folder (then --name, default the best by "
-                        + "validation NLL).")
+                description = "A head.json (named after its folder; another file, such as ENS/members/soup.json, after its "
+                        + "name), its folder, or a regula train output folder (then --name, default the best by validation NLL).")
         Path head;
 
         @Option(names = "--ensemble", paramLabel = "DIR", description = "Output folder of regula ensemble (needs --heads).")
@@ -58,6 +58,10 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--heads", paramLabel = "DIR", description = "With --ensemble: the regula train output it was built from.")
     Path heads;
 
+    @Option(names = "--soup", description = "With --ensemble: export only its soup member, as one head named soup "
+            + "(as export.head: soup in a spec).")
+    boolean soup;
+
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "Output folder: new, empty, or an earlier regula export output (replaced as a whole).")
     Path out;
@@ -68,7 +72,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws RegulaException {
         ExportStep.Result r = ExportStep.run(new ExportStep.Request(features, featureModel, tokenizer, what.head, name,
-                what.ensemble, heads, out));
+                what.ensemble, heads, soup, out));
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -39,7 +39,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--ensemble", paramLabel = "DIR",
             description = "Output folder of regula ensemble (or work/ensemble): adds the ensemble table; required when "
-                    + "the model exports an ensemble.")
+                    + "the model exports an ensemble or its soup.")
     Path ensemble;
 
     @Option(names = "--model", required = true, paramLabel = "DIR",

@@ -159,6 +159,118 @@ class StageCommandsTest {
     }
 
     @Test
+    void snapshotsAndTheirSoupByOptionsThenTheSoupExportedAndReportedAlone() throws Exception {
+        Run e = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--members", "mlp",
+                "--snapshots", "mlp:3:2", "--soup", "uniform:snapshots", "--out", p("ens-soup"), "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        List<String> snaps = List.of("mlp-snap-1", "mlp-snap-2", "mlp-snap-3");
+        List<String> members = new ArrayList<>(List.of("mlp"));
+        members.addAll(snaps);
+        members.add("soup");
+        assertThat(JSON.readTree(e.out()).get("members")).extracting(JsonNode::asText).containsExactlyElementsOf(members);
+        Path ens = dir.resolve("ens-soup");
+        JsonNode saved = JSON.readTree(ens.resolve("ensemble.json").toFile());
+        assertThat(saved.at("/soup/kind").asText()).isEqualTo("uniform");
+        assertThat(saved.at("/soup/ingredients")).extracting(JsonNode::asText).containsExactlyElementsOf(snaps);
+        // the options are the spec's keys: the same section in a spec builds the same bytes
+        Run fromSpec = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--spec",
+                writeYaml("soup.yaml", "ensemble:\n  members: [mlp]\n  snapshots: {head: mlp, cycles: 3, epochs_per_cycle: 2}\n"
+                        + "  soup: {of: snapshots, kind: uniform}\n"), "--out", p("ens-soup-spec"));
+        assertThat(fromSpec.code()).as(fromSpec.err()).isZero();
+        for (String f : List.of("ensemble.json", "report.json", "members/soup.json", "members/mlp-snap-3.json")) {
+            assertThat(dir.resolve("ens-soup-spec").resolve(f)).as(f).hasSameBinaryContentAs(ens.resolve(f));
+        }
+
+        Run x = run("export", "--features", features.toString(), "--ensemble", ens.toString(), "--heads", heads.toString(),
+                "--soup", "--out", p("model-soup"), "--json");
+        assertThat(x.code()).as(x.err()).isZero();
+        assertThat(JSON.readTree(x.out()).get("exported").asText()).isEqualTo("soup");
+        var meta = OnnxModel.read(dir.resolve("model-soup/model.onnx")).metadata();
+        assertThat(meta).containsEntry("regula.head.name", "soup").doesNotContainKey("regula.ensemble.members");
+        assertThat(JSON.readTree(meta.get("regula.soup"))).isEqualTo(saved.get("soup"));
+        // the soup's head file exported with --head is named after the file, not its folder (members)
+        Run xh = run("export", "--features", features.toString(), "--head", ens.resolve("members/soup.json").toString(),
+                "--out", p("model-soup-head"), "--json");
+        assertThat(xh.code()).as(xh.err()).isZero();
+        assertThat(JSON.readTree(xh.out()).get("exported").asText()).isEqualTo("soup");
+        assertThat(OnnxModel.read(dir.resolve("model-soup-head/model.onnx")).metadata()).containsEntry("regula.head.name", "soup");
+
+        // the report finds the soup in --ensemble; its test figures are the soup member's in the ensemble report
+        Run rep = run("report", "--features", features.toString(), "--heads", heads.toString(), "--ensemble", ens.toString(),
+                "--model", p("model-soup"), "--out", p("report-soup"), "--json");
+        assertThat(rep.code()).as(rep.err()).isZero();
+        JsonNode rj = JSON.readTree(rep.out());
+        assertThat(rj.get("exported").asText()).isEqualTo("soup");
+        assertThat(rj.at("/test/accuracy").asDouble()).isEqualTo(
+                JSON.readTree(ens.resolve("report.json").toFile()).at("/test/members/soup/accuracy").asDouble());
+        Run noEns = run("report", "--features", features.toString(), "--heads", heads.toString(), "--model", p("model-soup"),
+                "--out", p("r-soup1"));
+        assertThat(noEns.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(noEns.err()).contains("--ensemble: ", "exports the soup member of an ensemble");
+        Run plain = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--out", p("ens-plain"));
+        assertThat(plain.code()).as(plain.err()).isZero();
+        Run otherEns = run("report", "--features", features.toString(), "--heads", heads.toString(), "--ensemble", p("ens-plain"),
+                "--model", p("model-soup"), "--out", p("r-soup2"));
+        assertThat(otherEns.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(otherEns.err()).contains("records no soup member");
+        Run noSoup = run("export", "--features", features.toString(), "--ensemble", p("ens-plain"), "--heads", heads.toString(),
+                "--soup", "--out", p("x-soup1"));
+        assertThat(noSoup.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(noSoup.err()).contains("--soup: ", "records no soup member");
+        Run soupOfHead = run("export", "--features", features.toString(), "--head", heads.toString(), "--soup",
+                "--out", p("x-soup2"));
+        assertThat(soupOfHead.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(soupOfHead.err()).contains("--soup: exports the soup member of --ensemble");
+        for (String o : List.of("r-soup1", "r-soup2", "x-soup1", "x-soup2")) {
+            assertThat(dir.resolve(o)).as(o).doesNotExist();
+        }
+    }
+
+    @Test
+    void badSnapshotAndSoupOptionsNameTheOptionAndKey() throws Exception {
+        // heads of different shapes cannot be souped: exit 1, naming the option, the key and the member
+        Run shapes = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--soup", "uniform:linear,mlp",
+                "--out", p("s1"));
+        assertThat(shapes.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(shapes.err()).contains("--soup (ensemble.soup.of[1]): soup: member mlp has shape ")
+                .contains("weights can only be averaged between heads of the same shape").doesNotContain("Exception");
+        Run cycles = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--snapshots", "mlp:0:2",
+                "--out", p("s2"));
+        assertThat(cycles.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(cycles.err()).contains("--snapshots (ensemble.snapshots.cycles): 0 is not an integer in [1, 100]");
+        Run head = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--snapshots", "mpl:2:2",
+                "--out", p("s3"));
+        assertThat(head.err()).contains("--snapshots (ensemble.snapshots.head): \"mpl\" is not a trained head; the heads are "
+                + "[linear, mlp]");
+        Run kind = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--snapshots", "mlp:2:1",
+                "--soup", "average:snapshots", "--out", p("s4"));
+        assertThat(kind.err()).contains("--soup (ensemble.soup.kind): \"average\", expected uniform or greedy");
+        Run group = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--soup", "greedy:snapshots",
+                "--out", p("s5"));
+        assertThat(group.err()).contains("--soup (ensemble.soup.of): 'snapshots' names the snapshots members, but the "
+                + "ensemble has no snapshots key");
+        Run unknown = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--soup", "uniform:mlp,mlp-snap-1",
+                "--out", p("s6"));
+        assertThat(unknown.err()).contains("--soup (ensemble.soup.of[1]): \"mlp-snap-1\" is not a trained head or extra member");
+        for (Run r : List.of(head, kind, group, unknown)) {
+            assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.FAILURE);
+        }
+
+        // malformed values: usage errors, exit 2, before any work
+        for (String[] bad : List.of(new String[] {"--snapshots", "mlp:3"}, new String[] {"--snapshots", "mlp:three:2"},
+                new String[] {"--snapshots", ":3:2"}, new String[] {"--soup", "snapshots"}, new String[] {"--soup", "uniform:"},
+                new String[] {"--soup", "uniform:mlp,,linear"}, new String[] {"--bagging", "mlp"})) {
+            Run r = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), bad[0], bad[1], "--out", p("s7"));
+            assertThat(r.code()).as(String.join(" ", bad)).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.err()).as(String.join(" ", bad)).contains("error: " + bad[0] + ": expected ", "got '" + bad[1] + "'",
+                    "Try 'regula ensemble --help'");
+        }
+        for (String o : List.of("s1", "s2", "s3", "s4", "s5", "s6", "s7")) {
+            assertThat(dir.resolve(o)).as(o).doesNotExist();
+        }
+    }
+
+    @Test
     void badInputsNameThePathOrOptionAtFault() throws Exception {
         Run missing = run("train", "--features", p("nowhere"), "--kind", "linear", "--out", p("o1"));
         assertThat(missing.code()).isEqualTo(ExitCodes.FAILURE);
@@ -201,6 +313,7 @@ class StageCommandsTest {
         assertThat(badName.err()).contains("--name: no head 'lin'", "[linear, mlp]");
         Run badSeeds = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--seeds", "linear",
                 "--out", p("o10"));
+        assertThat(badSeeds.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(badSeeds.err()).contains("--seeds: expected HEAD:COUNT");
         Run badMember = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--members", "linear,mpl",
                 "--out", p("o11"));

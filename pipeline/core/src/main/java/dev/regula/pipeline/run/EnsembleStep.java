@@ -67,11 +67,13 @@ public final class EnsembleStep {
      * @param combinerOptions combiner options, values in YAML ({@code strength=0.1}, {@code l2=[0.01, 0.1]})
      * @param seeds {@code HEAD:COUNT} seed members, or null
      * @param bagging {@code HEAD:COUNT} bagging members, or null
+     * @param snapshots {@code HEAD:CYCLES:EPOCHS_PER_CYCLE} snapshot members, or null
+     * @param soup {@code KIND:OF} the soup member ({@code uniform:snapshots}, {@code greedy:a,b}), or null
      * @param seed seed of the combiner and extra members (null: the spec's, else 42)
      */
     public record Request(Path features, Path heads, Path spec, List<String> members, Integer topK, String combiner,
-                          Map<String, String> combinerOptions, String seeds, String bagging, Long seed, Path out,
-                          Consumer<String> log) {
+                          Map<String, String> combinerOptions, String seeds, String bagging, String snapshots, String soup,
+                          Long seed, Path out, Consumer<String> log) {
         public Request {
             java.util.Objects.requireNonNull(features, "features");
             java.util.Objects.requireNonNull(heads, "heads");
@@ -83,7 +85,7 @@ public final class EnsembleStep {
 
         boolean hasOptions() {
             return !members.isEmpty() || topK != null || combiner != null || !combinerOptions.isEmpty() || seeds != null
-                    || bagging != null;
+                    || bagging != null || snapshots != null || soup != null;
         }
     }
 
@@ -126,11 +128,19 @@ public final class EnsembleStep {
             }
             origin = r.spec().toString();
         } else {
-            section = options(r);
-            origin = "ensemble options";
+            section = EnsembleOptions.section(r);
+            origin = EnsembleOptions.ORIGIN;
         }
         Inputs in = new Inputs(origin, section, seed, features.store(), heads, r.log());
         Path out = r.out().toAbsolutePath().normalize();
+        try {
+            return write(in, out);
+        } catch (RegulaException e) {
+            throw r.spec() == null ? EnsembleOptions.naming(e, r) : e;
+        }
+    }
+
+    private static Result write(Inputs in, Path out) throws RegulaException {
         return OutputFolder.write(out, "--out", ENSEMBLE, staging -> {
             buildInto(in, staging);
             JsonNode report = Json.MAPPER.readTree(staging.resolve(REPORT).toFile());
@@ -140,58 +150,6 @@ public final class EnsembleStep {
             return new Result(out, members, kind, Json.MAPPER.convertValue(report.at("/test/combiners/" + kind), Map.class),
                     report.at("/test/best_single").asText(), Json.MAPPER.convertValue(report.at("/test/best_single_metrics"), Map.class));
         });
-    }
-
-    /** The {@code ensemble:} section the options describe. */
-    private static com.fasterxml.jackson.databind.node.ObjectNode options(Request r) throws RegulaException {
-        var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-        var section = f.objectNode();
-        if (r.topK() != null) {
-            if (!r.members().isEmpty()) {
-                throw new RegulaException("--top-k: give --members or --top-k, not both");
-            }
-            section.putObject("members").put("top_k", r.topK());
-        } else if (!r.members().isEmpty()) {
-            r.members().forEach(section.putArray("members")::add);
-        }
-        String kind = r.combiner() == null ? "mean" : r.combiner();
-        if (r.combinerOptions().isEmpty()) {
-            section.put("combiner", kind);
-        } else {
-            var c = section.putObject("combiner");
-            c.put("kind", kind);
-            for (Map.Entry<String, String> o : new TreeMap<>(r.combinerOptions()).entrySet()) {
-                try {
-                    c.set(o.getKey(), dev.regula.pipeline.spec.SpecReader.yamlValue(o.getValue()));
-                } catch (IllegalArgumentException e) {
-                    throw new RegulaException("--combiner-option " + o.getKey() + "=" + o.getValue() + ": " + e.getMessage(), e);
-                }
-            }
-        }
-        if (r.seeds() != null) {
-            section.set("seeds", extra("--seeds", r.seeds()));
-        }
-        if (r.bagging() != null) {
-            section.set("bagging", extra("--bagging", r.bagging()));
-        }
-        return section;
-    }
-
-    private static JsonNode extra(String option, String value) throws RegulaException {
-        int colon = value.lastIndexOf(':');
-        int count;
-        try {
-            count = Integer.parseInt(value.substring(colon + 1).strip());
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            count = -1;
-        }
-        if (colon <= 0 || count < 0) {
-            throw new RegulaException(option + ": expected HEAD:COUNT (e.g. mlp:4), got '" + value + "'");
-        }
-        var n = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        n.put("head", value.substring(0, colon).strip());
-        n.put("count", count);
-        return n;
     }
 
     /**
@@ -528,14 +486,11 @@ public final class EnsembleStep {
             }
         }
         try {
-            Member m = soup.greedy() ? Soups.greedy(ingredients, val) : Soups.uniform(ingredients);
-            List<String> kept = soup.of();
             if (soup.greedy()) {
-                // Soups.greedy names its member soup-greedy[a,b,...] after the ingredients it kept.
-                String name = m.name();
-                kept = List.of(name.substring(name.indexOf('[') + 1, name.length() - 1).split(","));
+                Soups.Greedy g = Soups.greedy(ingredients, val);
+                return new Souped(rename(g.soup(), EnsembleConfig.SOUP), g.ingredients());
             }
-            return new Souped(rename(m, EnsembleConfig.SOUP), kept);
+            return new Souped(rename(Soups.uniform(ingredients), EnsembleConfig.SOUP), soup.of());
         } catch (EnsembleException e) {
             throw new RegulaException(at + ": " + e.getMessage(), e);
         }

@@ -60,12 +60,7 @@ final class ExportStage implements Stage {
             // The soup is one head: exported as a single head, with what it averages in the metadata.
             chosen = EnsembleConfig.SOUP;
             head = soupMember(ensemble).head();
-            Path saved = ctx.dir(StageName.ENSEMBLE).resolve(EnsembleStage.ENSEMBLE);
-            try {
-                meta = Map.of(SOUP_META, Json.compact(Json.MAPPER.readTree(saved.toFile()).get("soup")));
-            } catch (IOException e) {
-                throw new RegulaException("export: cannot read " + saved + ": " + e.getMessage(), e);
-            }
+            meta = Map.of(SOUP_META, Json.compact(ExportStep.soupRecord(ctx.dir(StageName.ENSEMBLE).resolve(EnsembleStage.ENSEMBLE))));
             ensemble = null;
         } else if ("best".equals(chosen)) {
             chosen = TrainStage.rankByValNll(heads).get(0);

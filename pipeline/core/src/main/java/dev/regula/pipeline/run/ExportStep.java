@@ -43,9 +43,11 @@ public final class ExportStep {
      * @param head a head.json, its folder, or a train output folder (then {@code headName}, or the best by validation NLL)
      * @param headName the head to pick from a train output folder, or null for {@code best}
      * @param ensemble an ensemble folder (with {@code heads}, the train output it was built from)
+     * @param soup with {@code ensemble}: export only its soup member, as one head named {@code soup}
+     *     (as {@code export.head: soup} in a spec)
      */
     public record Request(Path features, Path featureModel, Path tokenizer, Path head, String headName, Path ensemble,
-                          Path heads, Path out) {
+                          Path heads, boolean soup, Path out) {
         public Request {
             Objects.requireNonNull(features, "features");
             Objects.requireNonNull(out, "out");
@@ -55,7 +57,7 @@ public final class ExportStep {
     /**
      * What was written.
      *
-     * @param exported the head's name, or {@code ensemble}
+     * @param exported the head's name, {@code soup}, or {@code ensemble}
      */
     public record Result(Path out, Path model, String modelSha256, String exported, List<String> labels) {
     }
@@ -66,6 +68,10 @@ public final class ExportStep {
         }
         if (r.ensemble() != null && r.headName() != null) {
             throw new RegulaException("--name: picks a head of --head; it does not apply to --ensemble");
+        }
+        if (r.soup() && r.ensemble() == null) {
+            throw new RegulaException("--soup: exports the soup member of --ensemble; with --head, give the soup's head file "
+                    + "(ENS/members/soup.json) to --head instead");
         }
         if (r.head() != null && r.heads() != null) {
             throw new RegulaException("--heads: goes with --ensemble; with --head, give the head or train folder to --head");
@@ -79,12 +85,26 @@ public final class ExportStep {
         String chosen;
         TrainedHead head = null;
         Ensemble ensemble = null;
+        Map<String, String> meta = Map.of();
         if (r.ensemble() != null) {
             if (r.heads() == null) {
                 throw new RegulaException("--heads: required with --ensemble (the `regula train` output the ensemble was built from)");
             }
+            Path saved = r.ensemble().toAbsolutePath().normalize().resolve(EnsembleStep.ENSEMBLE);
+            if (r.soup() && Files.isRegularFile(saved) && !soupRecord(saved).hasNonNull("kind")) {
+                // checked before the (possibly costly) rebuild
+                throw new RegulaException("--soup: " + saved + " records no soup member; build the ensemble with a soup "
+                        + "(regula ensemble --soup KIND:OF, or ensemble.soup in a spec)");
+            }
             ensemble = EnsembleStep.loadFolder(r.ensemble(), r.heads(), in);
             chosen = ExportStage.ENSEMBLE;
+            if (r.soup()) {
+                // The soup is one head: exported as a single head, with what it averages in the metadata.
+                chosen = EnsembleConfig.SOUP;
+                head = ExportStage.soupMember(ensemble).head();
+                meta = Map.of(ExportStage.SOUP_META, Json.compact(soupRecord(saved)));
+                ensemble = null;
+            }
         } else {
             Map.Entry<String, TrainedHead> picked = pickHead(r.head(), r.headName());
             chosen = picked.getKey();
@@ -94,8 +114,10 @@ public final class ExportStep {
         Path out = r.out().toAbsolutePath().normalize();
         TrainedHead h = head;
         Ensemble e = ensemble;
+        Map<String, String> m = meta;
+        String c = chosen;
         OutputFolder.write(out, "--out", ExportStage.MODEL, staging -> {
-            writeInto(features, tokenizer, maxLength, truncation, in.store(), chosen, h, e, staging);
+            writeInto(features, tokenizer, maxLength, truncation, in.store(), c, h, e, m, staging);
             return null;
         });
         Path model = out.resolve(ExportStage.MODEL);
@@ -159,11 +181,29 @@ public final class ExportStep {
         return file;
     }
 
-    /** A head.json, a head folder, or a train output folder (by name, or the best by validation NLL). */
+    /**
+     * The {@code soup} record of an ensemble.json (kind, of, ingredients), what {@link ExportStage#SOUP_META}
+     * holds; a missing node when the ensemble has no soup.
+     */
+    static com.fasterxml.jackson.databind.JsonNode soupRecord(Path ensembleJson) throws RegulaException {
+        try {
+            return Json.MAPPER.readTree(ensembleJson.toFile()).path(EnsembleConfig.SOUP);
+        } catch (IOException e) {
+            throw new RegulaException("cannot read " + ensembleJson + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A head.json, a head folder, or a train output folder (by name, or the best by validation NLL).
+     * A head file is named after its folder when it is {@code head.json} (train/NAME/head.json), else
+     * after its stem (ensemble/members/NAME.json).
+     */
     private static Map.Entry<String, TrainedHead> pickHead(Path path, String name) throws RegulaException {
         Path p = path.toAbsolutePath().normalize();
         if (Files.isRegularFile(p)) {
-            String n = name != null ? name : p.getParent().getFileName().toString();
+            String file = p.getFileName().toString();
+            String stem = file.endsWith(".json") ? file.substring(0, file.length() - ".json".length()) : file;
+            String n = name != null ? name : file.equals(TrainStage.HEAD) ? p.getParent().getFileName().toString() : stem;
             return Map.entry(n, TrainStep.loadHead(p, "--head"));
         }
         if (Files.isRegularFile(p.resolve(TrainStage.HEAD))) {

@@ -101,7 +101,11 @@ public final class ReportStep {
             throw new RegulaException("--ensemble: " + model + " exports an ensemble; give the `regula ensemble` output it "
                     + "was built from");
         }
-        if (!isEnsemble && !heads.containsKey(exported)) {
+        // An ensemble's soup exported alone: its weights are rebuilt from --ensemble, not found in --heads.
+        boolean isSoup = EnsembleConfig.SOUP.equals(exported) && !heads.containsKey(exported);
+        if (isSoup) {
+            checkSoup(r, model, meta);
+        } else if (!isEnsemble && !heads.containsKey(exported)) {
             throw new RegulaException("--heads: " + model + " exports head '" + exported + "', which " + r.heads()
                     + " does not hold; its heads are " + heads.keySet());
         }
@@ -123,6 +127,7 @@ public final class ReportStep {
             }
             Function<FeatureMatrix, float[][]> reference = isEnsemble
                     ? EnsembleStep.loadFolder(r.ensemble(), r.heads(), in)::predictProba
+                    : isSoup ? ExportStage.soupMember(EnsembleStep.loadFolder(r.ensemble(), r.heads(), in)).head()::predictProba
                     : heads.get(exported)::predictProba;
             figures = referenceFigures(exported, in, reference);
             timings = Map.of();
@@ -136,6 +141,34 @@ public final class ReportStep {
             return null;
         });
         return new Result(out, out.resolve(HTML), exported, r.validation() != null, figures, failures);
+    }
+
+    /**
+     * A model that exports an ensemble's soup needs that ensemble (--ensemble), whose recorded soup
+     * must be the one in the model's metadata when the model has it ({@code regula export --soup}
+     * and the pipeline write it; {@code regula export --head ENS/members/soup.json} does not).
+     */
+    private static void checkSoup(Request r, Path model, Map<String, String> meta) throws RegulaException {
+        if (r.ensemble() == null) {
+            throw new RegulaException("--ensemble: " + model + " exports the soup member of an ensemble ('"
+                    + EnsembleConfig.SOUP + "' is not a head of " + r.heads() + "); give the `regula ensemble` output it "
+                    + "was built from");
+        }
+        Path saved = r.ensemble().toAbsolutePath().normalize().resolve(EnsembleStep.ENSEMBLE);
+        if (!Files.isRegularFile(saved)) {
+            throw new RegulaException("--ensemble: " + r.ensemble().toAbsolutePath().normalize() + " holds no "
+                    + EnsembleStep.ENSEMBLE + "; expected the output folder of `regula ensemble` or a pipeline's work/ensemble");
+        }
+        JsonNode soup = ExportStep.soupRecord(saved);
+        if (!soup.hasNonNull("kind")) {
+            throw new RegulaException("--ensemble: " + saved + " records no soup member, but " + model + " exports '"
+                    + EnsembleConfig.SOUP + "'");
+        }
+        String recorded = meta.get(ExportStage.SOUP_META);
+        if (recorded != null && !recorded.equals(Json.compact(soup))) {
+            throw new RegulaException("--ensemble: the soup " + saved + " records (" + Json.compact(soup) + ") is not the one "
+                    + model + " exports (" + recorded + ")");
+        }
     }
 
     /** Writes {@code index.html} into {@code staging}. */
