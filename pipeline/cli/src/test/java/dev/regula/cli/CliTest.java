@@ -5,57 +5,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.regula.models.ElemType;
 import dev.regula.models.GraphBuilder;
 import dev.regula.models.OnnxRef;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Exit codes, help and output of the CLI, run in-process with captured streams. */
 class CliTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void helpAndVersion() {
-        Run help = run("--help");
+        CliRun help = run("--help");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("inspect", "features", "Exit codes");
         for (String cmd : new String[] {"inspect", "features", "predict", "validate", "run"}) {
-            Run h = run(cmd, "--help");
+            CliRun h = run(cmd, "--help");
             assertThat(h.code()).as(cmd).isZero();
             assertThat(h.out()).as(cmd).contains("Usage: regula " + cmd);
         }
-        Run v = run("--version");
+        CliRun v = run("--version");
         assertThat(v.code()).isZero();
         assertThat(v.out()).startsWith("regula ");
     }
 
     @Test
     void usageErrorsExitTwo() {
-        Run unknown = run("inspekt", "x.onnx");
+        CliRun unknown = run("inspekt", "x.onnx");
         assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(unknown.err()).contains("inspect");
-        Run missing = run("features", "--data", "d.jsonl");
+        CliRun missing = run("features", "--data", "d.jsonl");
         assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(missing.err()).contains("--out");
-        Run noSource = run("features", "--data", "d.jsonl", "--out", "o");
+        CliRun noSource = run("features", "--data", "d.jsonl", "--out", "o");
         assertThat(noSource.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(noSource.err()).contains("--backbone", "--feature-model");
         assertThat(run().code()).isEqualTo(ExitCodes.USAGE);
@@ -70,10 +58,10 @@ class CliTest {
         Path model = dir.resolve("tiny.onnx");
         g.build().withMetadata(Map.of("regula.classes", "[\"a\",\"b\"]")).write(model);
 
-        Run table = run("inspect", model.toString());
+        CliRun table = run("inspect", model.toString());
         assertThat(table.code()).as(table.err()).isZero();
         assertThat(table.out()).contains("x", "probabilities", "[batch, 2]", "regula.classes");
-        Run json = run("inspect", "--json", model.toString());
+        CliRun json = run("inspect", "--json", model.toString());
         assertThat(json.code()).isZero();
         assertThat(json.out().trim()).startsWith("{").contains("\"probabilities\"");
     }
@@ -82,10 +70,10 @@ class CliTest {
     void badModelIsExitOneWithAMessageAndNoStackTrace() throws Exception {
         Path notOnnx = dir.resolve("notes.onnx");
         Files.writeString(notOnnx, "not a model at all, just some text that protobuf cannot read as a model");
-        Run r = run("inspect", notOnnx.toString());
+        CliRun r = run("inspect", notOnnx.toString());
         assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(r.err()).contains("notes.onnx").doesNotContain("at com.google.protobuf", "Exception:");
-        Run missing = run("inspect", dir.resolve("absent.onnx").toString());
+        CliRun missing = run("inspect", dir.resolve("absent.onnx").toString());
         assertThat(missing.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(missing.err()).contains("absent.onnx");
     }
@@ -99,7 +87,7 @@ class CliTest {
         g.output(g.relu(x), "y", ElemType.FLOAT, "batch", 2);
         Path model = dir.resolve("plain.onnx");
         g.build().write(model);
-        Run r = run("predict", model.toString(), "--text", "hello");
+        CliRun r = run("predict", model.toString(), "--text", "hello");
         assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(r.err()).contains("plain.onnx", "regula.classes");
     }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regula.models.OnnxModel;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +12,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code regula import} and {@code regula report} on explicit folders: the folders of a pipeline run
@@ -28,17 +25,8 @@ class ImportReportCommandsTest {
     static Path work;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     private static String p(String name) {
@@ -73,14 +61,14 @@ class ImportReportCommandsTest {
                 report: {title: "Tiny <ensemble> report"}
                 """.formatted(p("backbone.onnx"), p("tokenizer.json")));
         work = dir.resolve("work");
-        Run r = run("run", p("pipeline.yaml"), "--work", work.toString());
+        CliRun r = run("run", p("pipeline.yaml"), "--work", work.toString());
         assertThat(r.code()).as(r.err()).isIn(ExitCodes.OK, ExitCodes.FAILURE); // the 0.99 gate may fail; the report is still written
         assertThat(work.resolve("report/index.html")).isRegularFile();
     }
 
     @Test
     void importWritesThePipelinesFeatureModelBytes() throws Exception {
-        Run r = run("import", "--backbone", p("backbone.onnx"), "--tokenizer", p("tokenizer.json"), "--max-length", "16",
+        CliRun r = run("import", "--backbone", p("backbone.onnx"), "--tokenizer", p("tokenizer.json"), "--max-length", "16",
                 "--out", p("imp"), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(dir.resolve("imp/feature-model.onnx")).hasSameBinaryContentAs(work.resolve("import/feature-model.onnx"));
@@ -99,7 +87,7 @@ class ImportReportCommandsTest {
         }
 
         // other settings: a different feature model; rerunning onto an earlier output replaces it
-        Run max = run("import", "--backbone", p("backbone.onnx"), "--pooling", "max", "--no-l2", "--out", p("imp"));
+        CliRun max = run("import", "--backbone", p("backbone.onnx"), "--pooling", "max", "--no-l2", "--out", p("imp"));
         assertThat(max.code()).as(max.err()).isZero();
         assertThat(max.out()).contains("import: feature model of dim 8", "pooling max, L2 false", "tokenizer  none");
         assertThat(dir.resolve("imp/tokenizer.json")).doesNotExist();
@@ -109,10 +97,10 @@ class ImportReportCommandsTest {
 
     @Test
     void featuresOnAnImportedFeatureModelMatchThePipelinesStore() throws Exception {
-        Run i = run("import", "--backbone", p("backbone.onnx"), "--tokenizer", p("tokenizer.json"), "--max-length", "16",
+        CliRun i = run("import", "--backbone", p("backbone.onnx"), "--tokenizer", p("tokenizer.json"), "--max-length", "16",
                 "--out", p("imp-f"));
         assertThat(i.code()).as(i.err()).isZero();
-        Run f = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
+        CliRun f = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
                 "--seed", "3", "--threads", "1", "--out", p("feat-f"), "--json");
         assertThat(f.code()).as(f.err()).isZero();
         assertThat(dir.resolve("feat-f/feature-model.onnx")).hasSameBinaryContentAs(work.resolve("import/feature-model.onnx"));
@@ -131,22 +119,22 @@ class ImportReportCommandsTest {
         }
         assertThat(mine.at("/encoderConfig/tokenizer.max_length").asInt()).isEqualTo(16);
         // and train on it as on any features folder
-        Run t = run("train", "--features", p("feat-f"), "--kind", "linear", "--epochs", "2", "--out", p("heads-f"));
+        CliRun t = run("train", "--features", p("feat-f"), "--kind", "linear", "--epochs", "2", "--out", p("heads-f"));
         assertThat(t.code()).as(t.err()).isZero();
 
-        Run both = run("features", "--feature-model", p("imp-f"), "--backbone", p("backbone.onnx"), "--data", p("data.jsonl"),
+        CliRun both = run("features", "--feature-model", p("imp-f"), "--backbone", p("backbone.onnx"), "--data", p("data.jsonl"),
                 "--out", p("f1"));
         assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(both.err()).contains("--backbone", "--feature-model", "mutually exclusive");
         assertThat(run("features", "--data", p("data.jsonl"), "--out", p("f1")).code()).isEqualTo(ExitCodes.USAGE);
-        Run pooling = run("features", "--feature-model", p("imp-f"), "--pooling", "max", "--data", p("data.jsonl"),
+        CliRun pooling = run("features", "--feature-model", p("imp-f"), "--pooling", "max", "--data", p("data.jsonl"),
                 "--out", p("f1"));
         assertThat(pooling.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(pooling.err()).contains("--pooling: the feature model fixes it");
-        Run missing = run("features", "--feature-model", w("train"), "--data", p("data.jsonl"), "--out", p("f1"));
+        CliRun missing = run("features", "--feature-model", w("train"), "--data", p("data.jsonl"), "--out", p("f1"));
         assertThat(missing.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(missing.err()).contains("--feature-model: " + w("train") + " holds no feature-model.onnx");
-        Run notModel = run("features", "--feature-model", p("backbone.onnx"), "--data", p("data.jsonl"), "--out", p("f1"));
+        CliRun notModel = run("features", "--feature-model", p("backbone.onnx"), "--data", p("data.jsonl"), "--out", p("f1"));
         assertThat(notModel.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(notModel.err()).contains("--feature-model: ", "not a Regula feature model");
         assertThat(dir.resolve("f1")).doesNotExist();
@@ -154,23 +142,23 @@ class ImportReportCommandsTest {
 
     @Test
     void importRefusesBadInput() throws Exception {
-        Run missing = run("import", "--backbone", p("nowhere.onnx"), "--out", p("i1"));
+        CliRun missing = run("import", "--backbone", p("nowhere.onnx"), "--out", p("i1"));
         assertThat(missing.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(missing.err()).contains("--backbone: ", "nowhere.onnx").doesNotContain("Exception");
-        Run tensor = run("import", "--backbone", p("backbone.onnx"), "--feature-tensor", "no_such_tensor", "--out", p("i2"));
+        CliRun tensor = run("import", "--backbone", p("backbone.onnx"), "--feature-tensor", "no_such_tensor", "--out", p("i2"));
         assertThat(tensor.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(tensor.err()).contains("--backbone: ", "no_such_tensor");
-        Run pooling = run("import", "--backbone", p("backbone.onnx"), "--pooling", "avg", "--out", p("i3"));
+        CliRun pooling = run("import", "--backbone", p("backbone.onnx"), "--pooling", "avg", "--out", p("i3"));
         assertThat(pooling.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(pooling.err()).contains("--pooling: ", "avg");
-        Run mask = run("import", "--backbone", p("backbone.onnx"), "--mask-input", "mask", "--out", p("i4"));
+        CliRun mask = run("import", "--backbone", p("backbone.onnx"), "--mask-input", "mask", "--out", p("i4"));
         assertThat(mask.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(mask.err()).contains("'mask'");
-        Run length = run("import", "--backbone", p("backbone.onnx"), "--max-length", "0", "--out", p("i5"));
+        CliRun length = run("import", "--backbone", p("backbone.onnx"), "--max-length", "0", "--out", p("i5"));
         assertThat(length.err()).contains("--max-length: 0 is not a positive number");
-        Run notModel = run("import", "--backbone", p("tokenizer.json"), "--out", p("i6"));
+        CliRun notModel = run("import", "--backbone", p("tokenizer.json"), "--out", p("i6"));
         assertThat(notModel.code()).isEqualTo(ExitCodes.FAILURE);
-        Run occupied = run("import", "--backbone", p("backbone.onnx"), "--out", w("features"));
+        CliRun occupied = run("import", "--backbone", p("backbone.onnx"), "--out", w("features"));
         assertThat(occupied.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(occupied.err()).contains("--out: " + w("features") + " is not empty and holds no feature-model.onnx");
         for (String o : List.of("i1", "i2", "i3", "i4", "i5", "i6")) {
@@ -182,7 +170,7 @@ class ImportReportCommandsTest {
 
     @Test
     void reportOnTheWorkFoldersIsThePipelinesPage() throws Exception {
-        Run r = run("report", "--features", w("features"), "--heads", w("train"), "--ensemble", w("ensemble"),
+        CliRun r = run("report", "--features", w("features"), "--heads", w("train"), "--ensemble", w("ensemble"),
                 "--model", w("export"), "--validation", w("validate"), "--title", "Tiny <ensemble> report",
                 "--min-accuracy", "0.99", "--max-parity-error", "0.001", "--out", p("rep"), "--json");
         assertThat(r.code()).as(r.err()).isZero();
@@ -199,7 +187,7 @@ class ImportReportCommandsTest {
 
     @Test
     void reportWithoutValidationUsesTheJavaReferenceAndSaysSo() throws Exception {
-        Run r = run("report", "--features", w("features"), "--heads", w("train"), "--ensemble", w("ensemble"),
+        CliRun r = run("report", "--features", w("features"), "--heads", w("train"), "--ensemble", w("ensemble"),
                 "--model", w("export") + "/model.onnx", "--min-accuracy", "0.5", "--out", p("rep-ref"), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = JSON.readTree(r.out());
@@ -215,9 +203,9 @@ class ImportReportCommandsTest {
                 .doesNotContain("measured-timings", "parity max");
 
         // a single head exported by `regula export` from stage-command folders
-        Run x = run("export", "--features", w("features"), "--head", w("train"), "--name", "mlp", "--out", p("model-mlp"));
+        CliRun x = run("export", "--features", w("features"), "--head", w("train"), "--name", "mlp", "--out", p("model-mlp"));
         assertThat(x.code()).as(x.err()).isZero();
-        Run single = run("report", "--features", w("features"), "--heads", w("train"), "--model", p("model-mlp"),
+        CliRun single = run("report", "--features", w("features"), "--heads", w("train"), "--model", p("model-mlp"),
                 "--min-accuracy", "1.01", "--title", "mlp", "--out", p("rep-mlp"));
         assertThat(single.code()).as(single.err()).isZero();
         assertThat(single.out()).contains("report: " + p("rep-mlp/index.html"), "exported mlp", "Java reference",
@@ -228,38 +216,38 @@ class ImportReportCommandsTest {
 
     @Test
     void reportRefusesBadInput() throws Exception {
-        Run noEnsemble = run("report", "--features", w("features"), "--heads", w("train"), "--model", w("export"),
+        CliRun noEnsemble = run("report", "--features", w("features"), "--heads", w("train"), "--model", w("export"),
                 "--out", p("r1"));
         assertThat(noEnsemble.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(noEnsemble.err()).contains("--ensemble: " + w("export/model.onnx") + " exports an ensemble");
-        Run parityGate = run("report", "--features", w("features"), "--heads", w("train"), "--ensemble", w("ensemble"),
+        CliRun parityGate = run("report", "--features", w("features"), "--heads", w("train"), "--ensemble", w("ensemble"),
                 "--model", w("export"), "--max-parity-error", "0.001", "--out", p("r2"));
         assertThat(parityGate.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(parityGate.err()).contains("--max-parity-error: needs --validation");
-        Run noModel = run("report", "--features", w("features"), "--heads", w("train"), "--model", w("train"), "--out", p("r3"));
+        CliRun noModel = run("report", "--features", w("features"), "--heads", w("train"), "--model", w("train"), "--out", p("r3"));
         assertThat(noModel.err()).contains("--model: " + w("train") + " holds no model.onnx");
-        Run badValidation = run("report", "--features", w("features"), "--heads", w("train"), "--ensemble", w("ensemble"),
+        CliRun badValidation = run("report", "--features", w("features"), "--heads", w("train"), "--ensemble", w("ensemble"),
                 "--model", w("export"), "--validation", w("train"), "--out", p("r4"));
         assertThat(badValidation.err()).contains("--validation: " + w("train") + " holds no report.json");
-        Run badEnsemble = run("report", "--features", w("features"), "--heads", w("train"), "--ensemble", w("train"),
+        CliRun badEnsemble = run("report", "--features", w("features"), "--heads", w("train"), "--ensemble", w("train"),
                 "--model", w("export"), "--out", p("r5"));
         assertThat(badEnsemble.err()).contains("--ensemble: " + w("train") + " holds no report.json");
-        Run badHeads = run("report", "--features", w("features"), "--heads", w("export"), "--model", w("export"),
+        CliRun badHeads = run("report", "--features", w("features"), "--heads", w("export"), "--model", w("export"),
                 "--out", p("r6"));
         assertThat(badHeads.err()).contains("--heads: " + w("export") + " holds no <name>/head.json");
-        Run notFeatures = run("report", "--features", w("train"), "--heads", w("train"), "--model", w("export"),
+        CliRun notFeatures = run("report", "--features", w("train"), "--heads", w("train"), "--model", w("export"),
                 "--out", p("r7"));
         assertThat(notFeatures.err()).contains("--features: " + w("train") + " is not a", "feature store");
         // the single-head model of another head set: the --heads folder lacks the exported head
-        Run one = run("train", "--features", w("features"), "--kind", "linear", "--name", "solo", "--epochs", "2",
+        CliRun one = run("train", "--features", w("features"), "--kind", "linear", "--name", "solo", "--epochs", "2",
                 "--out", p("solo"));
         assertThat(one.code()).as(one.err()).isZero();
-        Run x = run("export", "--features", w("features"), "--head", p("solo"), "--out", p("model-solo"));
+        CliRun x = run("export", "--features", w("features"), "--head", p("solo"), "--out", p("model-solo"));
         assertThat(x.code()).as(x.err()).isZero();
-        Run lacks = run("report", "--features", w("features"), "--heads", w("train"), "--model", p("model-solo"), "--out", p("r8"));
+        CliRun lacks = run("report", "--features", w("features"), "--heads", w("train"), "--model", p("model-solo"), "--out", p("r8"));
         assertThat(lacks.err()).contains("--heads: ", "exports head 'solo'", "[linear, mlp]");
         // a validate folder of another export
-        Run otherVal = run("report", "--features", w("features"), "--heads", p("solo"), "--model", p("model-solo"),
+        CliRun otherVal = run("report", "--features", w("features"), "--heads", p("solo"), "--model", p("model-solo"),
                 "--validation", w("validate"), "--out", p("r9"));
         assertThat(otherVal.err()).contains("--validation: " + w("validate") + " validated 'ensemble', but");
         for (String o : List.of("r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9")) {
@@ -275,7 +263,7 @@ class ImportReportCommandsTest {
     void helpOfImportAndReport() {
         assertThat(run("--help").out()).contains("import", "report");
         for (String cmd : List.of("import", "report")) {
-            Run h = run(cmd, "--help");
+            CliRun h = run(cmd, "--help");
             assertThat(h.code()).as(cmd).isZero();
             assertThat(h.out()).contains("Usage: regula " + cmd, "--out", "--json");
         }

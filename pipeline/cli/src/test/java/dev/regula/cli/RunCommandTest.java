@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.regula.models.ElemType;
 import dev.regula.models.GraphBuilder;
 import dev.regula.models.OnnxRef;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RunCommandTest {
     @TempDir
@@ -51,17 +48,8 @@ class RunCommandTest {
         Files.writeString(dir.resolve("data.csv"), csv);
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     private static Path spec(String name, String yaml) throws Exception {
@@ -74,15 +62,15 @@ class RunCommandTest {
     void runsThenSaysUpToDateAndExitsZero() throws Exception {
         Path spec = spec("ok.yaml", SPEC.formatted("min_accuracy: 0.5"));
         Path work = dir.resolve("work-ok");
-        Run first = run("run", spec.toString(), "--work", work.toString());
+        CliRun first = run("run", spec.toString(), "--work", work.toString());
         assertThat(first.code()).as(first.err()).isEqualTo(0);
         assertThat(first.out()).contains("train: running", "validate: done").contains("model: " + work.resolve("export/model.onnx"));
-        Run second = run("run", spec.toString(), "--work", work.toString());
+        CliRun second = run("run", spec.toString(), "--work", work.toString());
         assertThat(second.code()).isEqualTo(0);
         assertThat(second.out()).contains("import: up to date", "features: up to date", "validate: up to date");
-        Run from = run("run", spec.toString(), "--work", work.toString(), "--from", "export");
+        CliRun from = run("run", spec.toString(), "--work", work.toString(), "--from", "export");
         assertThat(from.out()).contains("train: up to date", "export: running");
-        Run forced = run("run", spec.toString(), "--work", work.toString(), "--force");
+        CliRun forced = run("run", spec.toString(), "--work", work.toString(), "--force");
         assertThat(forced.out()).contains("import: running").doesNotContain("up to date");
     }
 
@@ -90,7 +78,7 @@ class RunCommandTest {
     void jsonPrintsOnlyTheSummaryOnStandardOutput() throws Exception {
         Path spec = spec("json.yaml", SPEC.formatted("min_accuracy: 0.5"));
         Path work = dir.resolve("work-json");
-        Run r = run("run", spec.toString(), "--work", work.toString(), "--json");
+        CliRun r = run("run", spec.toString(), "--work", work.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("train: running");
         var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
@@ -98,7 +86,7 @@ class RunCommandTest {
         assertThat(doc.at("/model").asText()).isEqualTo(work.resolve("export/model.onnx").toString());
         assertThat(doc.get("summary")).isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(work.resolve("summary.json").toFile()));
-        Run again = run("run", spec.toString(), "--work", work.toString(), "--json");
+        CliRun again = run("run", spec.toString(), "--work", work.toString(), "--json");
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(again.out()).at("/stages/validate").asText())
                 .isEqualTo("up_to_date");
     }
@@ -106,7 +94,7 @@ class RunCommandTest {
     @Test
     void aSpecErrorExitsOneWithTheKeyPath() throws Exception {
         Path spec = spec("typo.yaml", SPEC.formatted("min_accuracy: 0.5").replace("training:", "trainng:"));
-        Run r = run("run", spec.toString(), "--work", dir.resolve("work-typo").toString());
+        CliRun r = run("run", spec.toString(), "--work", dir.resolve("work-typo").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("heads[0].trainng: unknown key, did you mean 'training'?").doesNotContain("Exception");
     }
@@ -114,7 +102,7 @@ class RunCommandTest {
     @Test
     void aFailedGateExitsOneWithTheFigures() throws Exception {
         Path spec = spec("gate.yaml", SPEC.formatted("max_generalization_gap: -0.9"));
-        Run r = run("run", spec.toString(), "--work", dir.resolve("work-gate").toString());
+        CliRun r = run("run", spec.toString(), "--work", dir.resolve("work-gate").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("validation gate failed: generalization gap (train - test accuracy)")
                 .contains("> max_generalization_gap -0.9");

@@ -8,8 +8,6 @@ import dev.regula.models.ElemType;
 import dev.regula.models.GraphBuilder;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxRef;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code features → train → ensemble → export → validate/predict}, each command on explicit folders,
@@ -34,17 +31,8 @@ class StageCommandsTest {
     static Path heads;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     private static String p(String name) {
@@ -54,7 +42,7 @@ class StageCommandsTest {
     @BeforeAll
     static void featuresAndHeads() throws Exception {
         writeTextInputs(dir, 21);
-        Run f = run("features", "--backbone", p("backbone.onnx"), "--tokenizer", p("tokenizer.json"), "--max-length", "16",
+        CliRun f = run("features", "--backbone", p("backbone.onnx"), "--tokenizer", p("tokenizer.json"), "--max-length", "16",
                 "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2", "--threads", "1", "--out", p("features"), "--json");
         assertThat(f.code()).as(f.err()).isZero();
         features = dir.resolve("features");
@@ -69,7 +57,7 @@ class StageCommandsTest {
                     regularization: {dropout: {kind: standard, rate: 0.1}, weight_decay: 0.01}
                     training: {learning_rate: 0.02, epochs: 6, batch_size: 16}
                 """);
-        Run t = run("train", "--features", features.toString(), "--heads", p("heads.yaml"), "--out", p("heads"));
+        CliRun t = run("train", "--features", features.toString(), "--heads", p("heads.yaml"), "--out", p("heads"));
         assertThat(t.code()).as(t.err()).isZero();
         assertThat(t.out()).contains("train: linear best epoch", "train: mlp best epoch", "heads: " + p("heads"));
         heads = dir.resolve("heads");
@@ -80,7 +68,7 @@ class StageCommandsTest {
         for (String f : List.of("heads.json", "linear/head.json", "linear/history.json", "mlp/head.json", "mlp/history.json")) {
             assertThat(heads.resolve(f)).isRegularFile();
         }
-        Run again = run("train", "--features", features.toString(), "--heads", p("heads.yaml"), "--out", p("heads-again"), "--json");
+        CliRun again = run("train", "--features", features.toString(), "--heads", p("heads.yaml"), "--out", p("heads-again"), "--json");
         assertThat(again.code()).as(again.err()).isZero();
         JsonNode j = JSON.readTree(again.out());
         assertThat(j.get("heads").fieldNames()).toIterable().containsExactly("linear", "mlp");
@@ -95,14 +83,14 @@ class StageCommandsTest {
 
     @Test
     void oneHeadByOptions() throws Exception {
-        Run r = run("train", "--features", features.toString(), "--kind", "mlp", "--name", "small", "--hidden-sizes", "4",
+        CliRun r = run("train", "--features", features.toString(), "--kind", "mlp", "--name", "small", "--hidden-sizes", "4",
                 "--dropout", "0.2", "--epochs", "3", "--learning-rate", "0.02", "--out", p("one-head"), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode head = JSON.readTree(dir.resolve("one-head/small/head.json").toFile());
         assertThat(head.at("/spec/hidden_sizes/0").asInt()).isEqualTo(4);
         assertThat(head.at("/regularization/dropout/rate").asDouble()).isEqualTo(0.2);
         assertThat(head.at("/training/epochs").asInt()).isEqualTo(3);
-        Run bad = run("train", "--features", features.toString(), "--kind", "mlp", "--hidden-sizes", "4", "--dropout", "1.5",
+        CliRun bad = run("train", "--features", features.toString(), "--kind", "mlp", "--hidden-sizes", "4", "--dropout", "1.5",
                 "--out", p("bad-head"));
         assertThat(bad.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(bad.err()).contains("--dropout (regularization.dropout.rate): 1.5 is not in [0, 1)").doesNotContain("Exception");
@@ -111,7 +99,7 @@ class StageCommandsTest {
 
     @Test
     void chainEnsembleExportThenValidateAndPredict() throws Exception {
-        Run e = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--combiner", "weighted",
+        CliRun e = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--combiner", "weighted",
                 "--combiner-option", "strength=0.1", "--out", p("ens"), "--json");
         assertThat(e.code()).as(e.err()).isZero();
         JsonNode ej = JSON.readTree(e.out());
@@ -122,7 +110,7 @@ class StageCommandsTest {
             assertThat(dir.resolve("ens").resolve(f)).isRegularFile();
         }
 
-        Run x = run("export", "--features", features.toString(), "--ensemble", p("ens"), "--heads", heads.toString(),
+        CliRun x = run("export", "--features", features.toString(), "--ensemble", p("ens"), "--heads", heads.toString(),
                 "--out", p("model-ens"), "--json");
         assertThat(x.code()).as(x.err()).isZero();
         assertThat(JSON.readTree(x.out()).get("exported").asText()).isEqualTo("ensemble");
@@ -135,32 +123,32 @@ class StageCommandsTest {
         // the test split's rows as a labelled file, for validate
         Path test = dir.resolve("some.jsonl");
         Files.write(test, Files.readAllLines(dir.resolve("data.jsonl")).subList(0, 60));
-        Run v = run("validate", model.toString(), "--data", test.toString(), "--json");
+        CliRun v = run("validate", model.toString(), "--data", test.toString(), "--json");
         assertThat(v.code()).as(v.err()).isZero();
         assertThat(JSON.readTree(v.out()).at("/metrics/accuracy").asDouble()).isGreaterThan(0.6);
-        Run pr = run("predict", dir.resolve("model-ens").toString(), "--text", "w1 w2 w3");
+        CliRun pr = run("predict", dir.resolve("model-ens").toString(), "--text", "w1 w2 w3");
         assertThat(pr.code()).as(pr.err()).isZero();
         assertThat(pr.out()).contains("spam");
 
-        Run single = run("export", "--features", features.toString(), "--head", heads.toString(), "--out", p("model-best"));
+        CliRun single = run("export", "--features", features.toString(), "--head", heads.toString(), "--out", p("model-best"));
         assertThat(single.code()).as(single.err()).isZero();
         assertThat(single.out()).startsWith("export: ");
-        Run named = run("export", "--features", features.toString(), "--head", heads.resolve("linear/head.json").toString(),
+        CliRun named = run("export", "--features", features.toString(), "--head", heads.resolve("linear/head.json").toString(),
                 "--out", p("model-linear"), "--json");
         assertThat(named.code()).as(named.err()).isZero();
         assertThat(OnnxModel.read(dir.resolve("model-linear/model.onnx")).metadata()).containsEntry("regula.head.name", "linear");
-        Run top = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--top-k", "1",
+        CliRun top = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--top-k", "1",
                 "--seeds", "linear:2", "--out", p("ens-seeds"));
         assertThat(top.code()).as(top.err()).isZero();
         assertThat(top.out()).contains("linear-seed-1", "linear-seed-2");
-        Run xs = run("export", "--features", features.toString(), "--ensemble", p("ens-seeds"), "--heads", heads.toString(),
+        CliRun xs = run("export", "--features", features.toString(), "--ensemble", p("ens-seeds"), "--heads", heads.toString(),
                 "--out", p("model-seeds"));
         assertThat(xs.code()).as(xs.err()).isZero();
     }
 
     @Test
     void snapshotsAndTheirSoupByOptionsThenTheSoupExportedAndReportedAlone() throws Exception {
-        Run e = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--members", "mlp",
+        CliRun e = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--members", "mlp",
                 "--snapshots", "mlp:3:2", "--soup", "uniform:snapshots", "--out", p("ens-soup"), "--json");
         assertThat(e.code()).as(e.err()).isZero();
         List<String> snaps = List.of("mlp-snap-1", "mlp-snap-2", "mlp-snap-3");
@@ -173,7 +161,7 @@ class StageCommandsTest {
         assertThat(saved.at("/soup/kind").asText()).isEqualTo("uniform");
         assertThat(saved.at("/soup/ingredients")).extracting(JsonNode::asText).containsExactlyElementsOf(snaps);
         // the options are the spec's keys: the same section in a spec builds the same bytes
-        Run fromSpec = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--spec",
+        CliRun fromSpec = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--spec",
                 writeYaml("soup.yaml", "ensemble:\n  members: [mlp]\n  snapshots: {head: mlp, cycles: 3, epochs_per_cycle: 2}\n"
                         + "  soup: {of: snapshots, kind: uniform}\n"), "--out", p("ens-soup-spec"));
         assertThat(fromSpec.code()).as(fromSpec.err()).isZero();
@@ -181,7 +169,7 @@ class StageCommandsTest {
             assertThat(dir.resolve("ens-soup-spec").resolve(f)).as(f).hasSameBinaryContentAs(ens.resolve(f));
         }
 
-        Run x = run("export", "--features", features.toString(), "--ensemble", ens.toString(), "--heads", heads.toString(),
+        CliRun x = run("export", "--features", features.toString(), "--ensemble", ens.toString(), "--heads", heads.toString(),
                 "--soup", "--out", p("model-soup"), "--json");
         assertThat(x.code()).as(x.err()).isZero();
         assertThat(JSON.readTree(x.out()).get("exported").asText()).isEqualTo("soup");
@@ -189,35 +177,35 @@ class StageCommandsTest {
         assertThat(meta).containsEntry("regula.head.name", "soup").doesNotContainKey("regula.ensemble.members");
         assertThat(JSON.readTree(meta.get("regula.soup"))).isEqualTo(saved.get("soup"));
         // the soup's head file exported with --head is named after the file, not its folder (members)
-        Run xh = run("export", "--features", features.toString(), "--head", ens.resolve("members/soup.json").toString(),
+        CliRun xh = run("export", "--features", features.toString(), "--head", ens.resolve("members/soup.json").toString(),
                 "--out", p("model-soup-head"), "--json");
         assertThat(xh.code()).as(xh.err()).isZero();
         assertThat(JSON.readTree(xh.out()).get("exported").asText()).isEqualTo("soup");
         assertThat(OnnxModel.read(dir.resolve("model-soup-head/model.onnx")).metadata()).containsEntry("regula.head.name", "soup");
 
         // the report finds the soup in --ensemble; its test figures are the soup member's in the ensemble report
-        Run rep = run("report", "--features", features.toString(), "--heads", heads.toString(), "--ensemble", ens.toString(),
+        CliRun rep = run("report", "--features", features.toString(), "--heads", heads.toString(), "--ensemble", ens.toString(),
                 "--model", p("model-soup"), "--out", p("report-soup"), "--json");
         assertThat(rep.code()).as(rep.err()).isZero();
         JsonNode rj = JSON.readTree(rep.out());
         assertThat(rj.get("exported").asText()).isEqualTo("soup");
         assertThat(rj.at("/test/accuracy").asDouble()).isEqualTo(
                 JSON.readTree(ens.resolve("report.json").toFile()).at("/test/members/soup/accuracy").asDouble());
-        Run noEns = run("report", "--features", features.toString(), "--heads", heads.toString(), "--model", p("model-soup"),
+        CliRun noEns = run("report", "--features", features.toString(), "--heads", heads.toString(), "--model", p("model-soup"),
                 "--out", p("r-soup1"));
         assertThat(noEns.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(noEns.err()).contains("--ensemble: ", "exports the soup member of an ensemble");
-        Run plain = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--out", p("ens-plain"));
+        CliRun plain = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--out", p("ens-plain"));
         assertThat(plain.code()).as(plain.err()).isZero();
-        Run otherEns = run("report", "--features", features.toString(), "--heads", heads.toString(), "--ensemble", p("ens-plain"),
+        CliRun otherEns = run("report", "--features", features.toString(), "--heads", heads.toString(), "--ensemble", p("ens-plain"),
                 "--model", p("model-soup"), "--out", p("r-soup2"));
         assertThat(otherEns.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(otherEns.err()).contains("records no soup member");
-        Run noSoup = run("export", "--features", features.toString(), "--ensemble", p("ens-plain"), "--heads", heads.toString(),
+        CliRun noSoup = run("export", "--features", features.toString(), "--ensemble", p("ens-plain"), "--heads", heads.toString(),
                 "--soup", "--out", p("x-soup1"));
         assertThat(noSoup.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(noSoup.err()).contains("--soup: ", "records no soup member");
-        Run soupOfHead = run("export", "--features", features.toString(), "--head", heads.toString(), "--soup",
+        CliRun soupOfHead = run("export", "--features", features.toString(), "--head", heads.toString(), "--soup",
                 "--out", p("x-soup2"));
         assertThat(soupOfHead.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(soupOfHead.err()).contains("--soup: exports the soup member of --ensemble");
@@ -229,30 +217,30 @@ class StageCommandsTest {
     @Test
     void badSnapshotAndSoupOptionsNameTheOptionAndKey() throws Exception {
         // heads of different shapes cannot be souped: exit 1, naming the option, the key and the member
-        Run shapes = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--soup", "uniform:linear,mlp",
+        CliRun shapes = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--soup", "uniform:linear,mlp",
                 "--out", p("s1"));
         assertThat(shapes.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(shapes.err()).contains("--soup (ensemble.soup.of[1]): soup: member mlp has shape ")
                 .contains("weights can only be averaged between heads of the same shape").doesNotContain("Exception");
-        Run cycles = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--snapshots", "mlp:0:2",
+        CliRun cycles = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--snapshots", "mlp:0:2",
                 "--out", p("s2"));
         assertThat(cycles.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(cycles.err()).contains("--snapshots (ensemble.snapshots.cycles): 0 is not an integer in [1, 100]");
-        Run head = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--snapshots", "mpl:2:2",
+        CliRun head = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--snapshots", "mpl:2:2",
                 "--out", p("s3"));
         assertThat(head.err()).contains("--snapshots (ensemble.snapshots.head): \"mpl\" is not a trained head; the heads are "
                 + "[linear, mlp]");
-        Run kind = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--snapshots", "mlp:2:1",
+        CliRun kind = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--snapshots", "mlp:2:1",
                 "--soup", "average:snapshots", "--out", p("s4"));
         assertThat(kind.err()).contains("--soup (ensemble.soup.kind): \"average\", expected uniform or greedy");
-        Run group = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--soup", "greedy:snapshots",
+        CliRun group = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--soup", "greedy:snapshots",
                 "--out", p("s5"));
         assertThat(group.err()).contains("--soup (ensemble.soup.of): 'snapshots' names the snapshots members, but the "
                 + "ensemble has no snapshots key");
-        Run unknown = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--soup", "uniform:mlp,mlp-snap-1",
+        CliRun unknown = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--soup", "uniform:mlp,mlp-snap-1",
                 "--out", p("s6"));
         assertThat(unknown.err()).contains("--soup (ensemble.soup.of[1]): \"mlp-snap-1\" is not a trained head or extra member");
-        for (Run r : List.of(head, kind, group, unknown)) {
+        for (CliRun r : List.of(head, kind, group, unknown)) {
             assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.FAILURE);
         }
 
@@ -260,7 +248,7 @@ class StageCommandsTest {
         for (String[] bad : List.of(new String[] {"--snapshots", "mlp:3"}, new String[] {"--snapshots", "mlp:three:2"},
                 new String[] {"--snapshots", ":3:2"}, new String[] {"--soup", "snapshots"}, new String[] {"--soup", "uniform:"},
                 new String[] {"--soup", "uniform:mlp,,linear"}, new String[] {"--bagging", "mlp"})) {
-            Run r = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), bad[0], bad[1], "--out", p("s7"));
+            CliRun r = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), bad[0], bad[1], "--out", p("s7"));
             assertThat(r.code()).as(String.join(" ", bad)).isEqualTo(ExitCodes.USAGE);
             assertThat(r.err()).as(String.join(" ", bad)).contains("error: " + bad[0] + ": expected ", "got '" + bad[1] + "'",
                     "Try 'regula ensemble --help'");
@@ -272,50 +260,50 @@ class StageCommandsTest {
 
     @Test
     void badInputsNameThePathOrOptionAtFault() throws Exception {
-        Run missing = run("train", "--features", p("nowhere"), "--kind", "linear", "--out", p("o1"));
+        CliRun missing = run("train", "--features", p("nowhere"), "--kind", "linear", "--out", p("o1"));
         assertThat(missing.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(missing.err()).contains("--features: folder not found: " + p("nowhere"));
-        Run notStore = run("train", "--features", heads.toString(), "--kind", "linear", "--out", p("o2"));
+        CliRun notStore = run("train", "--features", heads.toString(), "--kind", "linear", "--out", p("o2"));
         assertThat(notStore.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(notStore.err()).contains("--features: " + heads + " is not a feature store");
         Files.createDirectories(dir.resolve("occupied"));
         Files.writeString(dir.resolve("occupied/notes.txt"), "mine");
-        Run occupied = run("train", "--features", features.toString(), "--kind", "linear", "--epochs", "1", "--out", p("occupied"));
+        CliRun occupied = run("train", "--features", features.toString(), "--kind", "linear", "--epochs", "1", "--out", p("occupied"));
         assertThat(occupied.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(occupied.err()).contains("--out: " + p("occupied") + " is not empty and holds no heads.json");
         assertThat(dir.resolve("occupied/notes.txt")).hasContent("mine");
-        Run typo = run("train", "--features", features.toString(), "--heads", writeYaml("typo.yaml",
+        CliRun typo = run("train", "--features", features.toString(), "--heads", writeYaml("typo.yaml",
                 "heads: [{kind: linear, trainng: {epochs: 1}}]\n"), "--out", p("o3"));
         assertThat(typo.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(typo.err()).contains("heads[0].trainng: unknown key, did you mean 'training'?");
 
         // features of another backbone (different dim) do not fit the heads
         Path other = otherFeatures();
-        Run mismatch = run("ensemble", "--features", other.toString(), "--heads", heads.toString(), "--out", p("o4"));
+        CliRun mismatch = run("ensemble", "--features", other.toString(), "--heads", heads.toString(), "--out", p("o4"));
         assertThat(mismatch.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(mismatch.err()).contains("--heads: head 'linear' takes 8 features, but the feature store");
-        Run wrongModel = run("export", "--features", features.toString(), "--feature-model",
+        CliRun wrongModel = run("export", "--features", features.toString(), "--feature-model",
                 other.resolve("feature-model.onnx").toString(), "--head", heads.toString(), "--out", p("o5"));
         assertThat(wrongModel.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(wrongModel.err()).contains("--feature-model: ").contains("outputs 5 features, but the feature store");
-        Run wrongTok = run("export", "--features", features.toString(), "--tokenizer", p("heads.yaml"), "--head",
+        CliRun wrongTok = run("export", "--features", features.toString(), "--tokenizer", p("heads.yaml"), "--head",
                 heads.toString(), "--out", p("o6"));
         assertThat(wrongTok.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(wrongTok.err()).contains("--tokenizer: " + p("heads.yaml") + " has sha256");
-        Run noHeads = run("export", "--features", features.toString(), "--ensemble", p("heads"), "--out", p("o7"));
+        CliRun noHeads = run("export", "--features", features.toString(), "--ensemble", p("heads"), "--out", p("o7"));
         assertThat(noHeads.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(noHeads.err()).contains("--heads: required with --ensemble");
-        Run notEnsemble = run("export", "--features", features.toString(), "--ensemble", heads.toString(), "--heads",
+        CliRun notEnsemble = run("export", "--features", features.toString(), "--ensemble", heads.toString(), "--heads",
                 heads.toString(), "--out", p("o8"));
         assertThat(notEnsemble.err()).contains("--ensemble: " + heads + " holds no ensemble.json");
-        Run badName = run("export", "--features", features.toString(), "--head", heads.toString(), "--name", "lin",
+        CliRun badName = run("export", "--features", features.toString(), "--head", heads.toString(), "--name", "lin",
                 "--out", p("o9"));
         assertThat(badName.err()).contains("--name: no head 'lin'", "[linear, mlp]");
-        Run badSeeds = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--seeds", "linear",
+        CliRun badSeeds = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--seeds", "linear",
                 "--out", p("o10"));
         assertThat(badSeeds.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(badSeeds.err()).contains("--seeds: expected HEAD:COUNT");
-        Run badMember = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--members", "linear,mpl",
+        CliRun badMember = run("ensemble", "--features", features.toString(), "--heads", heads.toString(), "--members", "linear,mpl",
                 "--out", p("o11"));
         assertThat(badMember.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(badMember.err()).contains("mpl");
@@ -334,10 +322,10 @@ class StageCommandsTest {
 
     @Test
     void helpOfEveryStageCommand() {
-        Run top = run("--help");
+        CliRun top = run("--help");
         assertThat(top.out()).contains("train", "ensemble", "export");
         for (String cmd : List.of("train", "ensemble", "export")) {
-            Run h = run(cmd, "--help");
+            CliRun h = run(cmd, "--help");
             assertThat(h.code()).as(cmd).isZero();
             assertThat(h.out()).contains("Usage: regula " + cmd, "--features", "--out", "--json");
         }
@@ -362,7 +350,7 @@ class StageCommandsTest {
                     r.nextGaussian(), i % 2 == 0 ? "ham" : "spam"));
         }
         Files.writeString(d.resolve("data.csv"), csv);
-        Run f = run("features", "--backbone", d.resolve("numeric.onnx").toString(), "--pooling", "none", "--no-l2",
+        CliRun f = run("features", "--backbone", d.resolve("numeric.onnx").toString(), "--pooling", "none", "--no-l2",
                 "--data", d.resolve("data.csv").toString(), "--format", "numeric-csv", "--out", d.resolve("out").toString());
         assertThat(f.code()).as(f.err()).isZero();
         return d.resolve("out");
