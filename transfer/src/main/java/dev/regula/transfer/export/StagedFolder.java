@@ -1,15 +1,11 @@
 package dev.regula.transfer.export;
 
+import dev.regula.models.Folders;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * A hidden folder beside a target folder, filled and then moved onto the target in one rename, so
@@ -52,7 +48,7 @@ final class StagedFolder implements AutoCloseable {
         try {
             tmp = Files.createTempFile(staging, "." + name, ".tmp");
             Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
-            move(tmp, dest);
+            Folders.move(tmp, dest);
         } catch (IOException e) {
             throw new ExportException(source, "cannot copy it into the export as " + name + ": " + e, e);
         } finally {
@@ -68,60 +64,14 @@ final class StagedFolder implements AutoCloseable {
 
     /** Moves the staging folder onto the target, replacing an existing target folder. */
     void commit() throws IOException {
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            move(staging, target);
-            committed = true;
-            return;
-        }
-        Path aside = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
-        Files.delete(aside);
-        move(target, aside);
-        try {
-            move(staging, target);
-        } catch (IOException e) {
-            move(aside, target);
-            throw e;
-        }
+        Folders.replace(staging, target);
         committed = true;
-        deleteTree(aside);
     }
 
     @Override
     public void close() throws IOException {
         if (!committed) {
-            deleteTree(staging);
+            Folders.deleteTree(staging);
         }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        } catch (DirectoryNotEmptyException e) {
-            throw new IOException("cannot move " + from + " to " + to + ": the target appeared meanwhile and is not empty", e);
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

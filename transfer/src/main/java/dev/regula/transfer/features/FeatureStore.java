@@ -1,12 +1,12 @@
 package dev.regula.transfer.features;
 
+import dev.regula.models.Folders;
 import dev.regula.transfer.data.Hashing;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -116,7 +116,7 @@ public final class FeatureStore {
             hook.beforeManifest(staging);
             StoreManifest manifest = new StoreManifest(FORMAT_VERSION, key, labelNames, entries, Instant.now().toString());
             StoreFiles.writeBytes(staging.resolve(MANIFEST), manifest.toJson());
-            moveIntoPlace(staging, dir, parent, name);
+            Folders.replace(staging, dir);
         } catch (IOException | RuntimeException e) {
             try {
                 StoreFiles.deleteTree(staging);
@@ -301,26 +301,6 @@ public final class FeatureStore {
             throw new FeatureStoreException(dir, "holds files that are not part of a feature store " + foreign
                     + "; refusing to replace it");
         }
-    }
-
-    private static void moveIntoPlace(Path staging, Path dir, Path parent, String name) throws IOException {
-        if (!Files.exists(dir)) {
-            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-            return;
-        }
-        Path old = parent.resolve("." + name + ".old-" + randomHex());
-        Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-        try {
-            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            try {
-                Files.move(old, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException restore) {
-                e.addSuppressed(restore);
-            }
-            throw e;
-        }
-        StoreFiles.deleteTree(old);
     }
 
     private static String randomHex() {

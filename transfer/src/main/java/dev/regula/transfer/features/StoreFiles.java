@@ -1,5 +1,6 @@
 package dev.regula.transfer.features;
 
+import dev.regula.models.Folders;
 import dev.regula.transfer.data.Hashing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Low-level file work for the store: little-endian payload files, hashed as written; tree deletion. */
 final class StoreFiles {
@@ -88,13 +87,6 @@ final class StoreFiles {
 
     /** Deletes a folder and its contents; deepest first. */
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
+        Folders.deleteTree(dir);
     }
 }

@@ -1,12 +1,11 @@
 package dev.regula.pipeline.run;
 
+import dev.regula.models.Folders;
 import dev.regula.pipeline.RegulaException;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +31,7 @@ final class OutputFolder {
             Files.createDirectories(target.getParent());
             staging = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".staging-");
             T result = body.write(staging);
-            commit(staging, target);
+            Folders.replace(staging, target);
             staging = null;
             return result;
         } catch (IOException e) {
@@ -40,7 +39,7 @@ final class OutputFolder {
         } finally {
             if (staging != null) {
                 try {
-                    StageFolders.deleteTree(staging);
+                    Folders.deleteTree(staging);
                 } catch (IOException ignored) {
                     // a hidden leftover beside the output; the next run uses a fresh name
                 }
@@ -66,32 +65,6 @@ final class OutputFolder {
             }
         } catch (IOException e) {
             throw new RegulaException(option + ": cannot list " + target + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Old folder aside, new one in, old one deleted; if the second move fails the old folder goes back. */
-    private static void commit(Path staging, Path target) throws IOException {
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            move(staging, target);
-            return;
-        }
-        Path aside = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
-        Files.delete(aside);
-        move(target, aside);
-        try {
-            move(staging, target);
-        } catch (IOException e) {
-            move(aside, target);
-            throw e;
-        }
-        StageFolders.deleteTree(aside);
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
         }
     }
 }

@@ -1,16 +1,10 @@
 package dev.regula.pipeline.run;
 
+import dev.regula.models.Folders;
 import dev.regula.transfer.data.Hashing;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,7 +17,6 @@ import java.util.stream.Stream;
  */
 final class StageFolders {
     static final String STAGING = ".staging";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private StageFolders() {
     }
@@ -85,35 +78,14 @@ final class StageFolders {
     }
 
     private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
+        Folders.move(from, to);
     }
 
     static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        Folders.deleteTree(root);
     }
 
     private static String randomHex() {
-        byte[] b = new byte[6];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return Folders.randomHex();
     }
 }
