@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.run.TinyInputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +40,7 @@ class ImportReportCommandsTest {
 
     @BeforeAll
     static void pipelineRun() throws Exception {
-        StageCommandsTest.writeTextInputs(dir, 21);
+        TinyInputs.write(dir, 21);
         // absolute backbone paths, so the feature model records the same source string as `regula import` below
         Files.writeString(dir.resolve("pipeline.yaml"), """
                 seed: 3

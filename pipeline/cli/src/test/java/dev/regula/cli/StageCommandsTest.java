@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.run.TinyInputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +9,6 @@ import dev.regula.models.ElemType;
 import dev.regula.models.GraphBuilder;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxRef;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ class StageCommandsTest {
 
     @BeforeAll
     static void featuresAndHeads() throws Exception {
-        writeTextInputs(dir, 21);
+        TinyInputs.write(dir, 21);
         CliRun f = run("features", "--backbone", p("backbone.onnx"), "--tokenizer", p("tokenizer.json"), "--max-length", "16",
                 "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2", "--threads", "1", "--out", p("features"), "--json");
         assertThat(f.code()).as(f.err()).isZero();
@@ -354,40 +354,6 @@ class StageCommandsTest {
                 "--data", d.resolve("data.csv").toString(), "--format", "numeric-csv", "--out", d.resolve("out").toString());
         assertThat(f.code()).as(f.err()).isZero();
         return d.resolve("out");
-    }
-
-    /** A text backbone (embedding, projection to 8, ReLU), its WordLevel tokenizer.json, and 200 labelled texts. */
-    static void writeTextInputs(Path dir, long seed) throws Exception {
-        Random r = new Random(seed);
-        int vocab = 10;
-        GraphBuilder g = GraphBuilder.create("tiny_text");
-        OnnxRef ids = g.input("input_ids", ElemType.INT64, "batch", "seq");
-        g.input("attention_mask", ElemType.INT64, "batch", "seq");
-        OnnxRef hidden = g.relu(g.matMul(g.gather(g.initializer("E", random(r, vocab, 6)), ids, 0),
-                g.initializer("W", random(r, 6, 8))));
-        g.output(hidden, "hidden", ElemType.FLOAT, "batch", "seq", 8L);
-        g.build().write(dir.resolve("backbone.onnx"));
-        List<String> words = new ArrayList<>(List.of("\"[UNK]\": 0"));
-        for (int i = 1; i < vocab; i++) {
-            words.add("\"w" + i + "\": " + i);
-        }
-        Files.writeString(dir.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, "
-                + "\"added_tokens\": [], \"normalizer\": null, \"pre_tokenizer\": {\"type\": \"Whitespace\"}, "
-                + "\"post_processor\": null, \"decoder\": null, \"model\": {\"type\": \"WordLevel\", \"vocab\": {"
-                + String.join(", ", words) + "}, \"unk_token\": \"[UNK]\"}}", StandardCharsets.UTF_8);
-        StringBuilder data = new StringBuilder();
-        for (int i = 0; i < 200; i++) {
-            boolean spam = i % 2 == 0;
-            List<String> text = new ArrayList<>();
-            for (int k = 0, n = 3 + r.nextInt(4); k < n; k++) {
-                // spam mostly uses w1..w4, ham mostly w5..w9
-                boolean typical = r.nextDouble() < 0.85;
-                text.add("w" + ((spam == typical) ? 1 + r.nextInt(4) : 5 + r.nextInt(5)));
-            }
-            data.append("{\"text\": \"").append(String.join(" ", text)).append("\", \"label\": \"")
-                    .append(spam ? "spam" : "ham").append("\"}\n");
-        }
-        Files.writeString(dir.resolve("data.jsonl"), data, StandardCharsets.UTF_8);
     }
 
     private static float[][] random(Random r, int rows, int cols) {
