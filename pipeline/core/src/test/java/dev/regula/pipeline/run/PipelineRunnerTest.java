@@ -58,6 +58,16 @@ class PipelineRunnerTest {
         return out;
     }
 
+    /** A rerun of {@code spec} in {@code work} finds every stage up to date; {@code --force} reruns all to the same bytes. */
+    private static void assertRerunUpToDateAndForcedIdentical(Path spec, Path work) throws Exception {
+        Map<String, String> before = payload(work);
+        RunResult again = PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        assertThat(again.outcomes().values()).containsOnly(RunResult.Outcome.UP_TO_DATE);
+        RunResult forced = PipelineRunner.run(new RunRequest(spec, work, null, true, null));
+        assertThat(forced.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
+        assertThat(payload(work)).isEqualTo(before);
+    }
+
     @Test
     void coldRunWritesEveryStageWithManifestsAndAValidatedModel() throws Exception {
         assertThat(first.outcomes()).containsOnlyKeys(StageName.IMPORT, StageName.FEATURES, StageName.TRAIN, StageName.EXPORT,
@@ -275,12 +285,7 @@ class PipelineRunnerTest {
         assertThat(Files.readString(work.resolve("report/index.html"))).contains("Ensemble (test split)", "combiner weighted (exported)",
                 "best single (");
 
-        Map<String, String> before = payload(work);
-        RunResult again = PipelineRunner.run(new RunRequest(withEnsemble, work, null, false, null));
-        assertThat(again.outcomes().values()).containsOnly(RunResult.Outcome.UP_TO_DATE);
-        RunResult forced = PipelineRunner.run(new RunRequest(withEnsemble, work, null, true, null));
-        assertThat(forced.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
-        assertThat(payload(work)).isEqualTo(before);
+        assertRerunUpToDateAndForcedIdentical(withEnsemble, work);
     }
 
     @Test
@@ -307,12 +312,7 @@ class PipelineRunnerTest {
         assertThat(cold.summary().at("/validation/parity/passed").asBoolean()).isTrue();
         assertThat(cold.summary().at("/validation/label_output_mismatches").asInt()).isZero();
 
-        Map<String, String> before = payload(work);
-        RunResult again = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
-        assertThat(again.outcomes().values()).containsOnly(RunResult.Outcome.UP_TO_DATE);
-        RunResult forced = PipelineRunner.run(new RunRequest(spec2, work, null, true, null));
-        assertThat(forced.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
-        assertThat(payload(work)).isEqualTo(before);
+        assertRerunUpToDateAndForcedIdentical(spec2, work);
     }
 
     @Test
@@ -376,12 +376,7 @@ class PipelineRunnerTest {
         assertThat(cold.summary().at("/validation/parity/passed").asBoolean()).isTrue();
         assertThat(cold.summary().at("/validation/label_output_mismatches").asInt()).isZero();
 
-        Map<String, String> before = payload(work);
-        RunResult again = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
-        assertThat(again.outcomes().values()).containsOnly(RunResult.Outcome.UP_TO_DATE);
-        RunResult forced = PipelineRunner.run(new RunRequest(spec2, work, null, true, null));
-        assertThat(forced.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
-        assertThat(payload(work)).isEqualTo(before);
+        assertRerunUpToDateAndForcedIdentical(spec2, work);
     }
 
     @Test
