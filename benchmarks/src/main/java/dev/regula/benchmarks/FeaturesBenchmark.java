@@ -34,7 +34,7 @@ import java.util.zip.GZIPInputStream;
  * embeddings of each text, and ends with one line of key=value pairs.
  *
  * <p>Options: {@code --n 1000 --chars 400 --max-length 128 --alt-max-length 0 (off; e.g. 256) --batch 16
- * --threads 1 --concurrent <cores> --int8-batch 1 --int8-threads 1 --int8-concurrent <cores> --rounds 3 --slice 250 --warmup 200 --variants fp32,int8 --data examples/spam/spamassassin.jsonl.gz}.
+ * --threads 1 --concurrent <cores> --int8-batch 1 --int8-threads 1 --int8-concurrent <cores> --rounds 3 --slice 250 --warmup 200 --variants fp32,int8 --int8-vs-fp32-peer true --data examples/spam/spamassassin.jsonl.gz}.
  */
 public final class FeaturesBenchmark {
     private static final String VERSION = "1.19.0-beta29";
@@ -91,9 +91,12 @@ public final class FeaturesBenchmark {
                     xo.batchSize(), xo.intraOpThreads() == 0 ? "ort-default" : xo.intraOpThreads(), xo.concurrentBatches(), maxLength);
             try (Contestant regula = regula("regula", fm, bb, maxLength, xo);
                  Contestant regulaAlt = altMaxLength > 0 ? regula("regula@" + altMaxLength, fm, bb, altMaxLength, xo) : null;
-                 Contestant peer = peer(q)) {
+                 Contestant peer = peer(q);
+                 // The issue names the fp32 model as "the peer"; the int8 race also runs it, so that Regula
+                 // on the int8 backbone is compared both with it and with langchain4j's own int8 model.
+                 Contestant fp32Peer = q && !o.get("int8-vs-fp32-peer").equals("false") ? peer(false) : null) {
                 tokenStats(bb, texts);
-                Result r = race(variant, texts, warmup, rounds, Integer.parseInt(o.get("slice")), regula, regulaAlt, peer);
+                Result r = race(variant, texts, warmup, rounds, Integer.parseInt(o.get("slice")), regula, regulaAlt, peer, fp32Peer);
                 summary.putAll(r.keys(variant));
             }
         }
@@ -102,7 +105,8 @@ public final class FeaturesBenchmark {
         System.out.println(line);
     }
 
-    private record Result(double regulaTps, double altTps, double peerTps, double ratio, double cos, double minCos, double altCos) {
+    private record Result(double regulaTps, double altTps, double peerTps, double ratio, double cos, double minCos, double altCos,
+                          double fp32PeerTps, double fp32PeerRatio, double fp32PeerCos) {
         Map<String, String> keys(String variant) {
             Map<String, String> m = new LinkedHashMap<>();
             String p = variant.equals("fp32") ? "" : variant + "_";
@@ -115,14 +119,26 @@ public final class FeaturesBenchmark {
                 m.put(p + "alt_regula_tps", fmt(altTps));
                 m.put(p + "alt_cos", String.format(Locale.ROOT, "%.5f", altCos));
             }
+            if (!Double.isNaN(fp32PeerTps)) {
+                m.put(p + "fp32_peer_tps", fmt(fp32PeerTps));
+                m.put(p + "ratio_vs_fp32_peer", fmt(fp32PeerRatio));
+                m.put(p + "cos_vs_fp32_peer", String.format(Locale.ROOT, "%.5f", fp32PeerCos));
+            }
             return m;
         }
     }
 
     private static Result race(String variant, List<String> texts, int warmup, int rounds, int slice, Contestant regula,
-                               Contestant alt, Contestant peer) throws Exception {
+                               Contestant alt, Contestant peer, Contestant fp32Peer) throws Exception {
         List<String> warm = texts.subList(0, Math.min(warmup, texts.size()));
-        List<Contestant> all = alt == null ? List.of(regula, peer) : List.of(regula, alt, peer);
+        List<Contestant> all = new ArrayList<>(List.of(regula));
+        if (alt != null) {
+            all.add(alt);
+        }
+        all.add(peer);
+        if (fp32Peer != null) {
+            all.add(fp32Peer);
+        }
         for (Contestant c : all) {
             c.embed(warm);
         }
@@ -160,6 +176,10 @@ public final class FeaturesBenchmark {
             ratios.add(secs.get(peer).get(r) / secs.get(regula).get(r));
         }
         double ratio = median(ratios);
+        List<Double> fp32Ratios = new ArrayList<>();
+        for (int r = 0; fp32Peer != null && r < rounds; r++) {
+            fp32Ratios.add(secs.get(fp32Peer).get(r) / secs.get(regula).get(r));
+        }
         double tR = texts.size() / median(secs.get(regula));
         double tA = alt == null ? Double.NaN : texts.size() / median(secs.get(alt));
         double tP = texts.size() / median(secs.get(peer));
@@ -172,10 +192,20 @@ public final class FeaturesBenchmark {
             System.out.printf(Locale.ROOT, "%s: %s %.1f texts/s (ratio %.2fx), mean cosine to langchain4j %.6f (min %.6f)%n",
                     variant, alt.name(), tA, tA / tP, Arrays.stream(cosAlt).average().orElse(Double.NaN), Arrays.stream(cosAlt).min().orElse(Double.NaN));
         }
+        double tF = Double.NaN, fRatio = Double.NaN, fCos = Double.NaN;
+        if (fp32Peer != null) {
+            tF = texts.size() / median(secs.get(fp32Peer));
+            fRatio = median(fp32Ratios);
+            fCos = Arrays.stream(cosines(out.get(regula), out.get(fp32Peer))).average().orElse(Double.NaN);
+            System.out.printf(Locale.ROOT, "%s: regula %.1f texts/s vs langchain4j fp32 %.1f texts/s (medians), ratio %.2fx (median of rounds %s),"
+                    + " mean cosine %.6f (int8 vs fp32 features: not expected to reach 0.999)%n",
+                    variant, tR, tF, fRatio, fp32Ratios.stream().map(FeaturesBenchmark::fmt).toList(), fCos);
+        }
         if (meanCos < 0.999) {
             System.out.printf(Locale.ROOT, "%s: WARNING mean cosine %.6f is below 0.999%n", variant, meanCos);
         }
-        return new Result(tR, tA, tP, ratio, meanCos, Arrays.stream(cos).min().orElse(Double.NaN), Arrays.stream(cosAlt).average().orElse(Double.NaN));
+        return new Result(tR, tA, tP, ratio, meanCos, Arrays.stream(cos).min().orElse(Double.NaN), Arrays.stream(cosAlt).average().orElse(Double.NaN),
+                tF, fRatio, fCos);
     }
 
     private static Contestant regula(String name, FeatureModel fm, Backbone bb, int maxLength, FeatureExtractorOptions xo) throws Exception {
@@ -282,6 +312,7 @@ public final class FeaturesBenchmark {
         o.put("slice", "250");
         o.put("warmup", "200");
         o.put("variants", "fp32,int8");
+        o.put("int8-vs-fp32-peer", "true");
         o.put("data", "examples/spam/spamassassin.jsonl.gz");
         o.put("cache", "benchmarks/target/backbone-cache");
         Options.parse(o, args);

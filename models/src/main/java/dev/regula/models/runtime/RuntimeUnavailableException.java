@@ -10,7 +10,7 @@ public class RuntimeUnavailableException extends RunnerException {
 
     public RuntimeUnavailableException(Path file, Device device, String reason, Throwable cause) {
         super(file, "The " + Objects.requireNonNull(device, "device").name() + " execution provider could not be loaded"
-                + " (ONNX Runtime: " + reason + "); use device 'cpu' or 'auto' on machines without a usable "
+                + " (" + reason + "); use device 'cpu' or 'auto' on machines without a usable "
                 + device.name() + " setup", cause);
         this.device = device;
         this.reason = reason;
@@ -21,7 +21,7 @@ public class RuntimeUnavailableException extends RunnerException {
         return device;
     }
 
-    /** ONNX Runtime's own explanation, trimmed of source locations. */
+    /** Why: ONNX Runtime's own explanation trimmed of source locations ("ONNX Runtime: ..."), or the missing driver. */
     public String reason() {
         return reason;
     }

@@ -25,7 +25,7 @@ final class SessionFactory {
     record Opened(OrtSession session, Device device, String fallbackReason) {
     }
 
-    /** CUDA could not be used; carries ONNX Runtime's trimmed reason. */
+    /** CUDA could not be used; carries the reason (ONNX Runtime's, trimmed, or the missing driver). */
     private static final class CudaFailure extends Exception {
         private final String reason;
 
@@ -53,7 +53,7 @@ final class SessionFactory {
                     return new Opened(createCuda(env, source, options), Device.CUDA, null);
                 } catch (CudaFailure f) {
                     LOG.log(Level.WARNING, "Device auto: CUDA execution provider unavailable, running on CPU"
-                            + (source.file() == null ? "" : " for " + source.file()) + " (ONNX Runtime: " + f.reason + ")");
+                            + (source.file() == null ? "" : " for " + source.file()) + " (" + f.reason + ")");
                     return new Opened(createCpu(env, source, options), Device.CPU, f.reason);
                 }
             default:
@@ -71,13 +71,19 @@ final class SessionFactory {
 
     private static OrtSession createCuda(OrtEnvironment env, Source source, RunnerOptions options)
             throws RunnerException, CudaFailure {
+        String noDriver = NvidiaDriver.absentReason();
+        if (noDriver != null) {
+            // Without a driver the provider cannot start; asking ONNX Runtime anyway only makes its
+            // native logger print a load error on stderr.
+            throw new CudaFailure(noDriver, null);
+        }
         try (OrtSession.SessionOptions so = baseOptions(source, options)) {
             // ONNX Runtime copies provider options into the session options, so they may be closed here.
             try (OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(options.cudaDeviceId())) {
                 cuda.add("use_tf32", options.cudaTf32() ? "1" : "0");
                 so.addCUDA(cuda);
             } catch (OrtException | UnsatisfiedLinkError e) {
-                throw new CudaFailure(OrtErrors.reason(e), e);
+                throw new CudaFailure("ONNX Runtime: " + OrtErrors.reason(e), e);
             }
             try {
                 return source.create(env, so);
@@ -91,7 +97,7 @@ final class SessionFactory {
                 } catch (OrtException closing) {
                     e.addSuppressed(closing);
                 }
-                throw new CudaFailure(OrtErrors.reason(e), e);
+                throw new CudaFailure("ONNX Runtime: " + OrtErrors.reason(e), e);
             }
         }
     }

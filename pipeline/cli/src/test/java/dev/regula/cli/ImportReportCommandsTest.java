@@ -119,6 +119,23 @@ class ImportReportCommandsTest {
             assertThat(mine.get(k)).as(k).isEqualTo(theirs.get(k));
         }
         assertThat(mine.at("/encoderConfig/tokenizer.max_length").asInt()).isEqualTo(16);
+        assertThat(JSON.readTree(f.out()).get("up_to_date").asBoolean()).isFalse();
+        // the same command again finds the store up to date and leaves it alone; other settings extract afresh
+        long written = Files.getLastModifiedTime(dir.resolve("feat-f/store/manifest.json")).toMillis();
+        CliRun again = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
+                "--seed", "3", "--threads", "1", "--out", p("feat-f"));
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("features: up to date");
+        assertThat(Files.getLastModifiedTime(dir.resolve("feat-f/store/manifest.json")).toMillis()).isEqualTo(written);
+        CliRun reseeded = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
+                "--seed", "4", "--threads", "1", "--out", p("feat-f"), "--json");
+        assertThat(reseeded.code()).as(reseeded.err()).isZero();
+        assertThat(JSON.readTree(reseeded.out()).get("up_to_date").asBoolean()).isFalse();
+        assertThat(JSON.readTree(dir.resolve("feat-f/store/manifest.json").toFile()).at("/encoderConfig/split.seed").asText())
+                .isEqualTo("4");
+        CliRun back = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
+                "--seed", "3", "--threads", "1", "--out", p("feat-f"));
+        assertThat(back.code()).as(back.err()).isZero();
         // and train on it as on any features folder
         CliRun t = run("train", "--features", p("feat-f"), "--kind", "linear", "--epochs", "2", "--out", p("heads-f"));
         assertThat(t.code()).as(t.err()).isZero();

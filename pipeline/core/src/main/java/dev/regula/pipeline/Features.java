@@ -11,6 +11,7 @@ import dev.regula.transfer.data.Dataset;
 import dev.regula.transfer.data.DatasetException;
 import dev.regula.transfer.data.DatasetReader;
 import dev.regula.transfer.features.FeatureStore;
+import dev.regula.transfer.features.FeatureStoreException;
 import dev.regula.transfer.backbone.Pooling;
 import dev.regula.transfer.data.BadRowPolicy;
 import dev.regula.transfer.data.DatasetFormat;
@@ -72,7 +73,8 @@ public final class Features {
      * The features stage on a feature model that {@code regula import} (or a pipeline's import stage)
      * built: the model is run as it is, without rebuilding it from the backbone, and the store is keyed
      * by the backbone source and hash recorded in its metadata, as the pipeline's features stage keys
-     * it. The store is always extracted afresh. {@code r}'s backbone, tokenizer, feature tensor,
+     * it. Nothing is extracted when {@code OUT/store} is up to date for that key and OUT already holds
+     * the same feature model and tokenizer. {@code r}'s backbone, tokenizer, feature tensor,
      * pooling and L2 settings are not read.
      *
      * @param featureModel a {@code feature-model.onnx}, or the folder holding it
@@ -103,27 +105,41 @@ public final class Features {
             FeatureJobSpec spec = toSpec(r, model.backboneSource(), tokFile == null ? null : tok.toString(), model.spec());
             Dataset data = DatasetReader.read(spec.data());
             Files.createDirectories(r.out());
-            long t0 = System.nanoTime();
-            FeatureStore store = FeatureJob.extractTo(r.out().resolve(FeatureJob.STORE), model, committed, data, spec);
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            Path storeDir = r.out().resolve(FeatureJob.STORE);
             Path modelCopy = r.out().resolve(FeatureJob.FEATURE_MODEL);
-            if (!Files.isSameFile(file.getParent(), r.out().toAbsolutePath())) {
-                model.save(modelCopy);
-                if (tokFile != null) {
-                    copyAtomically(tok, r.out().resolve(TOKENIZER));
+            boolean inPlace = Files.isSameFile(file.getParent(), r.out().toAbsolutePath());
+            boolean upToDate = FeatureJob.isUpToDate(storeDir, committed, data, spec)
+                    && (inPlace || sameBytes(modelCopy, file) && (tokFile == null || sameBytes(r.out().resolve(TOKENIZER), tok)));
+            long t0 = System.nanoTime();
+            FeatureStore store;
+            if (upToDate) {
+                store = FeatureStore.open(storeDir);
+            } else {
+                store = FeatureJob.extractTo(storeDir, model, committed, data, spec);
+                if (!inPlace) {
+                    model.save(modelCopy);
+                    if (tokFile != null) {
+                        copyAtomically(tok, r.out().resolve(TOKENIZER));
+                    }
                 }
             }
+            double seconds = upToDate ? 0 : (System.nanoTime() - t0) / 1e9;
             Map<String, Integer> rows = new LinkedHashMap<>();
             store.splitNames().forEach(n -> rows.put(n, store.split(n).rows()));
-            return new FeatureJobResult(store.dir(), modelCopy, false, rows, model.dim(), store.labels(), seconds,
+            return new FeatureJobResult(store.dir(), modelCopy, upToDate, rows, model.dim(), store.labels(), seconds,
                     data.skipped().total() == 0 ? "" : data.skipped().toString());
         } catch (DatasetException e) {
             throw new RegulaException("--data: " + e.getMessage(), e);
-        } catch (FeatureJobException e) {
+        } catch (FeatureJobException | FeatureStoreException e) {
             throw RegulaException.wrap(e);
         } catch (IOException e) {
             throw new RegulaException("cannot write " + r.out() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static boolean sameBytes(Path copy, Path original) throws IOException {
+        return Files.isRegularFile(copy) && Files.size(copy) == Files.size(original)
+                && Hashing.sha256(copy).equals(Hashing.sha256(original));
     }
 
     /**

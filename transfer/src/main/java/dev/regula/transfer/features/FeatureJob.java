@@ -96,6 +96,14 @@ public final class FeatureJob {
         }
     }
 
+    /**
+     * Whether {@code storeDir} already holds what {@link #extractTo} would write there for this
+     * backbone, data and settings (the same key {@link #run} checks before it extracts).
+     */
+    public static boolean isUpToDate(Path storeDir, Backbone backbone, Dataset data, FeatureJobSpec spec) {
+        return FeatureStore.isUpToDate(storeDir, new StoreKey(backbone.model().sha256(), data.sha256(), encoderConfig(spec, backbone)));
+    }
+
     private static FeatureStore extractChecked(Path storeDir, FeatureModel model, Backbone backbone, Dataset data,
                                                FeatureJobSpec spec) throws BackboneException, DatasetException,
             FeatureStoreException, FeatureExtractorException, EncoderMismatchException, IOException {
