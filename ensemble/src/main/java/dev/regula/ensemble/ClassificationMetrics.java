@@ -1,5 +1,6 @@
 package dev.regula.ensemble;
 
+import dev.regula.transfer.train.Metrics;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,24 +45,17 @@ public record ClassificationMetrics(
         if (p.length != y.length) {
             throw new EnsembleException("metrics: " + p.length + " prediction rows for " + y.length + " labels");
         }
-        int c = p[0].length;
         int n = p.length;
-        int correct = 0;
+        // accuracy, macro-F1 and NLL are the ones training reports; Brier and ECE are added here
+        Metrics base = Metrics.of(p, y);
         double brier = 0;
-        int[] tp = new int[c];
-        int[] predicted = new int[c];
-        int[] actual = new int[c];
         int[] binCount = new int[BINS];
         double[] binConf = new double[BINS];
         int[] binCorrect = new int[BINS];
         for (int i = 0; i < n; i++) {
-            int hat = Probs.argmax(p[i]);
+            int hat = Metrics.argmax(p[i]);
             boolean ok = hat == y[i];
-            correct += ok ? 1 : 0;
-            predicted[hat]++;
-            actual[y[i]]++;
-            tp[hat] += ok ? 1 : 0;
-            for (int j = 0; j < c; j++) {
+            for (int j = 0; j < p[i].length; j++) {
                 double d = p[i][j] - (j == y[i] ? 1 : 0);
                 brier += d * d;
             }
@@ -72,15 +66,6 @@ public record ClassificationMetrics(
             binConf[b] += conf;
             binCorrect[b] += ok ? 1 : 0;
         }
-        double f1Sum = 0;
-        int f1Classes = 0;
-        for (int j = 0; j < c; j++) {
-            if (actual[j] + predicted[j] == 0) {
-                continue;
-            }
-            f1Sum += 2.0 * tp[j] / (actual[j] + predicted[j]);
-            f1Classes++;
-        }
         double ece = 0;
         List<Bin> bins = new ArrayList<>();
         for (int b = 0; b < BINS; b++) {
@@ -89,6 +74,6 @@ public record ClassificationMetrics(
             ece += (double) binCount[b] / n * Math.abs(acc - meanConf);
             bins.add(new Bin((double) b / BINS, (double) (b + 1) / BINS, binCount[b], meanConf, acc));
         }
-        return new ClassificationMetrics((double) correct / n, f1Sum / f1Classes, Probs.nll(p, y), brier / n, ece, bins);
+        return new ClassificationMetrics(base.accuracy(), base.macroF1(), base.loss(), brier / n, ece, bins);
     }
 }

@@ -1,5 +1,6 @@
 package dev.regula.ensemble;
 
+import dev.regula.transfer.train.Metrics;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -38,7 +39,7 @@ public record Diversity(
         int[][] hat = new int[k][n];
         for (int m = 0; m < k; m++) {
             for (int i = 0; i < n; i++) {
-                hat[m][i] = Probs.argmax(proba[m][i]);
+                hat[m][i] = Metrics.argmax(proba[m][i]);
             }
         }
         double pairSum = 0;

@@ -7,16 +7,6 @@ final class Probs {
 
     private Probs() {}
 
-    static int argmax(float[] p) {
-        int best = 0;
-        for (int k = 1; k < p.length; k++) {
-            if (p[k] > p[best]) {
-                best = k;
-            }
-        }
-        return best;
-    }
-
     /** Mean negative log-likelihood of the true labels. */
     static double nll(float[][] p, int[] y) {
         double s = 0;

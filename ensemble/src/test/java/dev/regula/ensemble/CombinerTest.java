@@ -1,5 +1,6 @@
 package dev.regula.ensemble;
 
+import dev.regula.transfer.train.Metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -142,7 +143,7 @@ class CombinerTest {
     static double accuracy(float[][] p, int[] y) {
         int ok = 0;
         for (int i = 0; i < y.length; i++) {
-            ok += Probs.argmax(p[i]) == y[i] ? 1 : 0;
+            ok += Metrics.argmax(p[i]) == y[i] ? 1 : 0;
         }
         return (double) ok / y.length;
     }

@@ -1,5 +1,6 @@
 package dev.regula.ensemble;
 
+import dev.regula.transfer.train.Metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -84,7 +85,7 @@ class SelectionTest {
             float[][] after = t.combine(val.proba());
             assertThat(Probs.nll(after, val.labels())).isLessThan(Probs.nll(before, val.labels()));
             for (int i = 0; i < after.length; i++) {
-                assertThat(Probs.argmax(after[i])).isEqualTo(Probs.argmax(before[i]));
+                assertThat(Metrics.argmax(after[i])).isEqualTo(Metrics.argmax(before[i]));
             }
             // and on fresh rows from the same source it still helps: one scalar does not over-fit
             MemberPredictions fresh = miscalibrated(4, 3000, 3, sharpness);

@@ -43,7 +43,8 @@ public record Metrics(double loss, double accuracy, double macroF1) {
         return new Metrics(nll / n, (double) correct / n, f1 / counted);
     }
 
-    static int argmax(float[] p) {
+    /** The index of the largest probability; the first one on ties. */
+    public static int argmax(float[] p) {
         int best = 0;
         for (int k = 1; k < p.length; k++) {
             if (p[k] > p[best]) {

@@ -82,7 +82,8 @@ public final class ModelValidation {
         }
     }
 
-    private static double quantile(double[] sorted, double q) {
+    /** The q-quantile (0..1) of sorted values by nearest rank; NaN when there are none. */
+    public static double quantile(double[] sorted, double q) {
         if (sorted.length == 0) {
             return Double.NaN;
         }

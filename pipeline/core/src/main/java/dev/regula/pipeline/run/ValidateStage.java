@@ -1,5 +1,7 @@
 package dev.regula.pipeline.run;
 
+import dev.regula.pipeline.predict.ModelValidation;
+import dev.regula.transfer.train.Metrics;
 import dev.regula.ensemble.ClassificationMetrics;
 import dev.regula.ensemble.EnsembleException;
 
@@ -220,8 +222,8 @@ final class ValidateStage implements Stage {
             }
             Arrays.sort(ms);
             timings.put("latency_samples", samples);
-            timings.put("latency_ms_p50", Metrics.quantile(ms, 0.50));
-            timings.put("latency_ms_p95", Metrics.quantile(ms, 0.95));
+            timings.put("latency_ms_p50", ModelValidation.quantile(ms, 0.50));
+            timings.put("latency_ms_p95", ModelValidation.quantile(ms, 0.95));
 
             float[][] p = new float[n][];
             int labelMismatches = 0;
