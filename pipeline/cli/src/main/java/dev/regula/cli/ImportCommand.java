@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code regula import}: the import stage on explicit paths. */
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Build the feature model of a backbone: the graph cut at the feature tensor, pooling and L2",
-                "normalisation appended as ONNX nodes, the backbone's SHA-256 and the settings in its metadata.",
+        description = {"Build the feature model of a backbone, without a pipeline work folder.",
+                "The graph is cut at the feature tensor, pooling and L2 normalisation are appended as ONNX nodes,",
+                "and the backbone's SHA-256 and the settings go into its metadata.",
                 "Writes OUT/feature-model.onnx (the same bytes as the pipeline's import stage), OUT/tokenizer.json",
                 "(text backbones) and OUT/import.json (source, SHA-256 and settings)."})
 final class ImportCommand implements Callable<Integer> {

@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code regula predict MODEL --text "..." | --input FILE}. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Label texts with an exported model. The tokenizer, maximum length and class names come from",
-                "the export folder and the model's metadata."})
+        description = {"Label texts with an exported model.",
+                "The tokenizer, maximum length and class names come from the export folder and the model's metadata."})
 final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

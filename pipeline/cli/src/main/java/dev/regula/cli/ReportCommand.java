@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code regula report}: the report stage on explicit folders. */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write the self-contained report page OUT/index.html (plots embedded as PNG data URIs) from explicit",
-                "folders, as the pipeline's report stage: test figures, parity and latency per execution provider,",
+        description = {"Write the HTML report OUT/index.html from explicit folders, without a pipeline work folder.",
+                "The page is self-contained (plots embedded as PNG data URIs) and holds what the pipeline's report stage",
+                "writes: test figures, parity and latency per execution provider,",
                 "heads with their regularization, the ensemble comparison, learning curves, reliability, provenance.",
                 "Without --validation the test figures are the Java reference on the stored test features, and the",
                 "parity and latency table is left out (the page says so)."})

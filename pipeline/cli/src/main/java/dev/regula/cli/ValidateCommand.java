@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code regula validate MODEL --data FILE}. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Run an exported model on labelled data with ONNX Runtime: accuracy, macro-F1, NLL, Brier, ECE,",
-                "latency at batch 1 and throughput at batch 32 (tokenization included)."})
+        description = {"Measure an exported model on labelled data with ONNX Runtime, with optional quality gates.",
+                "Reports accuracy, macro-F1, NLL, Brier, ECE, latency at batch 1 and throughput at batch 32",
+                "(tokenization included); a failed gate exits with 1."})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

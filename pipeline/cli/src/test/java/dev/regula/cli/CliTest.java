@@ -36,6 +36,17 @@ class CliTest {
     }
 
     @Test
+    void commandListShowsOneWholeSentencePerCommand() {
+        // `regula --help` lists each command with the first line of its description
+        picocli.CommandLine cli = new picocli.CommandLine(new RegulaCommand());
+        for (Map.Entry<String, picocli.CommandLine> e : cli.getSubcommands().entrySet()) {
+            String[] description = e.getValue().getCommandSpec().usageMessage().description();
+            assertThat(description).as(e.getKey()).isNotEmpty();
+            assertThat(description[0]).as(e.getKey()).endsWith(".").hasSizeLessThanOrEqualTo(110);
+        }
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         CliRun unknown = run("inspekt", "x.onnx");
         assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
