@@ -11,7 +11,9 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();
-        err.println(cl.getColorScheme().errorText("error: " + ex.getMessage()));
+        // Some of picocli's own messages already start with "Error: ".
+        String message = String.valueOf(ex.getMessage()).replaceFirst("^Error: ", "");
+        err.println(cl.getColorScheme().errorText("error: " + message));
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();

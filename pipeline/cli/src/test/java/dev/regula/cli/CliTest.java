@@ -91,7 +91,9 @@ class CliTest {
 
     @Test
     void predictNeedsOneSourceAndARegulaExport() throws Exception {
-        assertThat(run("predict", "m.onnx").code()).isEqualTo(ExitCodes.USAGE);
+        CliRun none = run("predict", "m.onnx");
+        assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(none.err()).startsWith("error: Missing required argument").contains("--text", "--input");
         assertThat(run("predict", "m.onnx", "--text", "a", "--input", "f.txt").code()).isEqualTo(ExitCodes.USAGE);
         GraphBuilder g = GraphBuilder.create("plain");
         OnnxRef x = g.input("x", ElemType.FLOAT, "batch", 2);
