@@ -107,11 +107,22 @@ public record ModelInfo(long irVersion, String producerName, String producerVers
             sb.append('\n');
             List<String[]> meta = new ArrayList<>();
             meta.add(new String[] {"METADATA", "VALUE"});
-            // Values may span lines; keep the table one row per key.
-            metadata.forEach((k, v) -> meta.add(new String[] {k, v.replace("\n", "\\n")}));
+            // Values may span lines; keep the table one row per key, and long ones (an ensemble's member
+            // list) to one screen line: toJson() holds them whole.
+            metadata.forEach((k, v) -> meta.add(new String[] {k, shorten(v.replace("\n", "\\n"))}));
             table(sb, meta);
         }
         return sb.toString();
+    }
+
+    /** Metadata values longer than this are cut in {@link #toText()}. */
+    public static final int TEXT_VALUE_CHARS = 100;
+
+    private static String shorten(String v) {
+        if (v.length() <= TEXT_VALUE_CHARS) {
+            return v;
+        }
+        return v.substring(0, TEXT_VALUE_CHARS) + String.format(Locale.ROOT, "... (%,d characters in all)", v.length());
     }
 
     private static void table(StringBuilder sb, List<String[]> rows) {

@@ -89,6 +89,16 @@ class ModelInfoTest {
         assertThat(text).contains("author    me");
     }
 
+    @Test
+    void textCutsLongMetadataValuesAndJsonKeepsThemWhole() {
+        String members = "[" + "{\"name\":\"m\"},".repeat(200) + "{}]";
+        ModelInfo info = OnnxModel.of(TinyModels.add()).withMetadata(Map.of("members", members, "short", "x")).inspect();
+        String line = info.toText().lines().filter(l -> l.startsWith("members")).findFirst().orElseThrow();
+        assertThat(line).endsWith(members.substring(0, ModelInfo.TEXT_VALUE_CHARS) + "... (2,604 characters in all)");
+        assertThat(info.toText()).contains("short     x");
+        assertThat(info.toJson()).contains(members.replace("\"", "\\\""));
+    }
+
     /** Brackets and braces outside strings nest properly. */
     private static boolean balanced(String json) {
         java.util.ArrayDeque<Character> stack = new java.util.ArrayDeque<>();

@@ -27,7 +27,7 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model to inspect.")
     String model;
 
-    @Option(names = "--json", description = "Print JSON instead of a table.")
+    @Option(names = "--json", description = "Print JSON instead of a table (the table cuts metadata values after 100 characters).")
     boolean json;
 
     @Override

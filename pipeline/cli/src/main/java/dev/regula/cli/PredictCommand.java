@@ -42,7 +42,7 @@ final class PredictCommand implements Callable<Integer> {
         @Option(names = "--text", description = "A text to label (repeatable).")
         List<String> texts;
 
-        @Option(names = "--input", paramLabel = "FILE", description = "A file with one text per line.")
+        @Option(names = "--input", paramLabel = "FILE", description = "A file with one text per line (UTF-8; - for standard input).")
         Path input;
     }
 
@@ -89,21 +89,27 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private static List<String> readLines(Path file) throws RegulaException {
-        try {
+        boolean stdin = file.toString().equals("-");
+        String name = stdin ? "standard input" : file.toString();
+        try (java.io.BufferedReader r = stdin
+                ? new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8.newDecoder()))
+                : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             List<String> lines = new ArrayList<>();
-            for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            for (String l = r.readLine(); l != null; l = r.readLine()) {
                 if (!l.isBlank()) {
                     lines.add(l);
                 }
             }
             if (lines.isEmpty()) {
-                throw new RegulaException(file + ": no texts (expected one text per line)");
+                throw new RegulaException(name + ": no texts (expected one text per line)");
             }
             return lines;
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new RegulaException(file + ": not UTF-8 text", e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new RegulaException(name + ": not UTF-8 text", e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new RegulaException("--input: file not found: " + file + " (expected a file with one text per line, or - for standard input)", e);
         } catch (IOException e) {
-            throw new RegulaException(file + ": cannot read: " + e.getMessage(), e);
+            throw new RegulaException(name + ": cannot read: " + e.getMessage(), e);
         }
     }
 }

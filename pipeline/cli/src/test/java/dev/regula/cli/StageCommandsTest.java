@@ -129,6 +129,25 @@ class StageCommandsTest {
         CliRun pr = run("predict", dir.resolve("model-ens").toString(), "--text", "w1 w2 w3");
         assertThat(pr.code()).as(pr.err()).isZero();
         assertThat(pr.out()).contains("spam");
+        // one text per line from a file or from standard input gives the same lines as --text
+        Path texts = dir.resolve("texts.txt");
+        Files.writeString(texts, "w1 w2 w3\n\nw4 w5\n");
+        CliRun fromFile = run("predict", dir.resolve("model-ens").toString(), "--input", texts.toString());
+        assertThat(fromFile.code()).as(fromFile.err()).isZero();
+        assertThat(fromFile.out().lines()).hasSize(2).first().isEqualTo(pr.out().strip());
+        java.io.InputStream stdin = System.in;
+        CliRun fromStdin;
+        try {
+            System.setIn(Files.newInputStream(texts));
+            fromStdin = run("predict", dir.resolve("model-ens").toString(), "--input", "-");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(fromStdin.code()).as(fromStdin.err()).isZero();
+        assertThat(fromStdin.out()).isEqualTo(fromFile.out());
+        CliRun absent = run("predict", dir.resolve("model-ens").toString(), "--input", p("absent.txt"));
+        assertThat(absent.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(absent.err()).contains("--input: file not found: " + p("absent.txt"), "- for standard input");
 
         CliRun single = run("export", "--features", features.toString(), "--head", heads.toString(), "--out", p("model-best"));
         assertThat(single.code()).as(single.err()).isZero();
