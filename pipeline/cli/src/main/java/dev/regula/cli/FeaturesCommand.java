@@ -100,7 +100,7 @@ final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Examples per backbone call (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads, 0 = one per core (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "0", description = "CPU threads, run as that many single-threaded batches at once; 0 = one per core (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")

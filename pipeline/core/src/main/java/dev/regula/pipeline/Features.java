@@ -199,7 +199,7 @@ public final class Features {
                 .withGroupField(r.groupField()).withSplitField(r.splitField()).withBadRows(badRows);
         SplitSpec split = splitSpec(r);
         FeatureExtractorOptions extraction = FeatureExtractorOptions.defaults().withBatchSize(r.batchSize())
-                .withIntraOpThreads(r.threads()).withProgress(r.progress());
+                .withThreads(r.threads()).withProgress(r.progress());
         try {
             return new FeatureJobSpec(backbone, tokenizer, feature, r.maxLength(), r.truncation(), data, split, extraction,
                     r.out(), cache);

@@ -41,6 +41,18 @@ public record FeatureExtractorOptions(int batchSize, int intraOpThreads, boolean
         return new FeatureExtractorOptions(16, 1, true, true, Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * Uses {@code n} CPU threads in all, as {@code n} single-threaded runs at once ({@code 0}: one per
+     * available core). The features do not depend on it: each run is single-threaded.
+     */
+    public FeatureExtractorOptions withThreads(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("threads must be >= 0 (0 = one per core), got " + n);
+        }
+        return new FeatureExtractorOptions(batchSize, 1, bucketByLength, progress,
+                n == 0 ? Runtime.getRuntime().availableProcessors() : n);
+    }
+
     public FeatureExtractorOptions withBatchSize(int n) {
         return new FeatureExtractorOptions(n, intraOpThreads, bucketByLength, progress, concurrentBatches);
     }

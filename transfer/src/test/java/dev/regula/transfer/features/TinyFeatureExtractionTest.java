@@ -164,6 +164,16 @@ class TinyFeatureExtractionTest {
         }
     }
 
+    @Test
+    void threadsMeansThatManySingleThreadedRunsAtOnce() {
+        FeatureExtractorOptions base = new FeatureExtractorOptions(8, 0, true, false, 1);
+        assertThat(base.withThreads(3)).isEqualTo(new FeatureExtractorOptions(8, 1, true, false, 3));
+        assertThat(base.withThreads(0)).isEqualTo(new FeatureExtractorOptions(8, 1, true, false,
+                Runtime.getRuntime().availableProcessors()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> base.withThreads(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threads must be >= 0");
+    }
+
     private static long[] ids(String text) {
         return Arrays.stream(text.split(" ")).mapToLong(w -> Long.parseLong(w.substring(1))).toArray();
     }
