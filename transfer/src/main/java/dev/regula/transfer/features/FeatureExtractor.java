@@ -48,18 +48,27 @@ public final class FeatureExtractor implements AutoCloseable {
             if (options.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(options.intraOpThreads());
             }
-            if (options.batchSize() > 1 && model.proto().getGraph().getNodeList().stream()
-                    .anyMatch(n -> n.getOpType().equals("DynamicQuantizeLinear"))) {
-                // One scale per tensor: every example of a batch shifts the others' features slightly.
+            boolean dynamicQuantization = model.proto().getGraph().getNodeList().stream()
+                    .anyMatch(n -> n.getOpType().equals("DynamicQuantizeLinear"));
+            FeatureExtractorOptions resolved = options;
+            if (options.batchSize() == FeatureExtractorOptions.AUTO_BATCH) {
+                // One quantization scale per tensor: in a batch, every example would shift the others' features.
+                resolved = options.withBatchSize(dynamicQuantization ? 1 : FeatureExtractorOptions.FLOAT_BATCH);
+            } else if (options.batchSize() > 1 && dynamicQuantization) {
                 LOG.warn("the feature model quantizes dynamically (DynamicQuantizeLinear): with batch size {} each example's"
-                        + " features depend on its batch mates (cosine ~0.99 to a lone run); batch size 1 gives the features"
-                        + " the exported model computes per request", options.batchSize());
+                        + " features depend on its batch mates (cosine ~0.99 to a lone run); batch size 1 (or 0, automatic)"
+                        + " gives the features the exported model computes per request", options.batchSize());
             }
-            return new FeatureExtractor(model, options, env.createSession(model.bytes(), so));
+            return new FeatureExtractor(model, resolved, env.createSession(model.bytes(), so));
         } catch (OrtException e) {
             throw new FeatureExtractorException("ONNX Runtime cannot load the feature model (backbone "
                     + model.backboneSource() + "): " + e.getMessage(), e);
         }
+    }
+
+    /** The options this extractor runs with, an automatic batch size resolved. */
+    public FeatureExtractorOptions options() {
+        return options;
     }
 
     /** Feature dimension {@code d}. */

@@ -3,7 +3,9 @@ package dev.regula.transfer.features;
 /**
  * How a {@link FeatureExtractor} runs.
  *
- * @param batchSize examples per ONNX Runtime call
+ * @param batchSize examples per ONNX Runtime call; {@link #AUTO_BATCH} lets the extractor choose: 1 for
+ *     dynamically quantized models, whose per-tensor scales would couple the examples of a batch,
+ *     else {@link #FLOAT_BATCH}
  * @param intraOpThreads ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (one per core)
  * @param bucketByLength sort examples by length before batching, so each batch pads only to its own
  *     longest example; results come back in the original order either way
@@ -15,12 +17,17 @@ package dev.regula.transfer.features;
  */
 public record FeatureExtractorOptions(int batchSize, int intraOpThreads, boolean bucketByLength, boolean progress,
                                       int concurrentBatches) {
+    /** Batch size 0: chosen by the extractor from the model. */
+    public static final int AUTO_BATCH = 0;
+    /** The automatic batch size of models that do not quantize dynamically. */
+    public static final int FLOAT_BATCH = 32;
+
     public FeatureExtractorOptions {
         if (concurrentBatches < 1) {
             throw new IllegalArgumentException("concurrentBatches must be >= 1, got " + concurrentBatches);
         }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("batchSize must be >= 1, or 0 for automatic, got " + batchSize);
         }
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("intraOpThreads must be >= 0 (0 = ONNX Runtime's choice), got " + intraOpThreads);
@@ -32,13 +39,13 @@ public record FeatureExtractorOptions(int batchSize, int intraOpThreads, boolean
     }
 
     /**
-     * Batches of 16 bucketed by length, one single-threaded ONNX Runtime run per available core,
+     * Automatic batch size, batches bucketed by length, one single-threaded ONNX Runtime run per available core,
      * progress shown. Measured on a shared 2-core machine (benchmarks/run features), independent
      * single-threaded runs beat one run with a multi-threaded pool, whose threads spin and wait on
      * each other when other processes hold the cores.
      */
     public static FeatureExtractorOptions defaults() {
-        return new FeatureExtractorOptions(16, 1, true, true, Runtime.getRuntime().availableProcessors());
+        return new FeatureExtractorOptions(AUTO_BATCH, 1, true, true, Runtime.getRuntime().availableProcessors());
     }
 
     /**

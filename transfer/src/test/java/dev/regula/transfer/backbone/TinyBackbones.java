@@ -63,6 +63,29 @@ public final class TinyBackbones {
         return model(g, opset);
     }
 
+    /**
+     * {@link #text} with its embeddings quantized dynamically before the MatMul, as int8 exports do:
+     * DynamicQuantizeLinear takes one scale for the whole {@code [batch, seq, K]} tensor, so an
+     * example's output depends on the others in its batch. Needs opset 11 or later.
+     */
+    public ModelProto dynamicallyQuantizedText(long opset) {
+        GraphProto g = GraphProto.newBuilder().setName("tiny_text_q")
+                .addInput(tensor("input_ids", TensorProto.DataType.INT64_VALUE, "batch", "seq"))
+                .addInput(tensor("attention_mask", TensorProto.DataType.INT64_VALUE, "batch", "seq"))
+                .addInitializer(matrix("E", embedding))
+                .addInitializer(matrix("W", weight))
+                .addNode(NodeProto.newBuilder().setOpType("Gather").addInput("E").addInput("input_ids").addOutput("emb"))
+                .addNode(NodeProto.newBuilder().setOpType("DynamicQuantizeLinear").addInput("emb")
+                        .addOutput("emb_q").addOutput("emb_scale").addOutput("emb_zero"))
+                .addNode(NodeProto.newBuilder().setOpType("DequantizeLinear").addInput("emb_q").addInput("emb_scale")
+                        .addInput("emb_zero").addOutput("emb_dq"))
+                .addNode(NodeProto.newBuilder().setOpType("MatMul").addInput("emb_dq").addInput("W").addOutput("hidden"))
+                .addNode(NodeProto.newBuilder().setOpType("Relu").addInput("hidden").addOutput("out"))
+                .addOutput(tensor("out", TensorProto.DataType.FLOAT_VALUE, "batch", "seq", Integer.toString(D)))
+                .build();
+        return model(g, opset);
+    }
+
     /** The numeric backbone: float {@code x [batch, 5]} to {@code y [batch, 4]}. */
     public ModelProto numeric(long opset) {
         GraphProto g = GraphProto.newBuilder().setName("tiny_numeric")

@@ -165,6 +165,30 @@ class TinyFeatureExtractionTest {
     }
 
     @Test
+    void automaticBatchSizeIsOneForDynamicallyQuantizedModelsSoExamplesDoNotCouple() throws Exception {
+        FeatureSpec spec = new FeatureSpec("out", Pooling.MEAN, false);
+        FeatureModel plain = FeatureModelBuilder.build(TINY.text(13), "0".repeat(64), "tiny", spec);
+        FeatureModel quantized = FeatureModelBuilder.build(TINY.dynamicallyQuantizedText(13), "0".repeat(64), "tiny-q", spec);
+        FeatureExtractorOptions auto = FeatureExtractorOptions.defaults().withProgress(false);
+        try (TextEncoder enc = TextEncoder.open(TinyBackbones.writeTokenizer(dir), 16, true);
+             FeatureExtractor p = FeatureExtractor.open(plain, auto);
+             FeatureExtractor q = FeatureExtractor.open(quantized, auto);
+             FeatureExtractor q4 = FeatureExtractor.open(quantized, auto.withBatchSize(4))) {
+            assertThat(p.options().batchSize()).isEqualTo(FeatureExtractorOptions.FLOAT_BATCH);
+            assertThat(q.options().batchSize()).isEqualTo(1);
+            assertThat(q4.options().batchSize()).isEqualTo(4);
+            float[][] all = q.extract(TEXTS, enc);
+            float[][] batched = q4.extract(TEXTS, enc);
+            boolean coupled = false;
+            for (int i = 0; i < TEXTS.size(); i++) {
+                assertThat(all[i]).as("text %d", i).containsExactly(q.extract(List.of(TEXTS.get(i)), enc)[0]);
+                coupled |= !Arrays.equals(all[i], batched[i]);
+            }
+            assertThat(coupled).as("batches of 4 change some example's features").isTrue();
+        }
+    }
+
+    @Test
     void threadsMeansThatManySingleThreadedRunsAtOnce() {
         FeatureExtractorOptions base = new FeatureExtractorOptions(8, 0, true, false, 1);
         assertThat(base.withThreads(3)).isEqualTo(new FeatureExtractorOptions(8, 1, true, false, 3));

@@ -192,7 +192,7 @@ public final class SpecReader {
         DatasetSpec data = data(root.get("data"), sections);
         Sections.Split split = split(root.get("split"), data);
         JsonNode f = root.get("features");
-        Sections.Features features = new Sections.Features(v.integer(f, "features", "batch_size", 32, 1),
+        Sections.Features features = new Sections.Features(v.integer(f, "features", "batch_size", 0, 0),
                 v.integer(f, "features", "threads", 0, 0));
         List<Sections.Head> heads = heads(root.get("heads"), seed);
         JsonNode e = root.get("export");
