@@ -33,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "The pipeline spec (YAML).")
     Path specFile;
 
-    @Option(names = "--work", paramLabel = "DIR", description = "Work folder (default: work/ beside SPEC).")
+    @Option(names = "--work", paramLabel = "DIR", description = "Work folder (default: work/ beside a SPEC named pipeline.yaml, work-NAME/ beside NAME.yaml).")
     Path work;
 
     @Option(names = "--from", paramLabel = "STAGE",

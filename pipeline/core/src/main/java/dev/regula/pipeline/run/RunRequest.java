@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * A request to run a pipeline: what {@code regula run} and the Maven plugin map their options to.
  *
  * @param spec the pipeline spec (YAML)
- * @param work the work folder, or {@code null} for {@code work/} beside the spec
+ * @param work the work folder, or {@code null} for the default beside the spec ({@link #defaultWorkDir})
  * @param from rerun this stage and every later one even when up to date, or {@code null}
  * @param force rerun every stage
  * @param log receives one line per stage ("features: up to date", ...)
@@ -37,6 +37,17 @@ public record RunRequest(Path spec, Path work, StageName from, boolean force, Co
 
     /** The work folder this request resolves to. */
     public Path workDir() {
-        return (work != null ? work : spec.toAbsolutePath().getParent().resolve("work")).toAbsolutePath().normalize();
+        return (work != null ? work : defaultWorkDir(spec)).toAbsolutePath().normalize();
+    }
+
+    /**
+     * {@code work/} beside a spec named {@code pipeline.yaml} (or {@code .yml}), and {@code work-NAME/}
+     * beside any other spec {@code NAME.yaml}: two specs in one folder never share, and overwrite,
+     * each other's stages.
+     */
+    public static Path defaultWorkDir(Path spec) {
+        String file = spec.getFileName().toString();
+        String stem = file.replaceFirst("\\.(?i:ya?ml)$", "");
+        return spec.toAbsolutePath().getParent().resolve(stem.equals("pipeline") ? "work" : "work-" + stem);
     }
 }
