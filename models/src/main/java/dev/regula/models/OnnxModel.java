@@ -256,6 +256,20 @@ public final class OnnxModel {
         return size;
     }
 
+    /**
+     * Whether the main graph quantizes an activation dynamically ({@code DynamicQuantizeLinear}, as
+     * int8 exports do). Its scale covers the whole tensor, so in a batch of several examples each
+     * example's outputs depend on the others: such models are run one example per call.
+     */
+    public boolean quantizesDynamically() {
+        return quantizesDynamically(proto);
+    }
+
+    /** {@link #quantizesDynamically()} of a bare proto. */
+    public static boolean quantizesDynamically(ModelProto proto) {
+        return proto.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("DynamicQuantizeLinear"));
+    }
+
     /** Summary of inputs, outputs, opsets, weights and metadata. */
     public ModelInfo inspect() {
         return ModelInspector.inspect(proto);

@@ -48,8 +48,7 @@ public final class FeatureExtractor implements AutoCloseable {
             if (options.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(options.intraOpThreads());
             }
-            boolean dynamicQuantization = model.proto().getGraph().getNodeList().stream()
-                    .anyMatch(n -> n.getOpType().equals("DynamicQuantizeLinear"));
+            boolean dynamicQuantization = dev.regula.models.OnnxModel.quantizesDynamically(model.proto());
             FeatureExtractorOptions resolved = options;
             if (options.batchSize() == FeatureExtractorOptions.AUTO_BATCH) {
                 // One quantization scale per tensor: in a batch, every example would shift the others' features.

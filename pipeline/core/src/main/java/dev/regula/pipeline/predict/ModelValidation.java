@@ -30,11 +30,13 @@ public final class ModelValidation {
      * @param metrics accuracy, macro-F1, NLL, Brier, ECE (15 bins) and the reliability bins
      * @param latencyMsP50 median wall time of one text, tokenization included, batch 1
      * @param latencyMsP95 95th percentile of the same
-     * @param throughput texts per second in batches of 32
+     * @param throughput texts per second in batches of {@code throughputBatch}
+     * @param throughputBatch texts per call in the throughput pass, whose outputs give the metrics:
+     *     {@link Predictor#BATCH}, or 1 for a model that quantizes dynamically
      * @param provider the ONNX Runtime execution provider that ran
      */
     public record Result(int rows, ClassificationMetrics metrics, double latencyMsP50, double latencyMsP95,
-                         double throughput, String provider) {
+                         double throughput, int throughputBatch, String provider) {
     }
 
     public static Result validate(Path model, DatasetSpec data, RunnerOptions options) throws RegulaException {
@@ -76,6 +78,7 @@ public final class ModelValidation {
             }
             Arrays.sort(ms);
             return new Result(y.length, ClassificationMetrics.of(p, y), quantile(ms, 0.5), quantile(ms, 0.95), throughput,
+                    predictor.batchSize(),
                     predictor.provider());
         } catch (EnsembleException e) {
             throw new RegulaException(data.path() + ": " + e.getMessage(), e);

@@ -32,14 +32,17 @@ public final class Predictor implements AutoCloseable {
     public static final String KEY_MAX_LENGTH = "regula.tokenizer.max_length";
     public static final String KEY_TRUNCATION = "regula.tokenizer.truncation";
 
-    private static final int BATCH = 32;
+    /** Texts per call; 1 for models that quantize dynamically (see {@link OnnxModel#quantizesDynamically()}). */
+    public static final int BATCH = 32;
 
     private final List<String> classes;
     private final List<ModelInput> inputs;
     private final TextEncoder encoder;
     private final OrtRunner runner;
+    private final int batch;
 
-    private Predictor(List<String> classes, List<ModelInput> inputs, TextEncoder encoder, OrtRunner runner) {
+    private Predictor(List<String> classes, List<ModelInput> inputs, TextEncoder encoder, OrtRunner runner, int batch) {
+        this.batch = batch;
         this.classes = classes;
         this.inputs = inputs;
         this.encoder = encoder;
@@ -69,7 +72,7 @@ public final class Predictor implements AutoCloseable {
         try {
             encoder = TextEncoder.open(tokenizer, maxLength, truncation);
             encoder.check(inputs);
-            return new Predictor(classes, inputs, encoder, OrtRunner.open(model, options));
+            return new Predictor(classes, inputs, encoder, OrtRunner.open(model, options), model.quantizesDynamically() ? 1 : BATCH);
         } catch (IOException e) {
             closeQuietly(encoder);
             throw new RegulaException(tokenizer + ": cannot load the tokenizer: " + e.getMessage(), e);
@@ -83,6 +86,11 @@ public final class Predictor implements AutoCloseable {
         return classes;
     }
 
+    /** Texts per ONNX Runtime call: {@link #BATCH}, or 1 for a model that quantizes dynamically. */
+    public int batchSize() {
+        return batch;
+    }
+
     /** The execution provider that really runs the model. */
     public String provider() {
         return runner.activeProvider();
@@ -91,8 +99,8 @@ public final class Predictor implements AutoCloseable {
     /** Predictions for {@code texts}, in order. */
     public List<Prediction> predict(List<String> texts) throws RegulaException {
         List<Prediction> out = new ArrayList<>(texts.size());
-        for (int start = 0; start < texts.size(); start += BATCH) {
-            List<String> slice = texts.subList(start, Math.min(texts.size(), start + BATCH));
+        for (int start = 0; start < texts.size(); start += batch) {
+            List<String> slice = texts.subList(start, Math.min(texts.size(), start + batch));
             List<TextEncoder.Tokens> tokens;
             try {
                 tokens = encoder.encodeAll(slice);

@@ -108,11 +108,19 @@ final class ValidateStage implements Stage {
         List<String> ran = new ArrayList<>();
         ProviderRun first = null;
         try (Encoder enc = Encoder.open(ctx, test)) {
-            List<ModelInput> inputs = ModelInput.of(OnnxModel.read(modelFile).proto());
+            OnnxModel exported = OnnxModel.read(modelFile);
+            List<ModelInput> inputs = ModelInput.of(exported.proto());
+            // The features were extracted one example per call for such a model; batching here would
+            // change each example's outputs by its batch mates and fail parity for no fault of the export.
+            int batch = exported.quantizesDynamically() ? 1 : v.throughputBatch();
+            if (batch != v.throughputBatch()) {
+                ctx.log("validate: the model quantizes dynamically (int8): running one example per call, not "
+                        + v.throughputBatch());
+            }
             for (Device device : devices(v.providers())) {
                 ProviderRun r;
                 try {
-                    r = runOn(device, v, ctx, modelFile, enc, inputs, n, classes, expected);
+                    r = runOn(device, v, batch, ctx, modelFile, enc, inputs, n, classes, expected);
                 } catch (RuntimeUnavailableException e) {
                     if (v.providers().contains(Sections.Provider.AUTO)) {
                         skipped.put(device.key(), e.reason());
@@ -192,7 +200,7 @@ final class ValidateStage implements Stage {
      *
      * @throws RuntimeUnavailableException when the device's execution provider cannot be used here
      */
-    private static ProviderRun runOn(Device device, Sections.Validate v, StageContext ctx, Path modelFile, Encoder enc,
+    private static ProviderRun runOn(Device device, Sections.Validate v, int batch, StageContext ctx, Path modelFile, Encoder enc,
                                      List<ModelInput> inputs, int n, int classes, float[][] expected)
             throws RunnerException, RegulaException {
         RunnerOptions options = RunnerOptions.builder().device(device).cudaTf32(v.cudaTf32())
@@ -202,15 +210,15 @@ final class ValidateStage implements Stage {
             float[] probs = new float[n * classes];
             long[] labels = new long[n];
             long t0 = System.nanoTime();
-            for (int from = 0; from < n; from += v.throughputBatch()) {
-                int to = Math.min(n, from + v.throughputBatch());
+            for (int from = 0; from < n; from += batch) {
+                int to = Math.min(n, from + batch);
                 Map<String, Tensor> out = runner.run(enc.batch(from, to, inputs));
                 System.arraycopy(out.get(SingleHeadExport.PROBABILITIES).floats(), 0, probs, from * classes, (to - from) * classes);
                 System.arraycopy(out.get(SingleHeadExport.LABEL).longs(), 0, labels, from, to - from);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             timings.put("provider", runner.activeProvider());
-            timings.put("throughput_batch", v.throughputBatch());
+            timings.put("throughput_batch", batch);
             timings.put("throughput_per_second", n / seconds);
             int samples = Math.min(n, v.latencySamples());
             double[] ms = new double[samples];

@@ -20,7 +20,8 @@ import dev.regula.transfer.features.FeatureStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,10 +29,17 @@ import org.junit.jupiter.api.io.TempDir;
  * export folder, and on the test split they agree with the pipeline's own validate stage.
  */
 class PredictAgreesWithValidateTest {
-    @Test
-    void predictAndStandaloneValidateMatchTheValidateStage(@TempDir Path dir) throws Exception {
+    /**
+     * The second backbone quantizes dynamically: features, validate, predict and standalone validate
+     * must all run it one example per call, or batch mates shift each other's outputs and they disagree.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"backbone.onnx", "backbone-q.onnx"})
+    void predictAndStandaloneValidateMatchTheValidateStage(String backbone, @TempDir Path dir) throws Exception {
         TinyPipeline.writeInputs(dir, 11);
-        Path spec = TinyPipeline.writeSpec(dir, TinyPipeline.spec());
+        boolean int8 = backbone.equals("backbone-q.onnx");
+        String yaml = TinyPipeline.spec().replace("model: backbone.onnx", "model: " + backbone);
+        Path spec = TinyPipeline.writeSpec(dir, int8 ? yaml.replace("batch_size: 16, threads", "batch_size: 0, threads") : yaml);
         Path work = dir.resolve("work");
         RunResult run = PipelineRunner.run(new RunRequest(spec, work, null, false, null));
 
@@ -45,7 +53,16 @@ class PredictAgreesWithValidateTest {
         List<Prediction> predictions;
         try (Predictor p = Predictor.open(run.model().getParent(), RunnerOptions.defaults())) {
             assertThat(p.classes()).isEqualTo(store.labels());
+            assertThat(p.batchSize()).isEqualTo(int8 ? 1 : Predictor.BATCH);
             predictions = p.predict(test.stream().map(Example::text).toList());
+            for (int i = 0; i < 5; i++) {
+                // alone or among others: the same figures (to the last bit for int8, which runs one text per call)
+                java.util.Map<String, Double> alone = p.predict(List.of(test.get(i).text())).get(0).probabilities();
+                for (String c : store.labels()) {
+                    assertThat(alone.get(c)).as("text %d, %s", i, c)
+                            .isCloseTo(predictions.get(i).probabilities().get(c), within(int8 ? 0 : 1e-6));
+                }
+            }
         }
         int correct = 0;
         for (int i = 0; i < test.size(); i++) {
@@ -66,5 +83,8 @@ class PredictAgreesWithValidateTest {
         assertThat(v.metrics().accuracy()).isCloseTo(report.get("accuracy").asDouble(), within(1e-12));
         assertThat(v.metrics().nll()).isCloseTo(report.get("nll").asDouble(), within(1e-5));
         assertThat(v.provider()).isEqualTo("CPUExecutionProvider");
+        assertThat(v.throughputBatch()).isEqualTo(int8 ? 1 : Predictor.BATCH);
+        JsonNode manifest = new ObjectMapper().readTree(work.resolve("validate/manifest.json").toFile());
+        assertThat(manifest.at("/timings/throughput_batch").asInt()).isEqualTo(int8 ? 1 : 32);
     }
 }

@@ -19,16 +19,29 @@ final class TinyPipeline {
     private TinyPipeline() {
     }
 
-    /** Writes backbone.onnx, tokenizer.json, data.jsonl and numeric.onnx into {@code dir}. */
+    /** Writes backbone.onnx, backbone-q.onnx, tokenizer.json, data.jsonl and numeric.onnx into {@code dir}. */
     static void writeInputs(Path dir, long seed) throws Exception {
         Random r = new Random(seed);
         GraphBuilder g = GraphBuilder.create("tiny_text");
         OnnxRef ids = g.input("input_ids", ElemType.INT64, "batch", "seq");
         g.input("attention_mask", ElemType.INT64, "batch", "seq");
-        OnnxRef e = g.initializer("E", random(r, VOCAB, 6));
-        OnnxRef w = g.initializer("W", random(r, 6, 8));
+        float[][] embedding = random(r, VOCAB, 6);
+        float[][] weight = random(r, 6, 8);
+        OnnxRef e = g.initializer("E", embedding);
+        OnnxRef w = g.initializer("W", weight);
         g.output(g.relu(g.matMul(g.gather(e, ids, 0), w)), "hidden", ElemType.FLOAT, "batch", "seq", 8L);
         g.build().write(dir.resolve("backbone.onnx"));
+
+        // The same backbone as an int8 export would run it: the embeddings quantized dynamically (one
+        // scale for the whole tensor, so batch mates change each other's outputs) before the MatMul.
+        GraphBuilder q = GraphBuilder.create("tiny_text_q");
+        OnnxRef qIds = q.input("input_ids", ElemType.INT64, "batch", "seq");
+        q.input("attention_mask", ElemType.INT64, "batch", "seq");
+        OnnxRef emb = q.gather(q.initializer("E", embedding), qIds, 0);
+        java.util.List<OnnxRef> quantized = q.node("DynamicQuantizeLinear", java.util.List.of(emb), java.util.Map.of(), 3);
+        OnnxRef dequantized = q.node("DequantizeLinear", quantized, java.util.Map.of());
+        q.output(q.relu(q.matMul(dequantized, q.initializer("W", weight))), "hidden", ElemType.FLOAT, "batch", "seq", 8L);
+        q.build().write(dir.resolve("backbone-q.onnx"));
 
         GraphBuilder n = GraphBuilder.create("tiny_numeric");
         OnnxRef x = n.input("x", ElemType.FLOAT, "batch", 3L);
