@@ -50,17 +50,7 @@ public final class TinyBackbones {
 
     /** The text backbone at the given default-domain opset. */
     public ModelProto text(long opset) {
-        GraphProto g = GraphProto.newBuilder().setName("tiny_text")
-                .addInput(tensor("input_ids", TensorProto.DataType.INT64_VALUE, "batch", "seq"))
-                .addInput(tensor("attention_mask", TensorProto.DataType.INT64_VALUE, "batch", "seq"))
-                .addInitializer(matrix("E", embedding))
-                .addInitializer(matrix("W", weight))
-                .addNode(NodeProto.newBuilder().setOpType("Gather").addInput("E").addInput("input_ids").addOutput("emb"))
-                .addNode(NodeProto.newBuilder().setOpType("MatMul").addInput("emb").addInput("W").addOutput("hidden"))
-                .addNode(NodeProto.newBuilder().setOpType("Relu").addInput("hidden").addOutput("out"))
-                .addOutput(tensor("out", TensorProto.DataType.FLOAT_VALUE, "batch", "seq", Integer.toString(D)))
-                .build();
-        return model(g, opset);
+        return model(textGraph(false), opset);
     }
 
     /**
@@ -69,21 +59,27 @@ public final class TinyBackbones {
      * example's output depends on the others in its batch. Needs opset 11 or later.
      */
     public ModelProto dynamicallyQuantizedText(long opset) {
-        GraphProto g = GraphProto.newBuilder().setName("tiny_text_q")
+        return model(textGraph(true), opset);
+    }
+
+    private GraphProto textGraph(boolean quantize) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName(quantize ? "tiny_text_q" : "tiny_text")
                 .addInput(tensor("input_ids", TensorProto.DataType.INT64_VALUE, "batch", "seq"))
                 .addInput(tensor("attention_mask", TensorProto.DataType.INT64_VALUE, "batch", "seq"))
                 .addInitializer(matrix("E", embedding))
                 .addInitializer(matrix("W", weight))
-                .addNode(NodeProto.newBuilder().setOpType("Gather").addInput("E").addInput("input_ids").addOutput("emb"))
-                .addNode(NodeProto.newBuilder().setOpType("DynamicQuantizeLinear").addInput("emb")
-                        .addOutput("emb_q").addOutput("emb_scale").addOutput("emb_zero"))
-                .addNode(NodeProto.newBuilder().setOpType("DequantizeLinear").addInput("emb_q").addInput("emb_scale")
-                        .addInput("emb_zero").addOutput("emb_dq"))
-                .addNode(NodeProto.newBuilder().setOpType("MatMul").addInput("emb_dq").addInput("W").addOutput("hidden"))
+                .addNode(NodeProto.newBuilder().setOpType("Gather").addInput("E").addInput("input_ids").addOutput("emb"));
+        if (quantize) {
+            g.addNode(NodeProto.newBuilder().setOpType("DynamicQuantizeLinear").addInput("emb")
+                            .addOutput("emb_q").addOutput("emb_scale").addOutput("emb_zero"))
+                    .addNode(NodeProto.newBuilder().setOpType("DequantizeLinear").addInput("emb_q").addInput("emb_scale")
+                            .addInput("emb_zero").addOutput("emb_dq"));
+        }
+        return g.addNode(NodeProto.newBuilder().setOpType("MatMul").addInput(quantize ? "emb_dq" : "emb").addInput("W")
+                        .addOutput("hidden"))
                 .addNode(NodeProto.newBuilder().setOpType("Relu").addInput("hidden").addOutput("out"))
                 .addOutput(tensor("out", TensorProto.DataType.FLOAT_VALUE, "batch", "seq", Integer.toString(D)))
                 .build();
-        return model(g, opset);
     }
 
     /** The numeric backbone: float {@code x [batch, 5]} to {@code y [batch, 4]}. */
