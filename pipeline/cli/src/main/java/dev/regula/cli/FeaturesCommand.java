@@ -46,18 +46,8 @@ final class FeaturesCommand implements Callable<Integer> {
         Path featureModel;
     }
 
-    @Option(names = "--tokenizer", paramLabel = "SRC", description = "tokenizer.json, in any backbone source form.")
-    String tokenizer;
-
-    @Option(names = "--feature-tensor", paramLabel = "NAME",
-            description = "Tensor to pool: a graph output or an internal tensor (default: the first output).")
-    String featureTensor;
-
-    @Option(names = "--pooling", description = "mean, cls, max or none (default: mean).")
-    String pooling;
-
-    @Option(names = "--no-l2", negatable = false, description = "Do not L2-normalise the features.")
-    boolean noL2;
+    @Mixin
+    FeatureModelOptions featureModel;
 
     @Option(names = "--max-length", paramLabel = "N",
             description = "Maximum tokens per text (default: the import's with --feature-model, else 128).")
@@ -112,20 +102,19 @@ final class FeaturesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws RegulaException {
         String backbone = source.backbone;
-        Path featureModel = source.featureModel;
+        Path fromImport = source.featureModel;
         FeatureJobResult r;
-        if (featureModel == null) {
+        if (fromImport == null) {
             r = Features.run(request(backbone, maxLength == null ? 128 : maxLength, !noTruncation));
         } else {
-            for (Object[] o : new Object[][] {{"--feature-tensor", featureTensor}, {"--pooling", pooling},
-                    {"--no-l2", noL2 ? true : null}}) {
+            for (Object[] o : featureModel.shaping()) {
                 if (o[1] != null) {
                     throw new ParameterException(spec.commandLine(), o[0] + ": the feature model fixes it; leave it out "
                             + "with --feature-model (or give --backbone)");
                 }
             }
-            Features.Encoding enc = Features.importedEncoding(featureModel);
-            r = Features.runOnFeatureModel(featureModel, tokenizer == null ? null : Path.of(tokenizer),
+            Features.Encoding enc = Features.importedEncoding(fromImport);
+            r = Features.runOnFeatureModel(fromImport, featureModel.tokenizer == null ? null : Path.of(featureModel.tokenizer),
                     request("feature-model", maxLength != null ? maxLength : enc.maxLength(), enc.truncation() && !noTruncation));
         }
         PrintWriter o = spec.commandLine().getOut();
@@ -157,7 +146,8 @@ final class FeaturesCommand implements Callable<Integer> {
     }
 
     private FeaturesRequest request(String source, int length, boolean truncation) {
-        return new FeaturesRequest(source, tokenizer, featureTensor, pooling == null ? "mean" : pooling, !noL2, length,
+        return new FeaturesRequest(source, featureModel.tokenizer, featureModel.featureTensor, featureModel.poolingOrDefault(),
+                !featureModel.noL2, featureModel.maskInput, length,
                 truncation, data, format, textField, labelField, groupField, splitField, badRows, fractions, grouped, seed,
                 batchSize, threads, !json, out);
     }

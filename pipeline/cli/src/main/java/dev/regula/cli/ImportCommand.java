@@ -33,22 +33,8 @@ final class ImportCommand implements Callable<Integer> {
                     + "or group:artifact:version[:classifier]!/path/in/jar.")
     String backbone;
 
-    @Option(names = "--tokenizer", paramLabel = "SRC", description = "tokenizer.json, in any backbone source form.")
-    String tokenizer;
-
-    @Option(names = "--feature-tensor", paramLabel = "NAME",
-            description = "Tensor to pool: a graph output or an internal tensor (default: the first output).")
-    String featureTensor;
-
-    @Option(names = "--pooling", defaultValue = "mean", description = "mean, cls, max or none (default: ${DEFAULT-VALUE}).")
-    String pooling;
-
-    @Option(names = "--no-l2", negatable = false, description = "Do not L2-normalise the features.")
-    boolean noL2;
-
-    @Option(names = "--mask-input", paramLabel = "NAME",
-            description = "Graph input holding the attention mask, read by mean and max pooling (default: attention_mask).")
-    String maskInput;
+    @Mixin
+    FeatureModelOptions featureModel;
 
     @Option(names = "--max-length", defaultValue = "128",
             description = "Maximum tokens per text, recorded in import.json (default: ${DEFAULT-VALUE}).")
@@ -66,8 +52,8 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws RegulaException {
-        ImportStep.Result r = ImportStep.run(new ImportStep.Request(backbone, tokenizer, featureTensor, pooling, !noL2,
-                maskInput, maxLength, !noTruncation, out));
+        ImportStep.Result r = ImportStep.run(new ImportStep.Request(backbone, featureModel.tokenizer, featureModel.featureTensor,
+                featureModel.poolingOrDefault(), !featureModel.noL2, featureModel.maskInput, maxLength, !noTruncation, out));
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>(r.info());

@@ -149,6 +149,14 @@ class ImportReportCommandsTest {
                 "--out", p("f1"));
         assertThat(pooling.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(pooling.err()).contains("--pooling: the feature model fixes it");
+        CliRun mask = run("features", "--feature-model", p("imp-f"), "--mask-input", "attention_mask", "--data", p("data.jsonl"),
+                "--out", p("f1"));
+        assertThat(mask.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(mask.err()).contains("--mask-input: the feature model fixes it");
+        CliRun noMask = run("features", "--backbone", p("backbone.onnx"), "--tokenizer", p("tokenizer.json"), "--mask-input",
+                "no_such_input", "--data", p("data.jsonl"), "--out", p("f1"));
+        assertThat(noMask.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(noMask.err()).contains("no_such_input");
         CliRun missing = run("features", "--feature-model", w("train"), "--data", p("data.jsonl"), "--out", p("f1"));
         assertThat(missing.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(missing.err()).contains("--feature-model: " + w("train") + " holds no feature-model.onnx");

@@ -42,6 +42,10 @@ public final class Features {
      * as {@code OUT/tokenizer.json}, so the folder holds all that {@code regula export} needs.
      */
     public static FeatureJobResult run(FeaturesRequest r) throws RegulaException {
+        return removingNewOutOnFailure(r.out(), () -> extract(r));
+    }
+
+    private static FeatureJobResult extract(FeaturesRequest r) throws RegulaException {
         FeatureJobSpec spec = toSpec(r);
         FeatureJobResult result;
         try {
@@ -81,6 +85,35 @@ public final class Features {
      * @param tokenizer the tokenizer.json, or null for the one beside the feature model (text data only)
      */
     public static FeatureJobResult runOnFeatureModel(Path featureModel, Path tokenizer, FeaturesRequest r)
+            throws RegulaException {
+        return removingNewOutOnFailure(r.out(), () -> extractOnFeatureModel(featureModel, tokenizer, r));
+    }
+
+    private interface Job {
+        FeatureJobResult run() throws RegulaException;
+    }
+
+    /**
+     * Runs {@code job}; when it fails and {@code out} did not exist before, removes what it left there
+     * (the backbone cache, a feature model), so a failed command leaves no output folder behind.
+     */
+    private static FeatureJobResult removingNewOutOnFailure(Path out, Job job) throws RegulaException {
+        boolean existed = Files.exists(out);
+        try {
+            return job.run();
+        } catch (RegulaException | RuntimeException e) {
+            if (!existed && Files.exists(out)) {
+                try {
+                    dev.regula.models.Folders.deleteTree(out);
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static FeatureJobResult extractOnFeatureModel(Path featureModel, Path tokenizer, FeaturesRequest r)
             throws RegulaException {
         Path given = featureModel.toAbsolutePath().normalize();
         Path file = Files.isDirectory(given) ? given.resolve(FeatureJob.FEATURE_MODEL) : given;
@@ -184,7 +217,7 @@ public final class Features {
         Path cache = r.out().resolve(".cache");
         Pooling pooling = parse("pooling", r.pooling(), () -> Pooling.parse(r.pooling()));
         String tensor = r.featureTensor() != null && !r.featureTensor().isBlank() ? r.featureTensor() : firstOutput(r, cache);
-        return toSpec(r, r.backbone(), r.tokenizer(), new FeatureSpec(tensor, pooling, r.l2Normalize()));
+        return toSpec(r, r.backbone(), r.tokenizer(), new FeatureSpec(tensor, pooling, r.l2Normalize(), r.maskInput()));
     }
 
     private static FeatureJobSpec toSpec(FeaturesRequest r, String backbone, String tokenizer, FeatureSpec feature)

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param featureTensor tensor to pool, or {@code null} for the backbone's first output
  * @param pooling {@code mean}, {@code cls}, {@code max} or {@code none}
  * @param l2Normalize divide each feature vector by its L2 norm
+ * @param maskInput the attention-mask input read by mean and max pooling, or {@code null} for {@code attention_mask}
  * @param maxLength maximum tokens per text
  * @param truncation cut texts longer than {@code maxLength}
  * @param data dataset file or folder
@@ -25,13 +26,13 @@ import java.util.Objects;
  * @param fractions train, val and test fractions
  * @param grouped keep each group in one split
  * @param seed split seed
- * @param batchSize examples per backbone call
- * @param threads ONNX Runtime intra-op threads (0: one per core)
+ * @param batchSize examples per backbone call (0: automatic, 1 for dynamically quantized backbones, else 32)
+ * @param threads CPU threads, run as that many single-threaded batches at once (0: one per core)
  * @param progress show progress
  * @param out output folder
  */
 public record FeaturesRequest(String backbone, String tokenizer, String featureTensor, String pooling, boolean l2Normalize,
-                              int maxLength, boolean truncation, Path data, String format, String textField,
+                              String maskInput, int maxLength, boolean truncation, Path data, String format, String textField,
                               String labelField, String groupField, String splitField, String badRows,
                               List<Double> fractions, boolean grouped, long seed, int batchSize, int threads,
                               boolean progress, Path out) {

@@ -18,7 +18,7 @@ class FeaturesTest {
     void extractsOnceThenIsUpToDate() throws Exception {
         dev.regula.pipeline.run.TinyInputs.write(dir, 5);
         FeaturesRequest r = new FeaturesRequest(dir.resolve("backbone.onnx").toString(), dir.resolve("tokenizer.json").toString(),
-                null, "mean", true, 16, true, dir.resolve("data.jsonl"), null, "text", "label", null, null, "fail",
+                null, "mean", true, null, 16, true, dir.resolve("data.jsonl"), null, "text", "label", null, null, "fail",
                 List.of(0.6, 0.2, 0.2), false, 3, 16, 1, false, dir.resolve("out"));
         FeatureJobResult first = Features.run(r);
         assertThat(first.upToDate()).isFalse();
