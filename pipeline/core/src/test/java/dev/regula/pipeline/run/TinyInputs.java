@@ -10,4 +10,14 @@ public final class TinyInputs {
     public static void write(Path dir, long seed) throws Exception {
         TinyPipeline.writeInputs(dir, seed);
     }
+
+    /** The full tiny spec (two heads, gates that pass). */
+    public static String spec() {
+        return TinyPipeline.spec();
+    }
+
+    /** Writes {@code yaml} as {@code dir/pipeline.yaml}. */
+    public static Path writeSpec(Path dir, String yaml) throws java.io.IOException {
+        return TinyPipeline.writeSpec(dir, yaml);
+    }
 }
