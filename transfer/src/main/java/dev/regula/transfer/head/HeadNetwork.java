@@ -1,6 +1,7 @@
 package dev.regula.transfer.head;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.regula.transfer.regularize.ConcreteDropout;
@@ -171,7 +172,16 @@ public final class HeadNetwork {
     public void restore(List<float[]> snapshot) {
         List<NDArray> t = trainable();
         for (int i = 0; i < t.size(); i++) {
-            t.get(i).set(snapshot.get(i));
+            NDArray p = t.get(i);
+            if (p.getShape().dimension() == 0) {
+                p.set(snapshot.get(i));
+                continue;
+            }
+            // An indexed assignment, not NDArray.set(float[]): that one makes libtorch print a deprecation
+            // warning (AutoNonVariableTypeMode) on stderr. Same bytes either way.
+            try (NDArray saved = p.getManager().create(snapshot.get(i), p.getShape())) {
+                p.set(new NDIndex(":"), saved);
+            }
         }
     }
 
