@@ -109,7 +109,7 @@ final class FeaturesStage implements Stage {
             throw new RegulaException("split: " + e.getMessage(), e);
         }
         FeatureExtractorOptions extraction = FeatureExtractorOptions.defaults().withBatchSize(spec.features().batchSize())
-                .withThreads(spec.features().threads()).withProgress(false);
+                .withThreads(spec.features().threads()).withProgress(true);
         return new FeatureJobSpec(b.model(), b.tokenizer(), feature, b.maxLength(), b.truncation(), spec.data(), split, extraction, outDir, cacheDir);
     }
 
