@@ -5,6 +5,9 @@ import picocli.CommandLine.Option;
 /** How a feature model is built from a backbone: the options {@code regula import} and {@code regula features} share. */
 final class FeatureModelOptions {
     static final String DEFAULT_POOLING = "mean";
+    /** Help of {@code --backbone}, which each command declares itself (features makes it exclusive with --feature-model). */
+    static final String BACKBONE_HELP = "Backbone: an .onnx file, a folder with model.onnx (+ tokenizer.json), classpath:/PATH, "
+            + "or group:artifact:version[:classifier]!/path/in/jar.";
 
     @Option(names = "--tokenizer", paramLabel = "SRC", description = "tokenizer.json, in any backbone source form.")
     String tokenizer;

@@ -36,8 +36,7 @@ final class FeaturesCommand implements Callable<Integer> {
 
     static final class Source {
         @Option(names = "--backbone", paramLabel = "SRC",
-                description = "Backbone: an .onnx file, a folder with model.onnx (+ tokenizer.json), classpath:/PATH, "
-                        + "or group:artifact:version[:classifier]!/path/in/jar.")
+                description = FeatureModelOptions.BACKBONE_HELP)
         String backbone;
 
         @Option(names = "--feature-model", paramLabel = "DIR_OR_FILE",

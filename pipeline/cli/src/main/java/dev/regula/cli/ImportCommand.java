@@ -29,8 +29,7 @@ final class ImportCommand implements Callable<Integer> {
     LoggingMixin logging;
 
     @Option(names = "--backbone", required = true, paramLabel = "SRC",
-            description = "Backbone: an .onnx file, a folder with model.onnx (+ tokenizer.json), classpath:/PATH, "
-                    + "or group:artifact:version[:classifier]!/path/in/jar.")
+            description = FeatureModelOptions.BACKBONE_HELP)
     String backbone;
 
     @Mixin
