@@ -257,8 +257,15 @@ public final class OnnxModel {
     }
 
     /**
-     * Whether the main graph quantizes an activation dynamically ({@code DynamicQuantizeLinear}, as
-     * int8 exports do). Its scale covers the whole tensor, so in a batch of several examples each
+     * Operators that quantize an activation with a scale computed at run time over the whole tensor:
+     * ONNX's {@code DynamicQuantizeLinear}, and ONNX Runtime's fused {@code com.microsoft} forms.
+     */
+    static final java.util.Set<String> DYNAMIC_QUANTIZATION_OPS =
+            java.util.Set.of("DynamicQuantizeLinear", "DynamicQuantizeMatMul", "DynamicQuantizeLSTM");
+
+    /**
+     * Whether the main graph quantizes an activation dynamically ({@link #DYNAMIC_QUANTIZATION_OPS},
+     * as int8 exports do). The scale covers the whole tensor, so in a batch of several examples each
      * example's outputs depend on the others: such models are run one example per call.
      */
     public boolean quantizesDynamically() {
@@ -267,7 +274,7 @@ public final class OnnxModel {
 
     /** {@link #quantizesDynamically()} of a bare proto. */
     public static boolean quantizesDynamically(ModelProto proto) {
-        return proto.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("DynamicQuantizeLinear"));
+        return proto.getGraph().getNodeList().stream().anyMatch(n -> DYNAMIC_QUANTIZATION_OPS.contains(n.getOpType()));
     }
 
     /** Summary of inputs, outputs, opsets, weights and metadata. */

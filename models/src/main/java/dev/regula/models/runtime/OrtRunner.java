@@ -154,7 +154,7 @@ public final class OrtRunner implements AutoCloseable {
         return activeDevice == Device.CUDA ? "CUDAExecutionProvider" : "CPUExecutionProvider";
     }
 
-    /** Why {@link Device#AUTO} fell back to CPU (ONNX Runtime's reason); empty when it did not. */
+    /** Why {@link Device#AUTO} fell back to CPU (ONNX Runtime's reason, or no NVIDIA driver); empty when it did not. */
     public Optional<String> fallbackReason() {
         return Optional.ofNullable(fallbackReason);
     }

@@ -74,6 +74,13 @@ class DeviceSelectionTest {
                 .satisfies(e -> {
                     RuntimeUnavailableException u = (RuntimeUnavailableException) e;
                     assertThat(u.device()).isEqualTo(Device.CUDA);
+                    // without a driver ONNX Runtime is not asked at all; with one, its own reason is given
+                    String noDriver = NvidiaDriver.absentReason();
+                    if (noDriver != null) {
+                        assertThat(u.reason()).isEqualTo(noDriver);
+                    } else {
+                        assertThat(u.reason()).startsWith("ONNX Runtime: ");
+                    }
                     assertThat(u.reason()).isNotBlank().doesNotContain("onnxruntime_src");
                     assertThat(u.getMessage()).contains(u.reason()).contains("use device 'cpu' or 'auto'");
                 });

@@ -47,7 +47,7 @@ class ImportReportCommandsTest {
                 backbone: {model: %s, tokenizer: %s, pooling: mean, l2_normalize: true, max_length: 16}
                 data: {path: data.jsonl}
                 split: {train: 0.6, val: 0.2, test: 0.2}
-                features: {batch_size: 16, threads: 1}
+                features: {threads: 1}
                 heads:
                   - {name: linear, kind: linear, training: {learning_rate: 0.05, epochs: 6, batch_size: 16}}
                   - name: mlp
@@ -134,8 +134,18 @@ class ImportReportCommandsTest {
         assertThat(JSON.readTree(dir.resolve("feat-f/store/manifest.json").toFile()).at("/encoderConfig/split.seed").asText())
                 .isEqualTo("4");
         CliRun back = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
-                "--seed", "3", "--threads", "1", "--out", p("feat-f"));
+                "--seed", "3", "--threads", "1", "--out", p("feat-f"), "--json");
         assertThat(back.code()).as(back.err()).isZero();
+        assertThat(JSON.readTree(back.out()).get("up_to_date").asBoolean()).isFalse();
+        assertThat(JSON.readTree(dir.resolve("feat-f/store/manifest.json").toFile()).at("/encoderConfig/split.seed").asText())
+                .isEqualTo("3");
+        // another batch size is another store: it decides an int8 backbone's features (and others' last bits)
+        CliRun batched = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
+                "--seed", "3", "--threads", "1", "--batch-size", "4", "--out", p("feat-f"), "--json");
+        assertThat(JSON.readTree(batched.out()).get("up_to_date").asBoolean()).isFalse();
+        CliRun auto = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
+                "--seed", "3", "--threads", "1", "--out", p("feat-f"), "--json");
+        assertThat(JSON.readTree(auto.out()).get("up_to_date").asBoolean()).isFalse();
         // and train on it as on any features folder
         CliRun t = run("train", "--features", p("feat-f"), "--kind", "linear", "--epochs", "2", "--out", p("heads-f"));
         assertThat(t.code()).as(t.err()).isZero();
@@ -154,9 +164,10 @@ class ImportReportCommandsTest {
         assertThat(mask.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(mask.err()).contains("--mask-input: the feature model fixes it");
         CliRun noMask = run("features", "--backbone", p("backbone.onnx"), "--tokenizer", p("tokenizer.json"), "--mask-input",
-                "no_such_input", "--data", p("data.jsonl"), "--out", p("f1"));
+                "no_such_input", "--data", p("data.jsonl"), "--out", p("nested/f1"));
         assertThat(noMask.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(noMask.err()).contains("no_such_input");
+        assertThat(dir.resolve("nested")).as("the folders the failed run created").doesNotExist();
         CliRun missing = run("features", "--feature-model", w("train"), "--data", p("data.jsonl"), "--out", p("f1"));
         assertThat(missing.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(missing.err()).contains("--feature-model: " + w("train") + " holds no feature-model.onnx");

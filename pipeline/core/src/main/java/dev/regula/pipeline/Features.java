@@ -56,14 +56,8 @@ public final class Features {
         try {
             Backbone b = Backbone.load(r.backbone(), r.tokenizer(), spec.cacheDir());
             Path copy = r.out().resolve(TOKENIZER);
-            if (b.tokenizer() != null && !(Files.isRegularFile(copy) && Hashing.sha256(copy).equals(b.tokenizer().sha256()))) {
-                Path tmp = Files.createTempFile(r.out(), "." + TOKENIZER, ".tmp");
-                try {
-                    Files.copy(b.tokenizer().file(), tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+            if (b.tokenizer() != null && !hashes(copy, b.tokenizer().sha256())) {
+                copyAtomically(b.tokenizer().file(), copy);
             }
         } catch (BackboneException e) {
             throw RegulaException.wrap(e);
@@ -94,17 +88,21 @@ public final class Features {
     }
 
     /**
-     * Runs {@code job}; when it fails and {@code out} did not exist before, removes what it left there
-     * (the backbone cache, a feature model), so a failed command leaves no output folder behind.
+     * Runs {@code job}; when it fails, removes the folders it created for {@code out} (from the
+     * topmost that did not exist before), with what they hold (the backbone cache, a feature model),
+     * so a failed command leaves no output folder behind.
      */
     private static FeatureJobResult removingNewOutOnFailure(Path out, Job job) throws RegulaException {
-        boolean existed = Files.exists(out);
+        Path created = null;
+        for (Path p = out.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
+            created = p;
+        }
         try {
             return job.run();
         } catch (RegulaException | RuntimeException e) {
-            if (!existed && Files.exists(out)) {
+            if (created != null && Files.exists(created)) {
                 try {
-                    dev.regula.models.Folders.deleteTree(out);
+                    dev.regula.models.Folders.deleteTree(created);
                 } catch (IOException cleanup) {
                     e.addSuppressed(cleanup);
                 }
@@ -142,7 +140,8 @@ public final class Features {
             Path modelCopy = r.out().resolve(FeatureJob.FEATURE_MODEL);
             boolean inPlace = Files.isSameFile(file.getParent(), r.out().toAbsolutePath());
             boolean upToDate = FeatureJob.isUpToDate(storeDir, committed, data, spec)
-                    && (inPlace || sameBytes(modelCopy, file) && (tokFile == null || sameBytes(r.out().resolve(TOKENIZER), tok)));
+                    && (inPlace || hashes(modelCopy, model.sha256())
+                        && (tokFile == null || hashes(r.out().resolve(TOKENIZER), tokFile.sha256())));
             long t0 = System.nanoTime();
             FeatureStore store;
             if (upToDate) {
@@ -170,9 +169,8 @@ public final class Features {
         }
     }
 
-    private static boolean sameBytes(Path copy, Path original) throws IOException {
-        return Files.isRegularFile(copy) && Files.size(copy) == Files.size(original)
-                && Hashing.sha256(copy).equals(Hashing.sha256(original));
+    private static boolean hashes(Path file, String sha256) throws IOException {
+        return Files.isRegularFile(file) && Hashing.sha256(file).equals(sha256);
     }
 
     /**

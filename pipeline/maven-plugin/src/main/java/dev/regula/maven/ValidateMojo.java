@@ -96,8 +96,8 @@ public class ValidateMojo extends AbstractMojo {
         String figures = QualityGates.figures(m);
         getLog().info(String.format(Locale.ROOT, "%s: %d rows of %s on %s", model, r.rows(), data, r.provider()));
         getLog().info(figures);
-        getLog().info(String.format(Locale.ROOT, "latency p50 %.2f ms, p95 %.2f ms (batch 1), throughput %.1f texts/s (batch 32)",
-                r.latencyMsP50(), r.latencyMsP95(), r.throughput()));
+        getLog().info(String.format(Locale.ROOT, "latency p50 %.2f ms, p95 %.2f ms (batch 1), throughput %.1f texts/s (batch %d)",
+                r.latencyMsP50(), r.latencyMsP95(), r.throughput(), r.throughputBatch()));
 
         List<String> failed = new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll).failures(m, ValidateMojo::parameterName);
         if (!failed.isEmpty()) {

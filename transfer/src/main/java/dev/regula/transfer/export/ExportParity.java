@@ -38,6 +38,7 @@ public final class ExportParity {
     /** The rule applied: {@value #ATOL} absolute, no relative slack, argmax on the probabilities. */
     public static final Parity RULE = Parity.within(ATOL, 0).withArgmax(ModelExport.PROBABILITIES);
 
+    /** Items per exported-model call; 1 for a model that quantizes dynamically (batch mates would shift its outputs). */
     private static final int BATCH = 32;
 
     private ExportParity() {}
@@ -51,8 +52,7 @@ public final class ExportParity {
     public static <T> ParityReport check(Path modelOnnx, FeatureModel featureModel, TrainedHead head, List<T> items,
             InputEncoder<T, ?> encoder) throws ExportException {
         float[][] features;
-        try (FeatureExtractor fx = FeatureExtractor.open(featureModel,
-                FeatureExtractorOptions.defaults().withBatchSize(BATCH).withProgress(false))) {
+        try (FeatureExtractor fx = FeatureExtractor.open(featureModel, FeatureExtractorOptions.defaults().withProgress(false))) {
             features = fx.extract(items, encoder);
         } catch (FeatureExtractorException | EncoderMismatchException e) {
             throw new ExportException(null, "parity reference: cannot compute features: " + e.getMessage(), e);
@@ -88,8 +88,11 @@ public final class ExportParity {
     private static <T, E extends InputEncoder.Encoded> Map<String, Tensor> runExported(Path modelOnnx, List<T> items,
             InputEncoder<T, E> encoder, int classes) throws ExportException {
         List<ModelInput> inputs;
+        int batch;
         try {
-            inputs = ModelInput.of(OnnxModel.read(modelOnnx).proto());
+            OnnxModel exported = OnnxModel.read(modelOnnx);
+            inputs = ModelInput.of(exported.proto());
+            batch = exported.quantizesDynamically() ? 1 : BATCH;
             encoder.check(inputs);
         } catch (OnnxModelException | EncoderMismatchException e) {
             throw new ExportException(modelOnnx, e.getMessage(), e);
@@ -99,8 +102,8 @@ public final class ExportParity {
         float[] probs = new float[n * classes];
         long[] labels = new long[n];
         try (OrtRunner runner = OrtRunner.open(modelOnnx, RunnerOptions.defaults())) {
-            for (int start = 0; start < n; start += BATCH) {
-                int end = Math.min(n, start + BATCH);
+            for (int start = 0; start < n; start += batch) {
+                int end = Math.min(n, start + batch);
                 Map<String, Tensor> feed = new HashMap<>();
                 encoder.collate(encoded.subList(start, end), inputs).forEach((name, t) -> feed.put(name, toTensor(t)));
                 Map<String, Tensor> out = runner.run(feed);

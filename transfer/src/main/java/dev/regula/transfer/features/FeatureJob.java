@@ -152,6 +152,9 @@ public final class FeatureJob {
         c.put("tokenizer.sha256", backbone.tokenizer() == null ? "none" : backbone.tokenizer().sha256());
         c.put("tokenizer.max_length", spec.maxLength());
         c.put("tokenizer.truncation", spec.truncation());
+        // As asked (0: automatic, which the backbone's hash then decides); a dynamically quantized
+        // backbone's features depend on it, and other backbones' differ in the last bits.
+        c.put("extraction.batch_size", spec.extraction().batchSize());
         c.put("data.format", spec.data().format().id());
         c.put("data.text_field", String.valueOf(spec.data().textField()));
         c.put("data.label_field", String.valueOf(spec.data().labelField()));

@@ -8,8 +8,9 @@ import java.util.Objects;
 
 /**
  * Everything that decides a feature store: which backbone, how its features are pooled, how text
- * is encoded, which data, and how it is split. Extraction settings (batch size, threads) change
- * how fast the store is made, not what it holds, and so do not enter its key.
+ * is encoded, which data, and how it is split, and the batch size: it decides what a dynamically
+ * quantized backbone computes (and the last bits of others). Threads change only how fast the store
+ * is made, and do not enter its key.
  *
  * @param backbone backbone source string (file, folder, {@code classpath:}, or Maven coordinates)
  * @param tokenizer tokenizer source string, or {@code null} when the backbone folder has one or the

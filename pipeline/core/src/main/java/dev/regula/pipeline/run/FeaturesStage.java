@@ -47,6 +47,9 @@ final class FeaturesStage implements Stage {
         for (String s : List.of("backbone", "data", "split", "features", "seed")) {
             c.set(s, ctx.spec().section(s));
         }
+        // The batch size as it applies, defaults included: for a dynamically quantized backbone it
+        // changes the features, so a changed default must rerun a spec that leaves the key out.
+        c.put("effective_batch_size", ctx.spec().features().batchSize());
         return c;
     }
 

@@ -117,6 +117,11 @@ final class ValidateStage implements Stage {
                 ctx.log("validate: the model quantizes dynamically (int8): running one example per call, not "
                         + v.throughputBatch());
             }
+            int featureBatch = ctx.spec().features().batchSize();
+            if (exported.quantizesDynamically() && featureBatch > 1) {
+                ctx.log("validate: warning: features.batch_size " + featureBatch + " made each example's stored features "
+                        + "depend on its batch mates; parity is measured against them (0, automatic, extracts one per call)");
+            }
             for (Device device : devices(v.providers())) {
                 ProviderRun r;
                 try {

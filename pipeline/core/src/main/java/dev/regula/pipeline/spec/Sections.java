@@ -32,7 +32,10 @@ public final class Sections {
     public record Split(double train, double val, double test, boolean grouped) {
     }
 
-    /** {@code features:} extraction speed settings (they do not change the features). */
+    /**
+     * {@code features:} extraction settings. Threads change only the speed; the batch size (0:
+     * automatic) decides a dynamically quantized backbone's features and the last bits of others'.
+     */
     public record Features(int batchSize, int threads) {
     }
 
