@@ -33,7 +33,7 @@ import java.util.zip.GZIPInputStream;
  * warm-up. Prints texts/s for each, their ratio, the mean cosine similarity between the two
  * embeddings of each text, and ends with one line of key=value pairs.
  *
- * <p>Options: {@code --n 1000 --chars 400 --max-length 128 --alt-max-length 0 (off; e.g. 256) --batch 16
+ * <p>Options: {@code --n 1000 --chars 400 --max-length 128 --alt-max-length 0 (off; e.g. 256) --batch 0 (automatic, as the product)
  * --threads 1 --concurrent <cores> --int8-batch 1 --int8-threads 1 --int8-concurrent <cores> --rounds 3 --slice 250 --warmup 200 --variants fp32,int8 --int8-vs-fp32-peer true --data examples/spam/spamassassin.jsonl.gz}.
  */
 public final class FeaturesBenchmark {
@@ -302,7 +302,7 @@ public final class FeaturesBenchmark {
         // langchain4j's tokenizer.json truncates at 128 tokens; the same cut keeps the embeddings comparable.
         o.put("max-length", "128");
         o.put("alt-max-length", "0");
-        o.put("batch", "16");
+        o.put("batch", "0");  // the product's automatic batch size
         o.put("threads", "1");
         o.put("concurrent", Integer.toString(Runtime.getRuntime().availableProcessors()));
         o.put("int8-batch", "1");

@@ -86,7 +86,7 @@ final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Split seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--batch-size", defaultValue = "0", description = "Examples per backbone call; 0 = automatic: 1 for dynamically quantized (int8) backbones, else 32 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "0", description = "Examples per backbone call; 0 = automatic: 1 for dynamically quantized (int8) backbones, else 16 (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads, run as that many single-threaded batches at once; 0 = one per core (default: ${DEFAULT-VALUE}).")

@@ -26,7 +26,7 @@ import java.util.Objects;
  * @param fractions train, val and test fractions
  * @param grouped keep each group in one split
  * @param seed split seed
- * @param batchSize examples per backbone call (0: automatic, 1 for dynamically quantized backbones, else 32)
+ * @param batchSize examples per backbone call (0: automatic, 1 for dynamically quantized backbones, else 16)
  * @param threads CPU threads, run as that many single-threaded batches at once (0: one per core)
  * @param progress show progress
  * @param out output folder
