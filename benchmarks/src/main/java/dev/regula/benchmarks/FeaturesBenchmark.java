@@ -87,8 +87,13 @@ public final class FeaturesBenchmark {
                     ? new FeatureExtractorOptions(Integer.parseInt(o.get("int8-batch")), Integer.parseInt(o.get("int8-threads")),
                             true, false, Integer.parseInt(o.get("int8-concurrent")))
                     : new FeatureExtractorOptions(batch, threads, true, false, concurrent);
-            System.out.printf(Locale.ROOT, "%s: regula batch=%d intra-op threads=%s concurrent batches=%d max length=%d%n", variant,
-                    xo.batchSize(), xo.intraOpThreads() == 0 ? "ort-default" : xo.intraOpThreads(), xo.concurrentBatches(), maxLength);
+            int resolvedBatch;
+            try (FeatureExtractor probe = FeatureExtractor.open(fm, xo.withProgress(false))) {
+                resolvedBatch = probe.options().batchSize();
+            }
+            System.out.printf(Locale.ROOT, "%s: regula batch=%d%s intra-op threads=%s concurrent batches=%d max length=%d%n", variant,
+                    resolvedBatch, xo.batchSize() == FeatureExtractorOptions.AUTO_BATCH ? " (automatic)" : "",
+                    xo.intraOpThreads() == 0 ? "ort-default" : xo.intraOpThreads(), xo.concurrentBatches(), maxLength);
             try (Contestant regula = regula("regula", fm, bb, maxLength, xo);
                  Contestant regulaAlt = altMaxLength > 0 ? regula("regula@" + altMaxLength, fm, bb, altMaxLength, xo) : null;
                  Contestant peer = peer(q);
