@@ -34,6 +34,14 @@ class ImportReportCommandsTest {
         return dir.resolve(name).toString();
     }
 
+    /** {@code regula features} on the {@code imp-f} import into {@code feat-f}, split 0.6/0.2/0.2 with {@code seed}. */
+    private static CliRun featuresFromImport(String seed, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"),
+                "--split", "0.6,0.2,0.2", "--seed", seed, "--threads", "1", "--out", p("feat-f")));
+        args.addAll(List.of(more));
+        return run(args.toArray(String[]::new));
+    }
+
     private static String w(String stage) {
         return work.resolve(stage).toString();
     }
@@ -101,8 +109,7 @@ class ImportReportCommandsTest {
         CliRun i = run("import", "--backbone", p("backbone.onnx"), "--tokenizer", p("tokenizer.json"), "--max-length", "16",
                 "--out", p("imp-f"));
         assertThat(i.code()).as(i.err()).isZero();
-        CliRun f = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
-                "--seed", "3", "--threads", "1", "--out", p("feat-f"), "--json");
+        CliRun f = featuresFromImport("3", "--json");
         assertThat(f.code()).as(f.err()).isZero();
         assertThat(dir.resolve("feat-f/feature-model.onnx")).hasSameBinaryContentAs(work.resolve("import/feature-model.onnx"));
         assertThat(dir.resolve("feat-f/tokenizer.json")).hasSameBinaryContentAs(dir.resolve("tokenizer.json"));
@@ -122,29 +129,24 @@ class ImportReportCommandsTest {
         assertThat(JSON.readTree(f.out()).get("up_to_date").asBoolean()).isFalse();
         // the same command again finds the store up to date and leaves it alone; other settings extract afresh
         long written = Files.getLastModifiedTime(dir.resolve("feat-f/store/manifest.json")).toMillis();
-        CliRun again = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
-                "--seed", "3", "--threads", "1", "--out", p("feat-f"));
+        CliRun again = featuresFromImport("3");
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).contains("features: up to date");
         assertThat(Files.getLastModifiedTime(dir.resolve("feat-f/store/manifest.json")).toMillis()).isEqualTo(written);
-        CliRun reseeded = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
-                "--seed", "4", "--threads", "1", "--out", p("feat-f"), "--json");
+        CliRun reseeded = featuresFromImport("4", "--json");
         assertThat(reseeded.code()).as(reseeded.err()).isZero();
         assertThat(JSON.readTree(reseeded.out()).get("up_to_date").asBoolean()).isFalse();
         assertThat(JSON.readTree(dir.resolve("feat-f/store/manifest.json").toFile()).at("/encoderConfig/split.seed").asText())
                 .isEqualTo("4");
-        CliRun back = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
-                "--seed", "3", "--threads", "1", "--out", p("feat-f"), "--json");
+        CliRun back = featuresFromImport("3", "--json");
         assertThat(back.code()).as(back.err()).isZero();
         assertThat(JSON.readTree(back.out()).get("up_to_date").asBoolean()).isFalse();
         assertThat(JSON.readTree(dir.resolve("feat-f/store/manifest.json").toFile()).at("/encoderConfig/split.seed").asText())
                 .isEqualTo("3");
         // another batch size is another store: it decides an int8 backbone's features (and others' last bits)
-        CliRun batched = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
-                "--seed", "3", "--threads", "1", "--batch-size", "4", "--out", p("feat-f"), "--json");
+        CliRun batched = featuresFromImport("3", "--batch-size", "4", "--json");
         assertThat(JSON.readTree(batched.out()).get("up_to_date").asBoolean()).isFalse();
-        CliRun auto = run("features", "--feature-model", p("imp-f"), "--data", p("data.jsonl"), "--split", "0.6,0.2,0.2",
-                "--seed", "3", "--threads", "1", "--out", p("feat-f"), "--json");
+        CliRun auto = featuresFromImport("3", "--json");
         assertThat(JSON.readTree(auto.out()).get("up_to_date").asBoolean()).isFalse();
         // and train on it as on any features folder
         CliRun t = run("train", "--features", p("feat-f"), "--kind", "linear", "--epochs", "2", "--out", p("heads-f"));
