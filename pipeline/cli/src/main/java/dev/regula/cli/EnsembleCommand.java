@@ -1,8 +1,8 @@
 package dev.regula.cli;
 
 import dev.regula.pipeline.RegulaException;
-import dev.regula.pipeline.run.EnsembleOptions;
-import dev.regula.pipeline.run.EnsembleStep;
+import dev.regula.pipeline.stage.ensemble.EnsembleOptions;
+import dev.regula.pipeline.stage.ensemble.EnsembleStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.regula.cli;
 
 import dev.regula.pipeline.RegulaException;
-import dev.regula.pipeline.run.ExportStep;
+import dev.regula.pipeline.stage.export.ExportStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,8 +1,7 @@
 package dev.regula.cli;
 
-import dev.regula.pipeline.Features;
-import dev.regula.pipeline.FeaturesRequest;
 import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.stage.features.FeaturesStep;
 import dev.regula.transfer.features.FeatureJobResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -104,7 +103,7 @@ final class FeaturesCommand implements Callable<Integer> {
         Path fromImport = source.featureModel;
         FeatureJobResult r;
         if (fromImport == null) {
-            r = Features.run(request(backbone, maxLength == null ? 128 : maxLength, !noTruncation));
+            r = FeaturesStep.run(request(backbone, maxLength == null ? 128 : maxLength, !noTruncation));
         } else {
             for (Object[] o : featureModel.shaping()) {
                 if (o[1] != null) {
@@ -112,8 +111,8 @@ final class FeaturesCommand implements Callable<Integer> {
                             + "with --feature-model (or give --backbone)");
                 }
             }
-            Features.Encoding enc = Features.importedEncoding(fromImport);
-            r = Features.runOnFeatureModel(fromImport, featureModel.tokenizer == null ? null : Path.of(featureModel.tokenizer),
+            FeaturesStep.Encoding enc = FeaturesStep.importedEncoding(fromImport);
+            r = FeaturesStep.runOnFeatureModel(fromImport, featureModel.tokenizer == null ? null : Path.of(featureModel.tokenizer),
                     request("feature-model", maxLength != null ? maxLength : enc.maxLength(), enc.truncation() && !noTruncation));
         }
         PrintWriter o = spec.commandLine().getOut();
@@ -144,8 +143,8 @@ final class FeaturesCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private FeaturesRequest request(String source, int length, boolean truncation) {
-        return new FeaturesRequest(source, featureModel.tokenizer, featureModel.featureTensor, featureModel.poolingOrDefault(),
+    private FeaturesStep.Request request(String source, int length, boolean truncation) {
+        return new FeaturesStep.Request(source, featureModel.tokenizer, featureModel.featureTensor, featureModel.poolingOrDefault(),
                 !featureModel.noL2, featureModel.maskInput, length,
                 truncation, data, format, textField, labelField, groupField, splitField, badRows, fractions, grouped, seed,
                 batchSize, threads, !json, out);

@@ -1,7 +1,7 @@
 package dev.regula.cli;
 
 import dev.regula.pipeline.RegulaException;
-import dev.regula.pipeline.run.ImportStep;
+import dev.regula.pipeline.stage.imports.ImportStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

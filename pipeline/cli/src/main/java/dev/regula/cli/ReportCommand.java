@@ -1,8 +1,8 @@
 package dev.regula.cli;
 
 import dev.regula.pipeline.RegulaException;
-import dev.regula.pipeline.run.ReportStep;
 import dev.regula.pipeline.spec.Sections;
+import dev.regula.pipeline.stage.report.ReportStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
 package dev.regula.cli;
 
 import dev.regula.pipeline.RegulaException;
-import dev.regula.pipeline.run.PipelineRunner;
 import dev.regula.pipeline.run.RunRequest;
 import dev.regula.pipeline.run.RunResult;
 import dev.regula.pipeline.run.StageName;
+import dev.regula.pipeline.stage.Pipeline;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -59,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter log = json ? spec.commandLine().getErr() : out;
-        RunResult result = PipelineRunner.run(new RunRequest(specFile, work, fromStage, force, line -> {
+        RunResult result = Pipeline.run(new RunRequest(specFile, work, fromStage, force, line -> {
             log.println(line);
             log.flush();
         }));

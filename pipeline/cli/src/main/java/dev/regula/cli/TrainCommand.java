@@ -1,10 +1,10 @@
 package dev.regula.cli;
 
 import dev.regula.pipeline.RegulaException;
-import dev.regula.pipeline.run.TrainStep;
 import dev.regula.pipeline.spec.HeadOptions;
 import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.spec.SpecReader;
+import dev.regula.pipeline.stage.train.TrainStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -3,8 +3,8 @@ package dev.regula.cli;
 import dev.regula.models.runtime.Device;
 import dev.regula.models.runtime.RunnerOptions;
 import dev.regula.pipeline.RegulaException;
-import dev.regula.pipeline.predict.ModelValidation;
 import dev.regula.pipeline.predict.QualityGates;
+import dev.regula.pipeline.stage.validate.ValidateStep;
 import dev.regula.transfer.data.DatasetFormat;
 import dev.regula.transfer.data.DatasetSpec;
 import java.io.PrintWriter;
@@ -72,7 +72,7 @@ final class ValidateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new RegulaException(e.getMessage(), e);
         }
-        ModelValidation.Result r = ModelValidation.validate(model, dataSpec, options);
+        ValidateStep.Result r = ValidateStep.run(new ValidateStep.Request(model, dataSpec, options));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(r));

@@ -1,11 +1,11 @@
 package dev.regula.maven;
 
 import dev.regula.pipeline.RegulaException;
-import dev.regula.pipeline.run.GateFailedException;
-import dev.regula.pipeline.run.PipelineRunner;
 import dev.regula.pipeline.run.RunRequest;
 import dev.regula.pipeline.run.RunResult;
 import dev.regula.pipeline.run.StageName;
+import dev.regula.pipeline.stage.Pipeline;
+import dev.regula.pipeline.stage.validate.GateFailedException;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +95,7 @@ public class RunMojo extends AbstractMojo {
                 force, getLog()::info);
         RunResult result;
         try {
-            result = PipelineRunner.run(request);
+            result = Pipeline.run(request);
         } catch (GateFailedException e) {
             throw new MojoFailureException(GOAL + ": " + e.getMessage() + "\n  figures: " + Figures.of(e.figures())
                     + "\n  summary: " + request.workDir().resolve("summary.json"), e);

@@ -4,8 +4,8 @@ import dev.regula.ensemble.ClassificationMetrics;
 import dev.regula.models.runtime.Device;
 import dev.regula.models.runtime.RunnerOptions;
 import dev.regula.pipeline.RegulaException;
-import dev.regula.pipeline.predict.ModelValidation;
 import dev.regula.pipeline.predict.QualityGates;
+import dev.regula.pipeline.stage.validate.ValidateStep;
 import dev.regula.transfer.data.DatasetFormat;
 import dev.regula.transfer.data.DatasetSpec;
 import java.io.File;
@@ -84,9 +84,9 @@ public class ValidateMojo extends AbstractMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(GOAL + ": " + e.getMessage(), e);
         }
-        ModelValidation.Result r;
+        ValidateStep.Result r;
         try {
-            r = ModelValidation.validate(model.toPath(), dataSpec, options);
+            r = ValidateStep.run(new ValidateStep.Request(model.toPath(), dataSpec, options));
         } catch (RegulaException e) {
             throw new MojoFailureException(GOAL + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -6,11 +6,11 @@ package dev.regula.pipeline.run;
  * user set ({@code -Dai.djl.pytorch.num_threads=...}) are kept. Also forbids DJL from downloading
  * libtorch (it comes in a jar).
  */
-final class Determinism {
+public final class Determinism {
     private Determinism() {
     }
 
-    static void configure() {
+    public static void configure() {
         setIfAbsent("ai.djl.pytorch.num_threads", "1");
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
         setIfAbsent("ai.djl.offline", "true");

@@ -14,16 +14,16 @@ import java.util.stream.Stream;
  * seen half-written. An existing {@code DIR} is replaced only when it is empty or holds the marker
  * file of the same step (an earlier output); any other folder is refused rather than deleted.
  */
-final class OutputFolder {
+public final class OutputFolder {
     /** Writes the payload into the staging folder. */
-    interface Body<T> {
+    public interface Body<T> {
         T write(Path staging) throws RegulaException, IOException;
     }
 
     private OutputFolder() {
     }
 
-    static <T> T write(Path out, String option, String marker, Body<T> body) throws RegulaException {
+    public static <T> T write(Path out, String option, String marker, Body<T> body) throws RegulaException {
         Path target = out.toAbsolutePath().normalize();
         check(target, option, marker);
         Path staging = null;

@@ -19,8 +19,8 @@ public record RunResult(Map<StageName, Outcome> outcomes, Path work, JsonNode su
         outcomes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outcomes));
     }
 
-    /** The exported model. */
+    /** The exported model, as the summary names it. */
     public Path model() {
-        return work.resolve(StageName.EXPORT.dir()).resolve(ExportStage.MODEL);
+        return Path.of(summary.get("model").asText());
     }
 }

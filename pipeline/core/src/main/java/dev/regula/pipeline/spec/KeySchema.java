@@ -104,10 +104,7 @@ final class KeySchema {
                     String childPath = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
                     KeySchema child = keys.get(e.getKey());
                     if (child == null) {
-                        String hint = Levenshtein.closest(e.getKey(), keys.keySet())
-                                .map(k -> "did you mean '" + k + "'?")
-                                .orElse("valid keys here: " + keys.keySet());
-                        throw new SpecException(file, childPath, "unknown key, " + hint);
+                        throw new SpecException(file, childPath, Levenshtein.unknownKey(e.getKey(), keys.keySet()));
                     }
                     child.check(e.getValue(), childPath, file);
                 }

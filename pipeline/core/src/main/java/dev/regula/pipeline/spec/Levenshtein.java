@@ -34,4 +34,13 @@ final class Levenshtein {
         }
         return best != null && bestD <= Math.max(2, key.length() / 3) ? Optional.of(best) : Optional.empty();
     }
+
+    /**
+     * What an "unknown key" error adds after its key path, the same for every key of a spec:
+     * {@code did you mean 'training'?}, or {@code valid keys here: [a, b]} when none is close.
+     */
+    static String unknownKey(String key, Collection<String> valid) {
+        return "unknown key, " + closest(key, valid).map(k -> "did you mean '" + k + "'?")
+                .orElse("valid keys here: " + valid);
+    }
 }

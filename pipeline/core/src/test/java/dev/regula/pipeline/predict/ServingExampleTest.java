@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.regula.models.runtime.RunnerOptions;
-import dev.regula.pipeline.run.PipelineRunner;
 import dev.regula.pipeline.run.RunRequest;
 import dev.regula.pipeline.run.RunResult;
 import dev.regula.pipeline.run.TinyInputs;
+import dev.regula.pipeline.stage.Pipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +21,7 @@ class ServingExampleTest {
     @Test
     void servingCodeAgreesWithPredict(@TempDir Path dir) throws Exception {
         TinyInputs.write(dir, 13);
-        RunResult run = PipelineRunner.run(new RunRequest(TinyInputs.writeSpec(dir, TinyInputs.spec()), dir.resolve("work"),
+        RunResult run = Pipeline.run(new RunRequest(TinyInputs.writeSpec(dir, TinyInputs.spec()), dir.resolve("work"),
                 null, false, null));
         Path export = run.model().getParent();
         try (Predictor predictor = Predictor.open(export, RunnerOptions.defaults())) {

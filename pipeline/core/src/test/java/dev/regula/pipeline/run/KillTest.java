@@ -2,6 +2,8 @@ package dev.regula.pipeline.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.regula.models.Folders;
+import dev.regula.pipeline.stage.Pipeline;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -25,17 +27,17 @@ class KillTest {
         TinyPipeline.writeInputs(dir, 11);
         Path spec = TinyPipeline.writeSpec(dir, TinyPipeline.spec() + "report: {title: kill test}\n");
         Path reference = dir.resolve("reference");
-        PipelineRunner.run(new RunRequest(spec, reference, null, false, null));
+        Pipeline.run(new RunRequest(spec, reference, null, false, null));
         Path work = dir.resolve("work");
         for (String killAfter : List.of("features: running", "train: running", "export: done", "validate: running", "report: running")) {
             killWhenSeen(spec, work, killAfter);
-            RunResult resumed = PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+            RunResult resumed = Pipeline.run(new RunRequest(spec, work, null, false, null));
             assertThat(PipelineRunnerTest.payload(work)).as("after a kill at '" + killAfter + "'")
                     .isEqualTo(PipelineRunnerTest.payload(reference))
                     .containsKeys("export/model.onnx", "report/index.html (timings masked)");
             assertThat(resumed.outcomes()).isNotEmpty();
             // start the next round from scratch for the later kill point
-            StageFolders.deleteTree(work);
+            Folders.deleteTree(work);
         }
     }
 

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.regula.models.OnnxModel;
-import dev.regula.pipeline.predict.Predictor;
 import dev.regula.models.runtime.RunnerOptions;
+import dev.regula.pipeline.predict.Predictor;
+import dev.regula.pipeline.stage.Pipeline;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ class MiniLmExamplePipelineTest {
                 report: {title: MiniLM on 300 spam rows}
                 """.formatted(ARTIFACT));
 
-        RunResult run = PipelineRunner.run(new RunRequest(spec, dir.resolve("work"), null, false, null));
+        RunResult run = Pipeline.run(new RunRequest(spec, dir.resolve("work"), null, false, null));
 
         assertThat(run.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
         assertThat(run.summary().get("gates_passed").asBoolean()).isTrue();

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.regula.models.OnnxModel;
 import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.stage.Pipeline;
+import dev.regula.pipeline.stage.report.ReportStep;
+import dev.regula.pipeline.stage.train.HeadFile;
+import dev.regula.pipeline.stage.validate.GateFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +33,7 @@ class PipelineRunnerTest {
         TinyPipeline.writeInputs(inputs, 11);
         spec = TinyPipeline.writeSpec(inputs, TinyPipeline.spec());
         reference = inputs.resolve("reference-work");
-        first = PipelineRunner.run(new RunRequest(spec, reference, null, false, System.out::println));
+        first = Pipeline.run(new RunRequest(spec, reference, null, false, System.out::println));
     }
 
     /**
@@ -45,9 +49,9 @@ class PipelineRunnerTest {
                 if (rel.startsWith(".") || p.getFileName().toString().equals("manifest.json") || rel.equals("summary.json")) {
                     continue;
                 }
-                if (rel.equals("report/" + ReportStage.HTML)) {
-                    String masked = ReportStage.maskTimings(Files.readString(p));
-                    assertThat(masked).as("the report's timings element").contains(ReportStage.TIMINGS_BEGIN + "(masked)");
+                if (rel.equals("report/" + ReportStep.HTML)) {
+                    String masked = ReportStep.maskTimings(Files.readString(p));
+                    assertThat(masked).as("the report's timings element").contains(ReportStep.TIMINGS_BEGIN + "(masked)");
                     out.put(rel + " (timings masked)", dev.regula.transfer.data.Hashing.sha256(
                             masked.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                     continue;
@@ -61,9 +65,9 @@ class PipelineRunnerTest {
     /** A rerun of {@code spec} in {@code work} finds every stage up to date; {@code --force} reruns all to the same bytes. */
     private static void assertRerunUpToDateAndForcedIdentical(Path spec, Path work) throws Exception {
         Map<String, String> before = payload(work);
-        RunResult again = PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        RunResult again = Pipeline.run(new RunRequest(spec, work, null, false, null));
         assertThat(again.outcomes().values()).containsOnly(RunResult.Outcome.UP_TO_DATE);
-        RunResult forced = PipelineRunner.run(new RunRequest(spec, work, null, true, null));
+        RunResult forced = Pipeline.run(new RunRequest(spec, work, null, true, null));
         assertThat(forced.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
         assertThat(payload(work)).isEqualTo(before);
     }
@@ -107,16 +111,16 @@ class PipelineRunnerTest {
 
     @Test
     void rerunIsUpToDateAndForceRerunsToIdenticalBytes(@TempDir Path work) throws Exception {
-        RunResult cold = PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        RunResult cold = Pipeline.run(new RunRequest(spec, work, null, false, null));
         assertThat(payload(work)).isEqualTo(payload(reference));
         List<String> lines = new ArrayList<>();
-        RunResult again = PipelineRunner.run(new RunRequest(spec, work, null, false, lines::add));
+        RunResult again = Pipeline.run(new RunRequest(spec, work, null, false, lines::add));
         assertThat(again.outcomes().values()).containsOnly(RunResult.Outcome.UP_TO_DATE);
         assertThat(lines).contains("features: up to date", "validate: up to date");
-        RunResult forced = PipelineRunner.run(new RunRequest(spec, work, null, true, null));
+        RunResult forced = Pipeline.run(new RunRequest(spec, work, null, true, null));
         assertThat(forced.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
         assertThat(payload(work)).isEqualTo(payload(reference));
-        RunResult from = PipelineRunner.run(new RunRequest(spec, work, StageName.TRAIN, false, null));
+        RunResult from = Pipeline.run(new RunRequest(spec, work, StageName.TRAIN, false, null));
         assertThat(from.outcomes()).containsEntry(StageName.FEATURES, RunResult.Outcome.UP_TO_DATE)
                 .containsEntry(StageName.TRAIN, RunResult.Outcome.RAN).containsEntry(StageName.VALIDATE, RunResult.Outcome.RAN);
         assertThat(cold.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
@@ -124,13 +128,13 @@ class PipelineRunnerTest {
 
     @Test
     void aStageWrittenByAnotherRegulaVersionReruns(@TempDir Path work) throws Exception {
-        PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        Pipeline.run(new RunRequest(spec, work, null, false, null));
         Path manifest = work.resolve("train").resolve(Manifest.FILE);
         String json = Files.readString(manifest);
         String running = Versions.all().get("regula");
         assertThat(json).contains("\"regula\" : \"" + running + "\"");
         Files.writeString(manifest, json.replace("\"regula\" : \"" + running + "\"", "\"regula\" : \"0.0.1\""));
-        RunResult r = PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        RunResult r = Pipeline.run(new RunRequest(spec, work, null, false, null));
         assertThat(r.outcomes()).containsEntry(StageName.FEATURES, RunResult.Outcome.UP_TO_DATE)
                 .containsEntry(StageName.TRAIN, RunResult.Outcome.RAN)
                 // same bytes out of train, so what reads them stays up to date
@@ -142,13 +146,13 @@ class PipelineRunnerTest {
 
     @Test
     void aChangedHeadSectionRetrainsButKeepsFeatures(@TempDir Path work) throws Exception {
-        PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        Pipeline.run(new RunRequest(spec, work, null, false, null));
         Path other = TinyPipeline.writeSpec(Files.createDirectories(inputs.resolve("changed")),
                 TinyPipeline.spec().replace("weight_decay: 0.01", "weight_decay: 0.02")
                         .replace("model: backbone.onnx", "model: ../backbone.onnx")
                         .replace("tokenizer: tokenizer.json", "tokenizer: ../tokenizer.json")
                         .replace("path: data.jsonl", "path: ../data.jsonl"));
-        RunResult r = PipelineRunner.run(new RunRequest(other, work, null, false, null));
+        RunResult r = Pipeline.run(new RunRequest(other, work, null, false, null));
         assertThat(r.outcomes()).containsEntry(StageName.IMPORT, RunResult.Outcome.UP_TO_DATE)
                 .containsEntry(StageName.FEATURES, RunResult.Outcome.UP_TO_DATE)
                 .containsEntry(StageName.TRAIN, RunResult.Outcome.RAN);
@@ -156,9 +160,9 @@ class PipelineRunnerTest {
 
     @Test
     void aTamperedPayloadIsRebuilt(@TempDir Path work) throws Exception {
-        PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        Pipeline.run(new RunRequest(spec, work, null, false, null));
         Files.write(work.resolve("train/linear/head.json"), new byte[] {'{', '}'});
-        RunResult r = PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        RunResult r = Pipeline.run(new RunRequest(spec, work, null, false, null));
         assertThat(r.outcomes()).containsEntry(StageName.FEATURES, RunResult.Outcome.UP_TO_DATE)
                 .containsEntry(StageName.TRAIN, RunResult.Outcome.RAN)
                 .containsEntry(StageName.EXPORT, RunResult.Outcome.UP_TO_DATE);
@@ -175,11 +179,11 @@ class PipelineRunnerTest {
                     throw new IOException("simulated crash in " + stage);
                 }
             };
-            assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(spec, work, null, false, null, crash)))
+            assertThatThrownBy(() -> Pipeline.run(new RunRequest(spec, work, null, false, null, crash)))
                     .isInstanceOf(RegulaException.class).hasMessageContaining("simulated crash in " + crashAt);
             assertThat(work.resolve(crashAt.dir())).doesNotExist();
             assertThat(work.resolve("summary.json")).doesNotExist();
-            RunResult resumed = PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+            RunResult resumed = Pipeline.run(new RunRequest(spec, work, null, false, null));
             for (StageName s : resumed.outcomes().keySet()) {
                 assertThat(resumed.outcomes().get(s)).as(s + " after a crash in " + crashAt)
                         .isEqualTo(s.ordinal() < crashAt.ordinal() ? RunResult.Outcome.UP_TO_DATE : RunResult.Outcome.RAN);
@@ -194,7 +198,7 @@ class PipelineRunnerTest {
                 TinyPipeline.spec().replace("model: backbone.onnx", "model: ../backbone.onnx")
                         .replace("tokenizer: tokenizer.json", "tokenizer: ../tokenizer.json")
                         .replace("path: data.jsonl", "path: ../data.jsonl") + "report: {title: Tiny <report>}\n");
-        RunResult r = PipelineRunner.run(new RunRequest(withReport, work, null, false, null));
+        RunResult r = Pipeline.run(new RunRequest(withReport, work, null, false, null));
         assertThat(r.outcomes()).containsEntry(StageName.REPORT, RunResult.Outcome.RAN);
         Path html = work.resolve("report/index.html");
         String page = Files.readString(html);
@@ -204,22 +208,22 @@ class PipelineRunnerTest {
         // the parity-and-latency table: CPU ran, its measured timings sit inside the one marked element
         assertThat(page).contains("Parity and latency per execution provider", "CPUExecutionProvider",
                 "probabilities: max |abs error|", "argmax agreement", "<tbody id=\"measured-timings\"");
-        String timings = page.substring(page.indexOf(ReportStage.TIMINGS_BEGIN), page.indexOf(ReportStage.TIMINGS_END));
+        String timings = page.substring(page.indexOf(ReportStep.TIMINGS_BEGIN), page.indexOf(ReportStep.TIMINGS_END));
         assertThat(timings).contains("latency p50, batch 1 (ms)", "latency p95, batch 1 (ms)", "throughput, batch 32 (rows/s)");
         var validateTimings = Json.read(work.resolve("validate/manifest.json"), Manifest.class).timings();
         assertThat(timings).contains(String.format(java.util.Locale.ROOT, "%.3f",
                 ((Number) ((Map<?, ?>) validateTimings.get("cpu")).get("latency_ms_p50")).doubleValue()));
-        assertThat(ReportStage.maskTimings(page)).doesNotContain("latency p50").contains("Parity and latency");
+        assertThat(ReportStep.maskTimings(page)).doesNotContain("latency p50").contains("Parity and latency");
         byte[] before = Files.readAllBytes(html);
-        PipelineRunner.run(new RunRequest(withReport, work, StageName.REPORT, false, null));
+        Pipeline.run(new RunRequest(withReport, work, StageName.REPORT, false, null));
         assertThat(Files.readAllBytes(html)).isEqualTo(before);
-        assertThat(PipelineRunner.run(new RunRequest(withReport, work, null, false, null)).outcomes())
+        assertThat(Pipeline.run(new RunRequest(withReport, work, null, false, null)).outcomes())
                 .containsEntry(StageName.REPORT, RunResult.Outcome.UP_TO_DATE);
         // validate reruns (new timings): the page follows, identical but for the masked timings
-        RunResult again = PipelineRunner.run(new RunRequest(withReport, work, StageName.VALIDATE, false, null));
+        RunResult again = Pipeline.run(new RunRequest(withReport, work, StageName.VALIDATE, false, null));
         assertThat(again.outcomes()).containsEntry(StageName.REPORT, RunResult.Outcome.RAN);
         String rerun = Files.readString(html);
-        assertThat(ReportStage.maskTimings(rerun)).isEqualTo(ReportStage.maskTimings(page));
+        assertThat(ReportStep.maskTimings(rerun)).isEqualTo(ReportStep.maskTimings(page));
     }
 
     @Test
@@ -229,7 +233,7 @@ class PipelineRunnerTest {
                         .replace("model: backbone.onnx", "model: ../backbone.onnx")
                         .replace("tokenizer: tokenizer.json", "tokenizer: ../tokenizer.json")
                         .replace("path: data.jsonl", "path: ../data.jsonl"));
-        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(strict, work, null, false, null)))
+        assertThatThrownBy(() -> Pipeline.run(new RunRequest(strict, work, null, false, null)))
                 .isInstanceOfSatisfying(GateFailedException.class, e -> {
                     assertThat(e.failures()).singleElement().asString().contains("min_accuracy 1.0");
                     assertThat(e.figures()).containsKeys("accuracy", "macro_f1", "parity");
@@ -258,7 +262,7 @@ class PipelineRunnerTest {
     void anEnsembleIsFittedExportedAsOneGraphValidatedAndRerunIdentically(@TempDir Path work) throws Exception {
         Path withEnsemble = ensembleSpec("ens", "ensemble:\n  members: [linear, mlp, mlp-wide]\n"
                 + "  combiner: {kind: weighted, penalty: entropy, strength: 0.05}\n");
-        RunResult cold = PipelineRunner.run(new RunRequest(withEnsemble, work, null, false, null));
+        RunResult cold = Pipeline.run(new RunRequest(withEnsemble, work, null, false, null));
         assertThat(cold.outcomes()).containsEntry(StageName.ENSEMBLE, RunResult.Outcome.RAN);
         var report = Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile());
         assertThat(report.get("exported").asText()).isEqualTo("weighted");
@@ -292,7 +296,7 @@ class PipelineRunnerTest {
     void seedAndBaggingMembersAreTrainedSavedExportedAndRerunIdentically(@TempDir Path work) throws Exception {
         Path spec2 = ensembleSpec("ens-seeds", "ensemble:\n  members: [mlp]\n  seeds: {head: mlp, count: 2}\n"
                 + "  bagging: {head: linear, count: 2}\n  combiner: weighted\n");
-        RunResult cold = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        RunResult cold = Pipeline.run(new RunRequest(spec2, work, null, false, null));
         assertThat(cold.outcomes()).containsEntry(StageName.ENSEMBLE, RunResult.Outcome.RAN);
         List<String> names = List.of("mlp", "mlp-seed-1", "mlp-seed-2", "linear-bag-1", "linear-bag-2");
         var report = Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile());
@@ -320,7 +324,7 @@ class PipelineRunnerTest {
         Path spec2 = ensembleSpec("ens-snap", "ensemble:\n  members: [mlp]\n"
                 + "  snapshots: {head: mlp, cycles: 3, epochs_per_cycle: 3}\n  soup: {of: snapshots, kind: uniform}\n"
                 + "  combiner: weighted\n");
-        RunResult cold = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        RunResult cold = Pipeline.run(new RunRequest(spec2, work, null, false, null));
         assertThat(cold.outcomes()).containsEntry(StageName.ENSEMBLE, RunResult.Outcome.RAN);
         List<String> snaps = List.of("mlp-snap-1", "mlp-snap-2", "mlp-snap-3");
         List<String> names = new ArrayList<>(List.of("mlp"));
@@ -384,7 +388,7 @@ class PipelineRunnerTest {
         Path spec2 = ensembleSpec("ens-soup", "ensemble:\n  members: [linear]\n"
                 + "  snapshots: {head: mlp, cycles: 3, epochs_per_cycle: 2}\n"
                 + "  soup: {of: [mlp-snap-3, mlp-snap-2, mlp-snap-1], kind: greedy}\nexport: {head: soup}\n");
-        RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        RunResult r = Pipeline.run(new RunRequest(spec2, work, null, false, null));
         var saved = Json.MAPPER.readTree(work.resolve("ensemble/ensemble.json").toFile());
         assertThat(saved.at("/soup/kind").asText()).isEqualTo("greedy");
         List<String> kept = new ArrayList<>();
@@ -419,7 +423,7 @@ class PipelineRunnerTest {
                     training: {learning_rate: 0.02, epochs: 8, batch_size: 16}
                 validate:
                 """));
-        RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        RunResult r = Pipeline.run(new RunRequest(spec2, work, null, false, null));
         var report = Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile());
         assertThat(report.get("members")).extracting(n -> n.asText()).containsExactly("mlp", "mlp-l2", "soup");
         var a = HeadFile.load(work.resolve("train/mlp/head.json"));
@@ -436,14 +440,14 @@ class PipelineRunnerTest {
     @Test
     void soupsOfMembersWithOtherStartPointsOrShapesNameTheKeyPath(@TempDir Path work) throws Exception {
         Path seeds = ensembleSpec("ens-soup-seeds", "ensemble:\n  seeds: {head: mlp, count: 2}\n  soup: {of: seeds}\n");
-        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(seeds, work, null, false, null)))
+        assertThatThrownBy(() -> Pipeline.run(new RunRequest(seeds, work, null, false, null)))
                 .isInstanceOf(RegulaException.class)
                 .hasMessageContaining("ensemble.soup.of (seeds, member 2): soup: member mlp-seed-2 started from 'seed:9', "
                         + "member mlp-seed-1 from 'seed:8'; a soup needs a shared start point");
         assertThat(work.resolve("ensemble")).doesNotExist();
         Path shapes = ensembleSpec("ens-soup-shapes", "ensemble:\n  snapshots: {head: mlp, cycles: 2, epochs_per_cycle: 1}\n"
                 + "  soup: {of: [mlp-snap-1, mlp-snap-2, mlp-wide]}\n");
-        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(shapes, work, null, false, null)))
+        assertThatThrownBy(() -> Pipeline.run(new RunRequest(shapes, work, null, false, null)))
                 .isInstanceOf(RegulaException.class)
                 .hasMessageContaining("ensemble.soup.of[2]: soup: member mlp-wide has shape ")
                 .hasMessageContaining("weights can only be averaged between heads of the same shape");
@@ -454,7 +458,7 @@ class PipelineRunnerTest {
     @Test
     void topKStackingEnsembleExportsWithinParity(@TempDir Path work) throws Exception {
         Path spec2 = ensembleSpec("ens-topk", "ensemble:\n  members: {top_k: 2}\n  combiner: {kind: stacking, folds: 3}\n");
-        RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        RunResult r = Pipeline.run(new RunRequest(spec2, work, null, false, null));
         assertThat(Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile()).get("members")).hasSize(2);
         assertThat(r.summary().at("/validation/parity/passed").asBoolean()).isTrue();
         assertThat(Json.MAPPER.readTree(OnnxModel.read(r.model()).metadata().get("regula.ensemble.combiner")).get("kind")
@@ -465,7 +469,7 @@ class PipelineRunnerTest {
     void autoExportsTheCandidateWithTheLowestCrossValidatedValidationNll(@TempDir Path work) throws Exception {
         Path spec2 = ensembleSpec("ens-auto", "ensemble:\n  combiner: {kind: auto, rule: min, folds: 3, candidates: [mean, "
                 + "{kind: mean, temperature: true}, {kind: weighted, temperature: true}, {kind: stacking, folds: 3}]}\n");
-        RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        RunResult r = Pipeline.run(new RunRequest(spec2, work, null, false, null));
         var report = Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile());
         var cv = report.at("/validation/combiners_cv_nll");
         assertThat(cv.fieldNames()).toIterable().containsExactlyInAnyOrder("mean", "mean+temperature", "weighted+temperature",
@@ -491,7 +495,7 @@ class PipelineRunnerTest {
     void autoByDefaultExportsTheFirstCandidateWithinOneStandardErrorOfTheLowest(@TempDir Path work) throws Exception {
         Path spec2 = ensembleSpec("ens-auto-1se", "ensemble:\n  combiner: {kind: auto, folds: 3, candidates: [mean, "
                 + "{kind: weighted, temperature: true}, {kind: stacking, folds: 3}]}\n");
-        RunResult r = PipelineRunner.run(new RunRequest(spec2, work, null, false, null));
+        RunResult r = Pipeline.run(new RunRequest(spec2, work, null, false, null));
         var selection = Json.MAPPER.readTree(work.resolve("ensemble/ensemble.json").toFile()).get("selection");
         assertThat(selection.get("rule").asText()).isEqualTo("one_se");
         String lowest = selection.get("lowest").asText();
@@ -511,7 +515,7 @@ class PipelineRunnerTest {
     @Test
     void anUnknownMemberIsNamedWithTheTrainedHeads(@TempDir Path work) throws Exception {
         Path bad = ensembleSpec("ens-bad", "ensemble:\n  members: [linear, mpl]\n  combiner: mean\n");
-        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(bad, work, null, false, null)))
+        assertThatThrownBy(() -> Pipeline.run(new RunRequest(bad, work, null, false, null)))
                 .isInstanceOf(RegulaException.class)
                 .hasMessageContaining("ensemble.members[1]: 'mpl' is not a trained head; the heads are [linear, mlp, mlp-wide]");
         assertThat(work.resolve("ensemble")).doesNotExist();
@@ -521,7 +525,7 @@ class PipelineRunnerTest {
     @Test
     void badCombinerOptionsNameTheirKeyPath(@TempDir Path work) throws Exception {
         Path bad = ensembleSpec("ens-opt", "ensemble:\n  combiner: {kind: caruana, rounds: 0}\n");
-        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(bad, work, null, false, null)))
+        assertThatThrownBy(() -> Pipeline.run(new RunRequest(bad, work, null, false, null)))
                 .isInstanceOf(RegulaException.class).hasMessageContaining("ensemble.combiner: caruana: rounds must be >= 1, got 0");
     }
 
@@ -532,7 +536,7 @@ class PipelineRunnerTest {
                         .replace("pooling: mean", "pooling: none")
                         .replace("tokenizer: tokenizer.json", "tokenizer: ../tokenizer.json")
                         .replace("path: data.jsonl", "path: ../data.jsonl"));
-        assertThatThrownBy(() -> PipelineRunner.run(new RunRequest(bad, work, null, false, null)))
+        assertThatThrownBy(() -> Pipeline.run(new RunRequest(bad, work, null, false, null)))
                 .isInstanceOf(RegulaException.class)
                 .hasMessageContaining("backbone.model: its inputs do not match the text data")
                 .hasMessageContaining("x");

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regula.models.runtime.RunnerOptions;
-import dev.regula.pipeline.predict.ModelValidation;
 import dev.regula.pipeline.predict.Prediction;
 import dev.regula.pipeline.predict.Predictor;
+import dev.regula.pipeline.stage.Pipeline;
+import dev.regula.pipeline.stage.validate.ValidateStep;
 import dev.regula.transfer.data.DatasetFormat;
 import dev.regula.transfer.data.DatasetReader;
 import dev.regula.transfer.data.DatasetSpec;
@@ -20,9 +21,9 @@ import dev.regula.transfer.features.FeatureStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code regula predict} and {@code regula validate MODEL --data} read everything they need from the
@@ -41,7 +42,7 @@ class PredictAgreesWithValidateTest {
         String yaml = TinyPipeline.spec().replace("model: backbone.onnx", "model: " + backbone);
         Path spec = TinyPipeline.writeSpec(dir, int8 ? yaml.replace("batch_size: 16, threads", "batch_size: 0, threads") : yaml);
         Path work = dir.resolve("work");
-        RunResult run = PipelineRunner.run(new RunRequest(spec, work, null, false, null));
+        RunResult run = Pipeline.run(new RunRequest(spec, work, null, false, null));
 
         // The test split's texts, in the store's row order (the same seeded split the features stage made).
         DatasetSpec data = DatasetSpec.of(dir.resolve("data.jsonl"), DatasetFormat.JSONL);
@@ -77,8 +78,8 @@ class PredictAgreesWithValidateTest {
             sb.append("{\"text\": \"").append(e.text()).append("\", \"label\": \"").append(e.label()).append("\"}\n");
         }
         Files.writeString(testFile, sb);
-        ModelValidation.Result v = ModelValidation.validate(run.model(), DatasetSpec.of(testFile, DatasetFormat.JSONL),
-                RunnerOptions.defaults());
+        ValidateStep.Result v = ValidateStep.run(new ValidateStep.Request(run.model(), DatasetSpec.of(testFile, DatasetFormat.JSONL),
+                RunnerOptions.defaults()));
         assertThat(v.rows()).isEqualTo(test.size());
         assertThat(v.metrics().accuracy()).isCloseTo(report.get("accuracy").asDouble(), within(1e-12));
         assertThat(v.metrics().nll()).isCloseTo(report.get("nll").asDouble(), within(1e-5));

@@ -1,5 +1,6 @@
 package dev.regula.pipeline.run;
 
+import dev.regula.pipeline.stage.Pipeline;
 import java.nio.file.Path;
 
 /** Runs a pipeline in a child JVM, printing each stage line, so a test can kill it with SIGKILL. */
@@ -8,7 +9,7 @@ public final class RunMain {
     }
 
     public static void main(String[] args) throws Exception {
-        PipelineRunner.run(new RunRequest(Path.of(args[0]), Path.of(args[1]), null, false, line -> {
+        Pipeline.run(new RunRequest(Path.of(args[0]), Path.of(args[1]), null, false, line -> {
             System.out.println(line);
             System.out.flush();
         }));

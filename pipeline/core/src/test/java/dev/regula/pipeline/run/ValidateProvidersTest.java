@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.stage.Pipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ class ValidateProvidersTest {
     }
 
     private static RunResult run(Path spec, List<String> log) throws Exception {
-        return PipelineRunner.run(new RunRequest(spec, dir.resolve("work"), null, false, log::add));
+        return Pipeline.run(new RunRequest(spec, dir.resolve("work"), null, false, log::add));
     }
 
     @Test

@@ -1,0 +1,114 @@
+package dev.regula.pipeline.stage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.run.Determinism;
+import dev.regula.pipeline.run.Json;
+import dev.regula.pipeline.run.PipelineRunner;
+import dev.regula.pipeline.run.RunRequest;
+import dev.regula.pipeline.run.RunResult;
+import dev.regula.pipeline.run.Stage;
+import dev.regula.pipeline.run.StageName;
+import dev.regula.pipeline.spec.PipelineSpec;
+import dev.regula.pipeline.spec.SpecReader;
+import dev.regula.pipeline.stage.ensemble.EnsembleStage;
+import dev.regula.pipeline.stage.export.ExportStage;
+import dev.regula.pipeline.stage.export.ExportStep;
+import dev.regula.pipeline.stage.features.FeaturesStage;
+import dev.regula.pipeline.stage.imports.ImportStage;
+import dev.regula.pipeline.stage.report.ReportStage;
+import dev.regula.pipeline.stage.train.TrainStage;
+import dev.regula.pipeline.stage.validate.GateFailedException;
+import dev.regula.pipeline.stage.validate.Gates;
+import dev.regula.pipeline.stage.validate.ValidateStage;
+import dev.regula.pipeline.stage.validate.ValidateStep;
+import dev.regula.transfer.data.Hashing;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pipeline spec run stage by stage (import → features → train → [ensemble] → export → validate →
+ * [report]) by the {@link PipelineRunner}, then the validation gates checked and
+ * {@code <work>/summary.json} written. The core behind {@code regula run} and the Maven plugin.
+ *
+ * <p>Byte-identical reruns need one libtorch thread; {@link #run} sets the DJL system properties for
+ * that unless they are set already, which works only if DJL's engine has not been loaded yet in
+ * this JVM. A program that trains with DJL before calling {@link #run} must set
+ * {@code -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1} itself.
+ */
+public final class Pipeline {
+    /** The run's summary, beside the stage folders. */
+    public static final String SUMMARY = "summary.json";
+
+    private Pipeline() {
+    }
+
+    /**
+     * Runs the pipeline.
+     *
+     * @throws dev.regula.pipeline.spec.SpecException for a bad spec (nothing is run)
+     * @throws GateFailedException when a validation gate fails (every stage has finished and the summary is written)
+     * @throws RegulaException when a stage fails (earlier stages stay committed; the failed one leaves nothing)
+     */
+    public static RunResult run(RunRequest request) throws RegulaException {
+        Determinism.configure();
+        PipelineSpec spec = SpecReader.read(request.spec());
+        PipelineRunner.Ran ran = PipelineRunner.run(request, spec, stages(spec));
+        return finish(spec, request.workDir(), ran);
+    }
+
+    /** The stages a spec runs, in run order: the ensemble and report stages only when it has their sections. */
+    static List<Stage> stages(PipelineSpec spec) {
+        List<Stage> s = new ArrayList<>(List.of(new ImportStage(), new FeaturesStage(), new TrainStage()));
+        if (spec.ensembleSection().isPresent()) {
+            s.add(new EnsembleStage());
+        }
+        s.add(new ExportStage());
+        s.add(new ValidateStage());
+        if (spec.reportSection().isPresent()) {
+            s.add(new ReportStage());
+        }
+        return s;
+    }
+
+    private static RunResult finish(PipelineSpec spec, Path work, PipelineRunner.Ran ran) throws RegulaException {
+        JsonNode report;
+        Path reportFile = work.resolve(StageName.VALIDATE.dir()).resolve(ValidateStep.REPORT);
+        try {
+            report = Json.MAPPER.readTree(reportFile.toFile());
+        } catch (IOException e) {
+            throw new RegulaException("cannot read " + reportFile + ": " + e.getMessage(), e);
+        }
+        List<String> failures = Gates.failures(spec.validate().gates(), report);
+        Path model = work.resolve(StageName.EXPORT.dir()).resolve(ExportStep.MODEL);
+        ObjectNode summary = Json.MAPPER.createObjectNode();
+        summary.put("spec", spec.file().toAbsolutePath().normalize().toString());
+        summary.put("model", model.toString());
+        try {
+            summary.put("model_sha256", Hashing.sha256(model));
+        } catch (IOException e) {
+            throw new RegulaException("cannot read the exported model: " + e.getMessage(), e);
+        }
+        ObjectNode stages = summary.putObject("stages");
+        ran.outcomes().forEach((s, o) -> stages.put(s.dir(), o == RunResult.Outcome.RAN ? "ran" : "up to date"));
+        summary.set("validation", report);
+        summary.set("timing", Json.MAPPER.valueToTree(ran.manifests().get(StageName.VALIDATE).timings()));
+        ObjectNode seconds = summary.putObject("stage_seconds");
+        ran.manifests().forEach((s, m) -> seconds.set(s.dir(), Json.MAPPER.valueToTree(m.timings().get("seconds"))));
+        summary.put("gates_passed", failures.isEmpty());
+        summary.set("gate_failures", Json.MAPPER.valueToTree(failures));
+        try {
+            Json.write(work.resolve(SUMMARY), summary);
+        } catch (IOException e) {
+            throw new RegulaException("cannot write " + work.resolve(SUMMARY) + ": " + e.getMessage(), e);
+        }
+        if (!failures.isEmpty()) {
+            throw new GateFailedException(failures, Json.MAPPER.convertValue(report, Map.class));
+        }
+        return new RunResult(ran.outcomes(), work, summary);
+    }
+}

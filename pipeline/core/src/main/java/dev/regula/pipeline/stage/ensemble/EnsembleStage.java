@@ -1,0 +1,56 @@
+package dev.regula.pipeline.stage.ensemble;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regula.ensemble.Ensemble;
+import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.run.Stage;
+import dev.regula.pipeline.run.StageContext;
+import dev.regula.pipeline.run.StageName;
+import dev.regula.pipeline.stage.features.FeaturesStage;
+import dev.regula.pipeline.stage.train.TrainStage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ensemble, as the pipeline runs it: only when the spec has an {@code ensemble:} section; {@link EnsembleStep} on the
+ * committed features and trained heads (in spec order). The trained heads' weights stay in
+ * {@code train/}; seed, bagging and snapshot members, trained here, and the soup are saved under {@code members/}.
+ */
+public final class EnsembleStage implements Stage {
+    @Override
+    public StageName name() {
+        return StageName.ENSEMBLE;
+    }
+
+    @Override
+    public List<StageName> upstream(StageContext ctx) {
+        return List.of(StageName.FEATURES, StageName.TRAIN);
+    }
+
+    @Override
+    public JsonNode config(StageContext ctx) {
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
+        c.set("ensemble", ctx.spec().section("ensemble"));
+        c.set("seed", ctx.spec().section("seed"));
+        return c;
+    }
+
+    @Override
+    public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
+        EnsembleStep.buildInto(inputs(ctx), staging);
+        return Map.of();
+    }
+
+    private static EnsembleInputs inputs(StageContext ctx) throws RegulaException {
+        return new EnsembleInputs(ctx.spec().file().toString(), ctx.spec().section("ensemble"), ctx.spec().seed(),
+                FeaturesStage.store(ctx), TrainStage.heads(ctx), ctx::log);
+    }
+
+    /** The ensemble the stage wrote, rebuilt from train/ and checked against ensemble.json ({@link EnsembleStep#load}). */
+    public static Ensemble load(StageContext ctx) throws RegulaException {
+        return EnsembleStep.load(inputs(ctx), ctx.dir(StageName.ENSEMBLE));
+    }
+}

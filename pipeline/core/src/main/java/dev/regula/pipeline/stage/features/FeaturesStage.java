@@ -1,0 +1,81 @@
+package dev.regula.pipeline.stage.features;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.run.Stage;
+import dev.regula.pipeline.run.StageContext;
+import dev.regula.pipeline.run.StageName;
+import dev.regula.pipeline.stage.imports.ImportStage;
+import dev.regula.transfer.backbone.FeatureModel;
+import dev.regula.transfer.data.Hashing;
+import dev.regula.transfer.features.FeatureStore;
+import dev.regula.transfer.features.FeatureStoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * features, as the pipeline runs it: {@link FeaturesStep#extractInto} on the committed feature
+ * model and the spec's data, split and features sections; and the reader later stages use for the
+ * committed store.
+ */
+public final class FeaturesStage implements Stage {
+    @Override
+    public StageName name() {
+        return StageName.FEATURES;
+    }
+
+    @Override
+    public List<StageName> upstream(StageContext ctx) {
+        return List.of(StageName.IMPORT);
+    }
+
+    @Override
+    public JsonNode config(StageContext ctx) {
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
+        for (String s : List.of("backbone", "data", "split", "features", "seed")) {
+            c.set(s, ctx.spec().section(s));
+        }
+        // The batch size as it applies, defaults included: for a dynamically quantized backbone it
+        // changes the features, so a changed default must rerun a spec that leaves the key out.
+        c.put("effective_batch_size", ctx.spec().features().batchSize());
+        return c;
+    }
+
+    @Override
+    public Map<String, String> externalInputs(StageContext ctx) throws RegulaException {
+        Path data = ctx.spec().data().path();
+        try {
+            return Map.of("data", Files.isDirectory(data) ? Hashing.sha256Tree(data) : Hashing.sha256(data));
+        } catch (IOException e) {
+            throw new RegulaException("data.path: cannot read " + data + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The store's manifest records when it was written; its payload files are hashed instead. */
+    @Override
+    public Set<String> unhashedFiles() {
+        return Set.of(FeaturesStep.STORE + "/" + FeatureStore.MANIFEST);
+    }
+
+    @Override
+    public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
+        FeatureModel model = ImportStage.featureModel(ctx);
+        return FeaturesStep.extractInto(model, ImportStage.committed(ctx, model),
+                FeaturesStep.jobSpec(ctx.spec(), staging, ctx.cacheDir(), model.spec()), staging, ctx::log);
+    }
+
+    /** The committed feature store. */
+    public static FeatureStore store(StageContext ctx) throws RegulaException {
+        try {
+            return FeatureStore.open(ctx.dir(StageName.FEATURES).resolve(FeaturesStep.STORE));
+        } catch (FeatureStoreException e) {
+            throw RegulaException.wrap(e);
+        }
+    }
+}

@@ -1,0 +1,373 @@
+package dev.regula.pipeline.stage.features;
+
+import dev.regula.models.OnnxModel;
+import dev.regula.models.OnnxModelException;
+import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.spec.PipelineSpec;
+import dev.regula.pipeline.spec.Sections;
+import dev.regula.pipeline.stage.imports.ImportStep;
+import dev.regula.transfer.backbone.Backbone;
+import dev.regula.transfer.backbone.BackboneException;
+import dev.regula.transfer.backbone.FeatureModel;
+import dev.regula.transfer.backbone.FeatureSpec;
+import dev.regula.transfer.backbone.Pooling;
+import dev.regula.transfer.backbone.SourceFile;
+import dev.regula.transfer.data.BadRowPolicy;
+import dev.regula.transfer.data.Dataset;
+import dev.regula.transfer.data.DatasetException;
+import dev.regula.transfer.data.DatasetFormat;
+import dev.regula.transfer.data.DatasetReader;
+import dev.regula.transfer.data.DatasetSpec;
+import dev.regula.transfer.data.Hashing;
+import dev.regula.transfer.data.SplitFractions;
+import dev.regula.transfer.data.SplitSpec;
+import dev.regula.transfer.encode.EncoderMismatchException;
+import dev.regula.transfer.features.FeatureExtractorOptions;
+import dev.regula.transfer.features.FeatureJob;
+import dev.regula.transfer.features.FeatureJobException;
+import dev.regula.transfer.features.FeatureJobResult;
+import dev.regula.transfer.features.FeatureJobSpec;
+import dev.regula.transfer.features.FeatureStore;
+import dev.regula.transfer.features.FeatureStoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The features stage: a dataset split and run once through the feature model, stored as
+ * {@code store/}. The pipeline's features stage ({@link FeaturesStage}, through {@link #extractInto})
+ * and {@code regula features} (explicit paths, {@link #run}) both extract through it.
+ */
+public final class FeaturesStep {
+    /** The feature store's folder. */
+    public static final String STORE = FeatureJob.STORE;
+
+    private FeaturesStep() {
+    }
+
+    /**
+     * A request to extract and cache backbone features for a dataset: what {@code regula features}
+     * and the Maven plugin's features goal map their options to.
+     *
+     * @param backbone backbone source (path, folder, {@code classpath:}, or Maven coordinates {@code g:a:v!/entry})
+     * @param tokenizer tokenizer source, or {@code null} (a backbone folder's own tokenizer.json, or none)
+     * @param featureTensor tensor to pool, or {@code null} for the backbone's first output
+     * @param pooling {@code mean}, {@code cls}, {@code max} or {@code none}
+     * @param l2Normalize divide each feature vector by its L2 norm
+     * @param maskInput the attention-mask input read by mean and max pooling, or {@code null} for {@code attention_mask}
+     * @param maxLength maximum tokens per text
+     * @param truncation cut texts longer than {@code maxLength}
+     * @param data dataset file or folder
+     * @param format {@code jsonl}, {@code csv}, {@code folders}, {@code numeric-csv}, {@code numeric-jsonl}, or {@code null} to guess from the file name
+     * @param textField text field or column
+     * @param labelField label field or column
+     * @param groupField group field, or {@code null}
+     * @param splitField field naming each row's split, or {@code null} for a seeded stratified split
+     * @param badRows {@code fail} or {@code skip}
+     * @param fractions train, val and test fractions
+     * @param grouped keep each group in one split
+     * @param seed split seed
+     * @param batchSize examples per backbone call (0: automatic, 1 for dynamically quantized backbones, else 16)
+     * @param threads CPU threads, run as that many single-threaded batches at once (0: one per core)
+     * @param progress show progress
+     * @param out output folder
+     */
+    public record Request(String backbone, String tokenizer, String featureTensor, String pooling, boolean l2Normalize,
+                                  String maskInput, int maxLength, boolean truncation, Path data, String format, String textField,
+                                  String labelField, String groupField, String splitField, String badRows,
+                                  List<Double> fractions, boolean grouped, long seed, int batchSize, int threads,
+                                  boolean progress, Path out) {
+        public Request {
+            Objects.requireNonNull(backbone, "backbone");
+            Objects.requireNonNull(data, "data");
+            Objects.requireNonNull(out, "out");
+            fractions = List.copyOf(fractions);
+        }
+    }
+
+    /**
+     * Extracts (or finds up to date) the store, and keeps a copy of the backbone's tokenizer beside it
+     * as {@code OUT/tokenizer.json}, so the folder holds all that {@code regula export} needs.
+     */
+    public static FeatureJobResult run(Request r) throws RegulaException {
+        return removingNewOutOnFailure(r.out(), () -> extract(r));
+    }
+
+    private static FeatureJobResult extract(Request r) throws RegulaException {
+        FeatureJobSpec spec = toSpec(r);
+        FeatureJobResult result;
+        try {
+            result = FeatureJob.run(spec);
+        } catch (FeatureJobException e) {
+            throw RegulaException.wrap(e);
+        }
+        try {
+            Backbone b = Backbone.load(r.backbone(), r.tokenizer(), spec.cacheDir());
+            Path copy = r.out().resolve(ImportStep.TOKENIZER);
+            if (b.tokenizer() != null && !hashes(copy, b.tokenizer().sha256())) {
+                copyAtomically(b.tokenizer().file(), copy);
+            }
+        } catch (BackboneException e) {
+            throw RegulaException.wrap(e);
+        } catch (IOException e) {
+            throw new RegulaException("cannot copy the tokenizer into " + r.out() + ": " + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    /**
+     * The features stage on a feature model that {@code regula import} (or a pipeline's import stage)
+     * built: the model is run as it is, without rebuilding it from the backbone, and the store is keyed
+     * by the backbone source and hash recorded in its metadata, as the pipeline's features stage keys
+     * it. Nothing is extracted when {@code OUT/store} is up to date for that key and OUT already holds
+     * the same feature model and tokenizer. {@code r}'s backbone, tokenizer, feature tensor,
+     * pooling and L2 settings are not read.
+     *
+     * @param featureModel a {@code feature-model.onnx}, or the folder holding it
+     * @param tokenizer the tokenizer.json, or null for the one beside the feature model (text data only)
+     */
+    public static FeatureJobResult runOnFeatureModel(Path featureModel, Path tokenizer, Request r)
+            throws RegulaException {
+        return removingNewOutOnFailure(r.out(), () -> extractOnFeatureModel(featureModel, tokenizer, r));
+    }
+
+    /**
+     * The pipeline's extraction: reads the data of {@code job}, extracts {@code store/} into
+     * {@code staging} with the committed feature model and backbone, and returns the timings to record.
+     */
+    static Map<String, Object> extractInto(FeatureModel model, Backbone backbone, FeatureJobSpec job, Path staging,
+                                           Consumer<String> log) throws RegulaException {
+        Dataset data;
+        try {
+            data = DatasetReader.read(job.data());
+        } catch (DatasetException e) {
+            throw new RegulaException("data: " + e.getMessage(), e);
+        }
+        if (data.skipped().total() > 0) {
+            log.accept("features: skipped " + data.skipped());
+        }
+        long t0 = System.nanoTime();
+        try {
+            FeatureStore store = FeatureJob.extractTo(staging.resolve(STORE), model, backbone, data, job);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            log.accept("features: " + data.size() + " examples, dim " + model.dim() + ", labels " + store.labels());
+            return Map.of("extract_seconds", seconds);
+        } catch (FeatureJobException e) {
+            if (e.getCause() instanceof EncoderMismatchException) {
+                throw new RegulaException("backbone.model: its inputs do not match the "
+                        + (job.data().format().numeric() ? "numeric" : "text") + " data in data.path: " + e.getMessage(), e);
+            }
+            throw RegulaException.wrap(e);
+        }
+    }
+
+    /** FeatureJob's spec for a pipeline spec (the validate stage re-reads the test split with it). */
+    public static FeatureJobSpec jobSpec(PipelineSpec spec, Path outDir, Path cacheDir, FeatureSpec feature)
+            throws RegulaException {
+        Sections.Backbone b = spec.backbone();
+        Sections.Split s = spec.split();
+        SplitSpec split;
+        try {
+            SplitFractions f = new SplitFractions(s.train(), s.val(), s.test());
+            split = spec.data().splitField() != null ? SplitSpec.byField()
+                    : s.grouped() ? SplitSpec.grouped(f, spec.seed()) : SplitSpec.stratified(f, spec.seed());
+        } catch (IllegalArgumentException e) {
+            throw new RegulaException("split: " + e.getMessage(), e);
+        }
+        FeatureExtractorOptions extraction = FeatureExtractorOptions.defaults().withBatchSize(spec.features().batchSize())
+                .withThreads(spec.features().threads()).withProgress(true);
+        return new FeatureJobSpec(b.model(), b.tokenizer(), feature, b.maxLength(), b.truncation(), spec.data(), split,
+                extraction, outDir, cacheDir);
+    }
+
+    private interface Job {
+        FeatureJobResult run() throws RegulaException;
+    }
+
+    /**
+     * Runs {@code job}; when it fails, removes the folders it created for {@code out} (from the
+     * topmost that did not exist before), with what they hold (the backbone cache, a feature model),
+     * so a failed command leaves no output folder behind.
+     */
+    private static FeatureJobResult removingNewOutOnFailure(Path out, Job job) throws RegulaException {
+        Path created = null;
+        for (Path p = out.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
+            created = p;
+        }
+        try {
+            return job.run();
+        } catch (RegulaException | RuntimeException e) {
+            if (created != null && Files.exists(created)) {
+                try {
+                    dev.regula.models.Folders.deleteTree(created);
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static FeatureJobResult extractOnFeatureModel(Path featureModel, Path tokenizer, Request r)
+            throws RegulaException {
+        Path given = featureModel.toAbsolutePath().normalize();
+        Path file = Files.isDirectory(given) ? given.resolve(FeatureJob.FEATURE_MODEL) : given;
+        if (!Files.isRegularFile(file)) {
+            throw new RegulaException("--feature-model: " + (Files.isDirectory(given) ? given + " holds no "
+                    + FeatureJob.FEATURE_MODEL : "not found: " + given) + "; expected the output folder of `regula import`, "
+                    + "a pipeline's work/import, or its feature-model.onnx");
+        }
+        FeatureModel model;
+        try {
+            model = FeatureModel.load(file);
+        } catch (BackboneException e) {
+            throw new RegulaException("--feature-model: " + e.getMessage(), e);
+        }
+        Path tok = tokenizer != null ? tokenizer.toAbsolutePath().normalize() : file.resolveSibling(ImportStep.TOKENIZER);
+        if (tokenizer != null && !Files.isRegularFile(tok)) {
+            throw new RegulaException("--tokenizer: file not found: " + tok);
+        }
+        try {
+            SourceFile tokFile = Files.isRegularFile(tok) ? new SourceFile(tok, Hashing.sha256(tok), tok.toString()) : null;
+            Backbone committed = new Backbone(new SourceFile(file, model.backboneSha256(), model.backboneSource()), tokFile);
+            FeatureJobSpec spec = toSpec(r, model.backboneSource(), tokFile == null ? null : tok.toString(), model.spec());
+            Dataset data = DatasetReader.read(spec.data());
+            Files.createDirectories(r.out());
+            Path storeDir = r.out().resolve(FeatureJob.STORE);
+            Path modelCopy = r.out().resolve(FeatureJob.FEATURE_MODEL);
+            boolean inPlace = Files.isSameFile(file.getParent(), r.out().toAbsolutePath());
+            boolean upToDate = FeatureJob.isUpToDate(storeDir, committed, data, spec)
+                    && (inPlace || hashes(modelCopy, model.sha256())
+                        && (tokFile == null || hashes(r.out().resolve(ImportStep.TOKENIZER), tokFile.sha256())));
+            long t0 = System.nanoTime();
+            FeatureStore store;
+            if (upToDate) {
+                store = FeatureStore.open(storeDir);
+            } else {
+                store = FeatureJob.extractTo(storeDir, model, committed, data, spec);
+                if (!inPlace) {
+                    model.save(modelCopy);
+                    if (tokFile != null) {
+                        copyAtomically(tok, r.out().resolve(ImportStep.TOKENIZER));
+                    }
+                }
+            }
+            double seconds = upToDate ? 0 : (System.nanoTime() - t0) / 1e9;
+            Map<String, Integer> rows = new LinkedHashMap<>();
+            store.splitNames().forEach(n -> rows.put(n, store.split(n).rows()));
+            return new FeatureJobResult(store.dir(), modelCopy, upToDate, rows, model.dim(), store.labels(), seconds,
+                    data.skipped().total() == 0 ? "" : data.skipped().toString());
+        } catch (DatasetException e) {
+            throw new RegulaException("--data: " + e.getMessage(), e);
+        } catch (FeatureJobException | FeatureStoreException e) {
+            throw RegulaException.wrap(e);
+        } catch (IOException e) {
+            throw new RegulaException("cannot write " + r.out() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hashes(Path file, String sha256) throws IOException {
+        return Files.isRegularFile(file) && Hashing.sha256(file).equals(sha256);
+    }
+
+    /**
+     * The tokenizer settings an import recorded ({@code import.json} beside the feature model), or
+     * 128 tokens with truncation when there is none (a pipeline's work/import).
+     */
+    public record Encoding(int maxLength, boolean truncation) {
+    }
+
+    public static Encoding importedEncoding(Path featureModel) throws RegulaException {
+        Path p = featureModel.toAbsolutePath().normalize();
+        Path info = (Files.isDirectory(p) ? p : p.getParent()).resolve(ImportStep.INFO);
+        if (!Files.isRegularFile(info)) {
+            return new Encoding(128, true);
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode t = new com.fasterxml.jackson.databind.ObjectMapper().readTree(info.toFile())
+                    .path("tokenizer");
+            return new Encoding(t.path("max_length").asInt(128), t.path("truncation").asBoolean(true));
+        } catch (IOException e) {
+            throw new RegulaException("--feature-model: cannot read " + info + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyAtomically(Path from, Path to) throws IOException {
+        Path tmp = Files.createTempFile(to.getParent(), "." + to.getFileName(), ".tmp");
+        try {
+            Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+
+    static FeatureJobSpec toSpec(Request r) throws RegulaException {
+        Path cache = r.out().resolve(".cache");
+        Pooling pooling = parse("pooling", r.pooling(), () -> Pooling.parse(r.pooling()));
+        String tensor = r.featureTensor() != null && !r.featureTensor().isBlank() ? r.featureTensor() : firstOutput(r, cache);
+        return toSpec(r, r.backbone(), r.tokenizer(), new FeatureSpec(tensor, pooling, r.l2Normalize(), r.maskInput()));
+    }
+
+    private static FeatureJobSpec toSpec(Request r, String backbone, String tokenizer, FeatureSpec feature)
+            throws RegulaException {
+        Path cache = r.out().resolve(".cache");
+        DatasetFormat format = r.format() == null || r.format().isBlank()
+                ? DatasetFormat.guess(r.data())
+                : parse("format", r.format(), () -> DatasetFormat.parse(r.format()));
+        BadRowPolicy badRows = parse("bad-rows", r.badRows(),
+                () -> BadRowPolicy.valueOf(r.badRows().trim().toUpperCase(java.util.Locale.ROOT)));
+        DatasetSpec data = DatasetSpec.of(r.data(), format).withTextField(r.textField()).withLabelField(r.labelField())
+                .withGroupField(r.groupField()).withSplitField(r.splitField()).withBadRows(badRows);
+        SplitSpec split = splitSpec(r);
+        FeatureExtractorOptions extraction = FeatureExtractorOptions.defaults().withBatchSize(r.batchSize())
+                .withThreads(r.threads()).withProgress(r.progress());
+        try {
+            return new FeatureJobSpec(backbone, tokenizer, feature, r.maxLength(), r.truncation(), data, split, extraction,
+                    r.out(), cache);
+        } catch (IllegalArgumentException e) {
+            throw new RegulaException(e.getMessage(), e);
+        }
+    }
+
+    private static SplitSpec splitSpec(Request r) throws RegulaException {
+        if (r.splitField() != null && !r.splitField().isBlank()) {
+            return SplitSpec.byField();
+        }
+        List<Double> f = r.fractions();
+        if (f.size() != 3) {
+            throw new RegulaException("split fractions: expected three numbers train,val,test (e.g. 0.7,0.15,0.15), got " + f);
+        }
+        SplitFractions fractions = parse("split", f.toString(), () -> new SplitFractions(f.get(0), f.get(1), f.get(2)));
+        return r.grouped() ? SplitSpec.grouped(fractions, r.seed()) : SplitSpec.stratified(fractions, r.seed());
+    }
+
+    /** The backbone's first graph output: the usual feature tensor of an exported encoder. */
+    private static String firstOutput(Request r, Path cache) throws RegulaException {
+        try {
+            Backbone b = Backbone.load(r.backbone(), r.tokenizer(), cache);
+            return OnnxModel.read(b.model().file()).proto().getGraph().getOutput(0).getName();
+        } catch (BackboneException | OnnxModelException e) {
+            throw RegulaException.wrap(e);
+        }
+    }
+
+    private interface Parse<T> {
+        T get();
+    }
+
+    private static <T> T parse(String key, String value, Parse<T> p) throws RegulaException {
+        try {
+            return p.get();
+        } catch (IllegalArgumentException e) {
+            throw new RegulaException(key + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.regula.pipeline.stage.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.run.Stage;
+import dev.regula.pipeline.run.StageContext;
+import dev.regula.pipeline.run.StageName;
+import dev.regula.pipeline.spec.Sections;
+import dev.regula.pipeline.stage.features.FeaturesStage;
+import dev.regula.transfer.train.TrainedHead;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * train, as the pipeline runs it: {@link TrainStep} on the committed features and the spec's
+ * {@code heads:}; and the reader later stages use for the committed heads.
+ */
+public final class TrainStage implements Stage {
+
+    @Override
+    public StageName name() {
+        return StageName.TRAIN;
+    }
+
+    @Override
+    public List<StageName> upstream(StageContext ctx) {
+        return List.of(StageName.FEATURES);
+    }
+
+    @Override
+    public JsonNode config(StageContext ctx) {
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
+        c.set("heads", ctx.spec().section("heads"));
+        c.set("seed", ctx.spec().section("seed"));
+        return c;
+    }
+
+    @Override
+    public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
+        return TrainStep.trainInto(FeaturesStage.store(ctx), ctx.spec().heads(), staging, ctx::log);
+    }
+
+    /** Reloads every trained head, by name, in spec order. */
+    public static Map<String, TrainedHead> heads(StageContext ctx) throws RegulaException {
+        Map<String, TrainedHead> out = new LinkedHashMap<>();
+        for (Sections.Head h : ctx.spec().heads()) {
+            Path f = ctx.dir(StageName.TRAIN).resolve(h.name()).resolve(TrainStep.HEAD);
+            try {
+                out.put(h.name(), HeadFile.load(f));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new RegulaException("cannot reload trained head " + f + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,199 @@
+package dev.regula.pipeline.stage.train;
+
+import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.run.Determinism;
+import dev.regula.pipeline.run.Json;
+import dev.regula.pipeline.run.OutputFolder;
+import dev.regula.pipeline.spec.Sections;
+import dev.regula.pipeline.stage.features.FeatureInputs;
+import dev.regula.transfer.features.FeatureMatrix;
+import dev.regula.transfer.features.FeatureStore;
+import dev.regula.transfer.train.EpochRecord;
+import dev.regula.transfer.train.HeadTrainer;
+import dev.regula.transfer.train.TrainedHead;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The train stage as a callable unit: heads trained on a feature store, written as
+ * {@code <name>/head.json}, {@code <name>/history.json} and {@code heads.json}. The pipeline's train
+ * stage and {@code regula train} (explicit folders, {@link #run}) both write through it.
+ */
+public final class TrainStep {
+    /** A head's weights and specs, reloadable: {@code <name>/head.json}. */
+    public static final String HEAD = "head.json";
+    /** A head's training history: {@code <name>/history.json}. */
+    public static final String HISTORY = "history.json";
+    /** One line of figures per head. */
+    public static final String SUMMARY = "heads.json";
+
+    private TrainStep() {
+    }
+
+    /**
+     * Heads to train on a feature folder.
+     *
+     * @param features the output folder of {@code regula features} (or a pipeline's work/features, or a store folder)
+     * @param heads the heads, e.g. from {@link dev.regula.pipeline.spec.SpecReader#readHeads}
+     * @param out the output folder: new, empty, or an earlier {@code regula train} output (replaced as a whole)
+     * @param log progress lines
+     */
+    public record Request(Path features, List<Sections.Head> heads, Path out, Consumer<String> log) {
+        public Request {
+            Objects.requireNonNull(features, "features");
+            Objects.requireNonNull(out, "out");
+            heads = List.copyOf(heads);
+            log = log == null ? line -> { } : log;
+        }
+    }
+
+    /**
+     * What was written.
+     *
+     * @param heads per head (in training order): best epoch, train/val loss and accuracy at it, sparsity
+     * @param seconds training seconds per head
+     */
+    public record Result(Path out, Map<String, Map<String, Object>> heads, Map<String, Double> seconds) {
+    }
+
+    /** Trains every head and writes {@code out} atomically (staging folder, then one move). */
+    public static Result run(Request r) throws RegulaException {
+        Determinism.configure();
+        FeatureInputs in = FeatureInputs.open(r.features(), "--features");
+        if (r.heads().isEmpty()) {
+            throw new RegulaException("no heads to train");
+        }
+        Path out = r.out().toAbsolutePath().normalize();
+        return OutputFolder.write(out, "--out", SUMMARY, staging -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Double> seconds = (Map<String, Double>) trainInto(in.store(), r.heads(), staging, r.log())
+                    .get("train_seconds");
+            Map<String, Map<String, Object>> summary = Json.MAPPER.readValue(staging.resolve(SUMMARY).toFile(),
+                    new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Map<String, Object>>>() { });
+            return new Result(out, summary, seconds);
+        });
+    }
+
+    /** Trains {@code heads} on {@code store}'s train split (early stopping on val when non-empty) into {@code staging}. */
+    static Map<String, Object> trainInto(FeatureStore store, List<Sections.Head> heads, Path staging, Consumer<String> log)
+            throws RegulaException {
+        if (!store.splitNames().contains("train") || store.split("train").rows() == 0) {
+            throw new RegulaException("train: the feature store " + store.dir() + " has no train rows");
+        }
+        FeatureMatrix train = store.split("train");
+        FeatureMatrix val = store.splitNames().contains("val") && store.split("val").rows() > 0 ? store.split("val") : null;
+        int classes = store.labels().size();
+        Map<String, Object> summary = new TreeMap<>();
+        Map<String, Double> seconds = new TreeMap<>();
+        for (Sections.Head h : heads) {
+            long t0 = System.nanoTime();
+            TrainedHead head;
+            try {
+                head = HeadTrainer.train(train, val, classes, h.head(), h.regularization(), h.training());
+            } catch (IllegalArgumentException e) {
+                throw new RegulaException("heads '" + h.name() + "': " + e.getMessage(), e);
+            }
+            seconds.put(h.name(), (System.nanoTime() - t0) / 1e9);
+            Path dir = staging.resolve(h.name());
+            try {
+                Files.createDirectories(dir);
+                HeadFile.save(head, dir.resolve(HEAD));
+                Json.write(dir.resolve(HISTORY), head.history());
+            } catch (IOException e) {
+                throw new RegulaException("train: cannot write " + dir + ": " + e.getMessage(), e);
+            }
+            EpochRecord best = head.history().best();
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("best_epoch", head.history().bestEpoch());
+            line.put("train_accuracy", best.trainAccuracy());
+            line.put("train_loss", best.trainLoss());
+            line.put("val_accuracy", best.valAccuracy());
+            line.put("val_loss", best.valLoss());
+            line.put("sparsity", head.sparsity());
+            summary.put(h.name(), line);
+            log.accept("train: " + h.name() + " best epoch " + head.history().bestEpoch() + ", val NLL "
+                    + (best.valLoss() == null ? "n/a" : String.format(Locale.ROOT, "%.4f", best.valLoss())));
+        }
+        try {
+            Json.write(staging.resolve(SUMMARY), summary);
+        } catch (IOException e) {
+            throw new RegulaException("train: cannot write " + staging + ": " + e.getMessage(), e);
+        }
+        return Map.of("train_seconds", seconds);
+    }
+
+    /**
+     * Reloads the heads a train output holds ({@code <name>/head.json}), by name in {@code order}
+     * when given, else sorted by name.
+     */
+    public static Map<String, TrainedHead> loadHeads(Path dir, String option, List<String> order) throws RegulaException {
+        Path d = dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(d)) {
+            throw new RegulaException(option + ": " + (Files.exists(d) ? d + " is not a folder" : "folder not found: " + d)
+                    + "; expected the output folder of `regula train` or a pipeline's work/train");
+        }
+        List<String> names = order;
+        if (names == null) {
+            try (Stream<Path> s = Files.list(d)) {
+                names = s.filter(p -> Files.isRegularFile(p.resolve(HEAD))).map(p -> p.getFileName().toString())
+                        .sorted().toList();
+            } catch (IOException e) {
+                throw new RegulaException(option + ": cannot list " + d + ": " + e.getMessage(), e);
+            }
+        }
+        if (names.isEmpty()) {
+            throw new RegulaException(option + ": " + d + " holds no <name>/" + HEAD
+                    + "; expected the output folder of `regula train` or a pipeline's work/train");
+        }
+        Map<String, TrainedHead> out = new LinkedHashMap<>();
+        for (String n : names) {
+            out.put(n, loadHead(d.resolve(n).resolve(HEAD), option));
+        }
+        return out;
+    }
+
+    public static TrainedHead loadHead(Path file, String option) throws RegulaException {
+        if (!Files.isRegularFile(file)) {
+            throw new RegulaException(option + ": head file not found: " + file);
+        }
+        try {
+            return HeadFile.load(file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new RegulaException(option + ": " + file + " is not a head file written by `regula train`: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    /** Fails unless {@code head} takes the store's features and predicts its classes. */
+    public static void checkFits(String name, TrainedHead head, FeatureInputs in, String option) throws RegulaException {
+        int dim = head.layers().get(0).in();
+        if (dim != in.dim()) {
+            throw new RegulaException(option + ": head '" + name + "' takes " + dim + " features, but the feature store "
+                    + in.store().dir() + " holds " + in.dim() + "; were they made from different backbones?");
+        }
+        if (head.classes() != in.store().labels().size()) {
+            throw new RegulaException(option + ": head '" + name + "' predicts " + head.classes() + " classes, but the feature "
+                    + "store " + in.store().dir() + " has " + in.store().labels().size() + " labels " + in.store().labels());
+        }
+    }
+
+    /** Head names by validation NLL, best first (train NLL when there is no validation split); ties keep spec order. */
+    public static List<String> rankByValNll(Map<String, TrainedHead> heads) {
+        List<String> names = new ArrayList<>(heads.keySet());
+        names.sort(java.util.Comparator.comparingDouble(n -> {
+            EpochRecord b = heads.get(n).history().best();
+            return b.valLoss() != null ? b.valLoss() : b.trainLoss();
+        }));
+        return names;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.regula.pipeline.stage.validate;
+
+import dev.regula.ensemble.ClassificationMetrics;
+import dev.regula.ensemble.EnsembleException;
+import dev.regula.models.runtime.RunnerOptions;
+import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.predict.Prediction;
+import dev.regula.pipeline.predict.Predictor;
+import dev.regula.transfer.data.Dataset;
+import dev.regula.transfer.data.DatasetException;
+import dev.regula.transfer.data.DatasetReader;
+import dev.regula.transfer.data.DatasetSpec;
+import dev.regula.transfer.data.Example;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The validate stage: an exported model on labelled data, end to end on ONNX Runtime (tokenizer
+ * included), with quality and speed figures. {@code regula validate MODEL --data FILE} and the
+ * Maven plugin's validate goal call {@link #run}; the pipeline's validate stage
+ * ({@link ValidateStage}) writes {@value #REPORT}, with parity per execution provider against the
+ * Java reference.
+ */
+public final class ValidateStep {
+    /** The pipeline's validation report. */
+    public static final String REPORT = "report.json";
+    private static final int LATENCY_SAMPLES = 50;
+
+    private ValidateStep() {
+    }
+
+    /**
+     * A validation of an exported model.
+     *
+     * @param model {@code model.onnx}, or the export folder holding it
+     * @param data the labelled data
+     * @param options the execution provider and threads
+     */
+    public record Request(Path model, DatasetSpec data, RunnerOptions options) {
+        public Request {
+            java.util.Objects.requireNonNull(model, "model");
+            java.util.Objects.requireNonNull(data, "data");
+            java.util.Objects.requireNonNull(options, "options");
+        }
+    }
+
+    /**
+     * Figures of one validation run.
+     *
+     * @param rows labelled examples scored
+     * @param metrics accuracy, macro-F1, NLL, Brier, ECE (15 bins) and the reliability bins
+     * @param latencyMsP50 median wall time of one text, tokenization included, batch 1
+     * @param latencyMsP95 95th percentile of the same
+     * @param throughput texts per second in batches of {@code throughputBatch}
+     * @param throughputBatch texts per call in the throughput pass, whose outputs give the metrics:
+     *     {@link Predictor#BATCH}, or 1 for a model that quantizes dynamically
+     * @param provider the ONNX Runtime execution provider that ran
+     */
+    public record Result(int rows, ClassificationMetrics metrics, double latencyMsP50, double latencyMsP95,
+                         double throughput, int throughputBatch, String provider) {
+    }
+
+    public static Result run(Request r) throws RegulaException {
+        return validate(r.model(), r.data(), r.options());
+    }
+
+    private static Result validate(Path model, DatasetSpec data, RunnerOptions options) throws RegulaException {
+        Dataset dataset;
+        try {
+            dataset = DatasetReader.read(data);
+        } catch (DatasetException e) {
+            throw RegulaException.wrap(e);
+        }
+        List<Example> examples = dataset.examples();
+        List<String> texts = examples.stream().map(Example::text).toList();
+        try (Predictor predictor = Predictor.open(model, options)) {
+            List<String> classes = predictor.classes();
+            int[] y = new int[examples.size()];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = classes.indexOf(examples.get(i).label());
+                if (y[i] < 0) {
+                    throw new RegulaException(examples.get(i).source() + ": label '" + examples.get(i).label()
+                            + "' is not one of the model's classes " + classes);
+                }
+            }
+            long start = System.nanoTime();
+            List<Prediction> predictions = predictor.predict(texts);
+            double throughput = texts.size() / ((System.nanoTime() - start) / 1e9);
+
+            float[][] p = new float[predictions.size()][];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = new float[classes.size()];
+                for (int k = 0; k < classes.size(); k++) {
+                    p[i][k] = predictions.get(i).probabilities().get(classes.get(k)).floatValue();
+                }
+            }
+            int samples = Math.min(LATENCY_SAMPLES, texts.size());
+            double[] ms = new double[samples];
+            for (int i = 0; i < samples; i++) {
+                long t = System.nanoTime();
+                predictor.predict(List.of(texts.get(i)));
+                ms[i] = (System.nanoTime() - t) / 1e6;
+            }
+            Arrays.sort(ms);
+            return new Result(y.length, ClassificationMetrics.of(p, y), quantile(ms, 0.5), quantile(ms, 0.95), throughput,
+                    predictor.batchSize(),
+                    predictor.provider());
+        } catch (EnsembleException e) {
+            throw new RegulaException(data.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The q-quantile (0..1) of sorted values by nearest rank; NaN when there are none. */
+    public static double quantile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        // nearest rank: the smallest value with at least q of the samples at or below it
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
+    }
+}
