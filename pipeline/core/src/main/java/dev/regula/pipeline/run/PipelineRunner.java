@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * The runner framework: runs a pipeline's stages in order, skipping those that are up to date
  * (same config, inputs and payload as their manifest records), and commits each stage that runs
  * atomically. Which stages a spec has, and what the run reports afterwards, are the pipeline's
- * business ({@link dev.regula.pipeline.stage.Pipeline}), not the runner's.
+ * business ({@code dev.regula.pipeline.stage.Pipeline}), not the runner's.
  *
  * <p>Byte-identical reruns need one libtorch thread; the pipeline sets the DJL system properties
  * for that ({@link Determinism}) unless they are set already, which works only if DJL's engine has
