@@ -86,6 +86,7 @@ public final class PipelineRunner {
             request.hook().beforeCommit(stage.name(), staging);
             StageFolders.commit(staging, ctx.dir(stage.name()), work, stage.name());
             staging = null;
+            stage.afterCommit(ctx);
             request.log().accept(String.format(java.util.Locale.ROOT, "%s: done in %.1f s", stage.name(),
                     (Double) timings.get("seconds")));
             return m;

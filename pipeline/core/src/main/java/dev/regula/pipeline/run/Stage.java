@@ -41,4 +41,12 @@ public interface Stage {
      * @return stage-specific timings to record in the manifest (never in the payload); may be empty
      */
     Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException;
+
+    /**
+     * Called once the folder {@link #run} wrote is committed: a stage that keeps resumable work outside
+     * its staging folder (the tune stage's trial logs) removes it here, never earlier, so a crash before
+     * the commit still finds it.
+     */
+    default void afterCommit(StageContext ctx) throws RegulaException {
+    }
 }

@@ -33,6 +33,14 @@ public final class StageContext {
         return work.resolve(".cache");
     }
 
+    /** A folder beside the stage folders for work a stage keeps across runs ({@code <work>/<name>}, a dot name). */
+    public Path workFile(String name) {
+        if (!name.startsWith(".")) {
+            throw new IllegalArgumentException("a stage's own folder in the work folder must be a dot name, got " + name);
+        }
+        return work.resolve(name);
+    }
+
     public void log(String line) {
         log.accept(line);
     }

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /** The pipeline's stages, in run order; each writes {@code <work>/<dir()>/}. */
 public enum StageName {
-    IMPORT, FEATURES, TRAIN, ENSEMBLE, EXPORT, VALIDATE, REPORT;
+    IMPORT, FEATURES, TUNE, TRAIN, ENSEMBLE, EXPORT, VALIDATE, REPORT;
 
     /** The stage's folder name and its name on the command line. */
     public String dir() {

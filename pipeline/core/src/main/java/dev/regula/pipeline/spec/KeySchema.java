@@ -17,7 +17,7 @@ import java.util.Map;
  * their keys from the records' {@code @JsonProperty} names, so the two cannot drift apart.
  */
 final class KeySchema {
-    private enum Kind { LEAF, ANY, OBJECT, LIST_OR_ONE }
+    private enum Kind { LEAF, ANY, OBJECT, LIST_OR_ONE, OBJECT_OR_TEXT }
 
     private final Kind kind;
     private final Map<String, KeySchema> keys;
@@ -41,6 +41,11 @@ final class KeySchema {
 
     static KeySchema object(Map<String, KeySchema> keys) {
         return new KeySchema(Kind.OBJECT, new LinkedHashMap<>(keys), null);
+    }
+
+    /** A mapping of these keys, or a word (such as {@code auto}) whose value is checked when it is read. */
+    static KeySchema objectOrText(Map<String, KeySchema> keys) {
+        return new KeySchema(Kind.OBJECT_OR_TEXT, new LinkedHashMap<>(keys), null);
     }
 
     /** One mapping of {@code element}'s keys, or a list of them. */
@@ -94,7 +99,10 @@ final class KeySchema {
         }
         switch (kind) {
             case LEAF, ANY -> { }
-            case OBJECT -> {
+            case OBJECT, OBJECT_OR_TEXT -> {
+                if (kind == Kind.OBJECT_OR_TEXT && node.isTextual()) {
+                    return;
+                }
                 if (!node.isObject()) {
                     throw new SpecException(file, path, "expected a mapping of keys " + keys.keySet() + ", got "
                             + Values.describe(node));

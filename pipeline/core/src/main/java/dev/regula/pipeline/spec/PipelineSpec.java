@@ -14,12 +14,13 @@ import java.util.Optional;
  *
  * @param file the spec file
  * @param seed seeds the split and every head's training unless a head sets its own
+ * @param tune the {@code tune:} section (defaults when absent); used only when some head is {@link Sections.Head#tuned}
  * @param ensemble the {@code ensemble:} section as written (its keys belong to the ensemble module), or null
  * @param report the {@code report:} section as written, or null
  * @param sections each top-level section as written, with resolved paths, for the stages' config hashes
  */
 public record PipelineSpec(Path file, long seed, Sections.Backbone backbone, DatasetSpec data, Sections.Split split,
-                           Sections.Features features, List<Sections.Head> heads, JsonNode ensemble,
+                           Sections.Features features, List<Sections.Head> heads, Sections.Tune tune, JsonNode ensemble,
                            Sections.Export export, Sections.Validate validate, JsonNode report,
                            Map<String, JsonNode> sections) {
     public PipelineSpec {
@@ -31,7 +32,13 @@ public record PipelineSpec(Path file, long seed, Sections.Backbone backbone, Dat
         Objects.requireNonNull(export, "export");
         Objects.requireNonNull(validate, "validate");
         heads = List.copyOf(heads);
+        tune = tune == null ? Sections.Tune.defaults() : tune;
         sections = Map.copyOf(sections);
+    }
+
+    /** Whether some head has a range or {@code regularization: auto} (then the tune stage runs). */
+    public boolean tunes() {
+        return heads.stream().anyMatch(Sections.Head::tuned);
     }
 
     public Optional<JsonNode> ensembleSection() {

@@ -5,6 +5,8 @@ import dev.regula.transfer.backbone.Pooling;
 import dev.regula.transfer.head.HeadSpec;
 import dev.regula.transfer.regularize.RegularizationSpec;
 import dev.regula.transfer.train.TrainingSpec;
+import dev.regula.transfer.tune.SearchSpace;
+import dev.regula.transfer.tune.TuneSpec;
 import java.util.Objects;
 
 /** The typed sections of a {@link PipelineSpec}; see docs/pipeline.md for every key and default. */
@@ -44,12 +46,90 @@ public final class Sections {
      *
      * @param name unique name, used as the head's folder under {@code train/}
      */
-    public record Head(String name, HeadSpec head, RegularizationSpec regularization, TrainingSpec training) {
+    public record Head(String name, HeadSpec head, RegularizationSpec regularization, TrainingSpec training, Search search) {
         public Head {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(head, "head");
             Objects.requireNonNull(regularization, "regularization");
             Objects.requireNonNull(training, "training");
+        }
+
+        /** A head with fixed values only (trained as written). */
+        public Head(String name, HeadSpec head, RegularizationSpec regularization, TrainingSpec training) {
+            this(name, head, regularization, training, null);
+        }
+
+        /** Whether the tune stage searches this head (it has a range or {@code regularization: auto}). */
+        public boolean tuned() {
+            return search != null;
+        }
+    }
+
+    /**
+     * What a head searches: its ranges, or the default space of {@code regularization: auto}. The
+     * head's {@link Head#regularization()} and {@link Head#training()} are then the base every trial
+     * changes only the searched knobs of (a searched key holds a placeholder there: its range's
+     * first value, or 0 for a path).
+     *
+     * @param space the searched knobs and their ranges, in the order written
+     * @param auto whether the space is {@code regularization: auto}'s default for the head's kind
+     * @param baseline whether the values written beside {@code auto: true} for knobs of the default
+     *     space are evaluated as one extra trial, which the verdicts then judge
+     */
+    public record Search(SearchSpace space, boolean auto, boolean baseline) {
+        public Search {
+            Objects.requireNonNull(space, "space");
+        }
+    }
+
+    /**
+     * {@code tune:} how tuned heads are searched (see docs/pipeline.md).
+     *
+     * @param strategy null for {@code auto} (chosen per head: {@link #strategyFor}), else the strategy for every tuned head
+     * @param trials configurations drawn by random and halving
+     * @param folds stratified folds on train+val (grouped when the split is grouped), 0 = the fixed val split
+     * @param rule selection rule
+     * @param refit retrain the winner on train+val; null = true when {@code folds > 0}
+     * @param eta halving reduction factor
+     * @param minEpochs halving minimum resource, null = {@code max(1, round(epochs/eta²))}
+     * @param gridPoints points per continuous range in a grid
+     * @param threads trials trained at once, 0 = one per core (changes only the speed)
+     */
+    public record Tune(TuneSpec.Strategy strategy, int trials, int folds, TuneSpec.Rule rule, Boolean refit, int eta,
+                       Integer minEpochs, int gridPoints, int threads) {
+        public Tune {
+            Objects.requireNonNull(rule, "rule");
+        }
+
+        /** Defaults: strategy auto, 24 trials, 5 folds, one_se, refit, eta 3, 5 grid points, one thread per core. */
+        public static Tune defaults() {
+            return new Tune(null, 24, 5, TuneSpec.Rule.ONE_SE, null, 3, null, 5, 0);
+        }
+
+        /** The strategy for a head's search: the configured one, or for {@code auto} the one that suits the space. */
+        public TuneSpec.Strategy strategyFor(Head h) {
+            if (strategy != null) {
+                return strategy;
+            }
+            SearchSpace space = h.search().space();
+            if (h.search().auto()) {
+                return SearchSpace.defaultStrategy(h.head());
+            }
+            if (space.path() != null) {
+                return TuneSpec.Strategy.PATH;
+            }
+            return space.allChoices() ? TuneSpec.Strategy.GRID : TuneSpec.Strategy.HALVING;
+        }
+
+        /** The library's settings for one head, {@code threads} resolved (0: one per core). */
+        public TuneSpec specFor(Head h, long seed) {
+            int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+            return new TuneSpec(strategyFor(h), trials, folds, rule, refit, eta, minEpochs, gridPoints, seed, t);
+        }
+
+        /** Whether the winner is retrained on train+val. */
+        public boolean refits() {
+            return refit != null ? refit : folds > 0;
         }
     }
 

@@ -70,7 +70,9 @@ public final class SpecReader {
         Map<String, KeySchema> head = new LinkedHashMap<>();
         head.put("name", KeySchema.leaf());
         head.putAll(KeySchema.ofRecord(HeadSpec.class));
-        head.put("regularization", KeySchema.object(KeySchema.ofRecord(RegularizationSpec.class)));
+        Map<String, KeySchema> reg = KeySchema.ofRecord(RegularizationSpec.class);
+        reg.put(TuneKeys.AUTO, KeySchema.leaf());
+        head.put("regularization", KeySchema.objectOrText(reg));
         head.put("training", KeySchema.object(KeySchema.ofRecord(TrainingSpec.class)));
         Map<String, KeySchema> validate = leaves("parity_atol", "parity_rtol", "latency_samples", "throughput_batch",
                 "providers", "cuda_tf32");
@@ -82,6 +84,7 @@ public final class SpecReader {
         root.put("split", KeySchema.object(leaves("train", "val", "test", "grouped")));
         root.put("features", KeySchema.object(leaves("batch_size", "threads")));
         root.put("heads", KeySchema.listOrOne(KeySchema.object(head)));
+        root.put("tune", KeySchema.object(leaves(TuneKeys.TUNE_KEYS.toArray(new String[0]))));
         root.put("ensemble", KeySchema.any());
         root.put("export", KeySchema.object(leaves("head")));
         root.put("validate", KeySchema.object(validate));
@@ -168,6 +171,23 @@ public final class SpecReader {
     }
 
     /**
+     * The {@code tune:} section of a YAML file holding {@code heads:} (defaults when absent), checked
+     * against those heads as in {@link #read}.
+     */
+    public static Sections.Tune readTune(Path file, List<Sections.Head> heads) throws SpecException {
+        JsonNode root = readTree(file);
+        TuneKeys keys = new TuneKeys(file);
+        Sections.Tune tune = keys.tune(root.get("tune"));
+        keys.check(heads, tune, false);
+        return tune;
+    }
+
+    /** Checks tuned heads against {@code tune} settings given outside a file (command-line options). */
+    public static void checkTune(Path origin, List<Sections.Head> heads, Sections.Tune tune) throws SpecException {
+        new TuneKeys(origin).check(heads, tune, false);
+    }
+
+    /**
      * One head from a mapping of spec keys ({@code name}, {@code kind}, ..., {@code regularization},
      * {@code training}), checked as a {@code heads:} entry; errors name {@code origin} and the key path.
      */
@@ -195,6 +215,10 @@ public final class SpecReader {
         Sections.Features features = new Sections.Features(v.integer(f, "features", "batch_size", 0, 0),
                 v.integer(f, "features", "threads", 0, 0));
         List<Sections.Head> heads = heads(root.get("heads"), seed);
+        TuneKeys tuneKeys = new TuneKeys(file);
+        JsonNode tuneNode = root.get("tune");
+        Sections.Tune tune = tuneKeys.tune(tuneNode);
+        tuneKeys.check(heads, tune, tuneNode != null && !tuneNode.isNull());
         JsonNode e = root.get("export");
         String exportHead = v.string(e, "export", "head", "best");
         JsonNode ensemble = root.get("ensemble");
@@ -205,7 +229,7 @@ public final class SpecReader {
                     + (soup ? ", 'soup'" : "") + " or one of " + heads.stream().map(Sections.Head::name).toList());
         }
         Sections.Validate validate = validate(root.get("validate"));
-        return new PipelineSpec(file, seed, backbone, data, split, features, heads, nonNull(root.get("ensemble")),
+        return new PipelineSpec(file, seed, backbone, data, split, features, heads, tune, nonNull(root.get("ensemble")),
                 new Sections.Export(exportHead), validate, nonNull(root.get("report")), sections);
     }
 
@@ -328,6 +352,9 @@ public final class SpecReader {
                 throw new SpecException(file, path + ".kind", "required, one of [linear, mlp]");
             }
             HeadSpec head = map(item, HeadSpec.class, path);
+            TuneKeys.Extracted searched = new TuneKeys(file).extract(path, head, reg, training);
+            reg = searched.regularization();
+            training = searched.training();
             RegularizationSpec r = map(reg == null || reg.isNull() ? JsonNodeFactory.instance.objectNode() : reg,
                     RegularizationSpec.class, path + ".regularization");
             ObjectNode t = training == null || training.isNull() ? JsonNodeFactory.instance.objectNode()
@@ -343,7 +370,7 @@ public final class SpecReader {
             if (!t.has("seed")) {
                 t.put("seed", seed);
             }
-            heads.add(new Sections.Head(name, head, r, map(t, TrainingSpec.class, path + ".training")));
+            heads.add(new Sections.Head(name, head, r, map(t, TrainingSpec.class, path + ".training"), searched.search()));
         }
         return heads;
     }

@@ -19,6 +19,8 @@ import dev.regula.pipeline.stage.features.FeaturesStage;
 import dev.regula.pipeline.stage.imports.ImportStage;
 import dev.regula.pipeline.stage.report.ReportStage;
 import dev.regula.pipeline.stage.train.TrainStage;
+import dev.regula.pipeline.stage.tune.TuneStage;
+import dev.regula.pipeline.stage.tune.TuneStep;
 import dev.regula.pipeline.stage.validate.GateFailedException;
 import dev.regula.pipeline.stage.validate.Gates;
 import dev.regula.pipeline.stage.validate.ValidateStage;
@@ -31,7 +33,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A pipeline spec run stage by stage (import → features → train → [ensemble] → export → validate →
+ * A pipeline spec run stage by stage (import → features → [tune] → train → [ensemble] → export → validate →
  * [report]) by the {@link PipelineRunner}, then the validation gates checked and
  * {@code <work>/summary.json} written. The core behind {@code regula run} and the Maven plugin.
  *
@@ -61,9 +63,16 @@ public final class Pipeline {
         return finish(spec, request.workDir(), ran);
     }
 
-    /** The stages a spec runs, in run order: the ensemble and report stages only when it has their sections. */
+    /**
+     * The stages a spec runs, in run order: tune only when some head has a range or {@code auto}, the
+     * ensemble and report stages only when it has their sections.
+     */
     static List<Stage> stages(PipelineSpec spec) {
-        List<Stage> s = new ArrayList<>(List.of(new ImportStage(), new FeaturesStage(), new TrainStage()));
+        List<Stage> s = new ArrayList<>(List.of(new ImportStage(), new FeaturesStage()));
+        if (spec.tunes()) {
+            s.add(new TuneStage());
+        }
+        s.add(new TrainStage());
         if (spec.ensembleSection().isPresent()) {
             s.add(new EnsembleStage());
         }
@@ -73,6 +82,29 @@ public final class Pipeline {
             s.add(new ReportStage());
         }
         return s;
+    }
+
+    /** Per tuned head: strategy, rule, winner and its CV figures, and the verdicts (knob, verdict, edge, gaps, advice). */
+    private static ObjectNode tuneSummary(Path tuneDir) throws RegulaException {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        for (Map.Entry<String, JsonNode> e : TuneStep.summary(tuneDir).entrySet()) {
+            JsonNode h = e.getValue();
+            ObjectNode o = out.putObject(e.getKey());
+            for (String k : List.of("strategy", "rule", "folds", "trials", "winner", "winner_params", "winner_mean_val_nll",
+                    "winner_se", "winner_gap", "model", "refit_epochs")) {
+                if (h.has(k)) {
+                    o.set(k, h.get(k));
+                }
+            }
+            com.fasterxml.jackson.databind.node.ArrayNode vs = o.putArray("verdicts");
+            for (JsonNode v : h.path("verdicts")) {
+                ObjectNode n = vs.addObject();
+                for (String k : List.of("knob", "verdict", "edge", "reference_gap", "selected_gap", "advice")) {
+                    n.set(k, v.get(k));
+                }
+            }
+        }
+        return out;
     }
 
     private static RunResult finish(PipelineSpec spec, Path work, PipelineRunner.Ran ran) throws RegulaException {
@@ -96,6 +128,9 @@ public final class Pipeline {
         ObjectNode stages = summary.putObject("stages");
         ran.outcomes().forEach((s, o) -> stages.put(s.dir(), o == RunResult.Outcome.RAN ? "ran" : "up to date"));
         summary.set("validation", report);
+        if (spec.tunes()) {
+            summary.set("tune", tuneSummary(work.resolve(StageName.TUNE.dir())));
+        }
         summary.set("timing", Json.MAPPER.valueToTree(ran.manifests().get(StageName.VALIDATE).timings()));
         ObjectNode seconds = summary.putObject("stage_seconds");
         ran.manifests().forEach((s, m) -> seconds.set(s.dir(), Json.MAPPER.valueToTree(m.timings().get("seconds"))));

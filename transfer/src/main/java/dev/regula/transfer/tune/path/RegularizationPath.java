@@ -180,8 +180,12 @@ public final class RegularizationPath {
         return new FoldLine(scores, proba, fd.valRows());
     }
 
-    /** Solves train+val along {@code line} (warm starts) and returns its last point as a trained head. */
-    static TrainedHead refit(FeatureMatrix trainVal, TuneRequest request, List<TrialConfig> line) {
+    /**
+     * Solves {@code trainVal} along {@code line} (warm starts; the path's strengths from λ_max down to the
+     * wanted one, other knobs fixed) and returns its last point as a trained head. Public so that a caller
+     * can fit any point of a path it has logged (the pipeline's no-refit winner and ensemble members).
+     */
+    public static TrainedHead refit(FeatureMatrix trainVal, TuneRequest request, List<TrialConfig> line) {
         try (LogisticSolver solver = new LogisticSolver(trainVal, request.classes())) {
             double[] theta = solver.interceptOnly();
             int iterations = 0;

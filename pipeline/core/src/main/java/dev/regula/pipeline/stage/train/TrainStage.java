@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * train, as the pipeline runs it: {@link TrainStep} on the committed features and the spec's
- * {@code heads:}; and the reader later stages use for the committed heads.
+ * {@code heads:} (a tuned head's model taken from the committed tune folder); and the reader later
+ * stages use for the committed heads.
  */
 public final class TrainStage implements Stage {
 
@@ -29,7 +30,7 @@ public final class TrainStage implements Stage {
 
     @Override
     public List<StageName> upstream(StageContext ctx) {
-        return List.of(StageName.FEATURES);
+        return ctx.spec().tunes() ? List.of(StageName.FEATURES, StageName.TUNE) : List.of(StageName.FEATURES);
     }
 
     @Override
@@ -42,7 +43,9 @@ public final class TrainStage implements Stage {
 
     @Override
     public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
-        return TrainStep.trainInto(FeaturesStage.store(ctx), ctx.spec().heads(), staging, ctx::log);
+        // A tuned head's model is the tune stage's choice (<tune>/<head>/head.json, written in this stage's format).
+        Path tuned = ctx.spec().tunes() ? ctx.dir(StageName.TUNE) : null;
+        return TrainStep.trainInto(FeaturesStage.store(ctx), ctx.spec().heads(), tuned, staging, ctx::log);
     }
 
     /** Reloads every trained head, by name, in spec order. */

@@ -76,7 +76,7 @@ public final class TrainStep {
         Path out = r.out().toAbsolutePath().normalize();
         return OutputFolder.write(out, "--out", SUMMARY, staging -> {
             @SuppressWarnings("unchecked")
-            Map<String, Double> seconds = (Map<String, Double>) trainInto(in.store(), r.heads(), staging, r.log())
+            Map<String, Double> seconds = (Map<String, Double>) trainInto(in.store(), r.heads(), null, staging, r.log())
                     .get("train_seconds");
             Map<String, Map<String, Object>> summary = Json.MAPPER.readValue(staging.resolve(SUMMARY).toFile(),
                     new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Map<String, Object>>>() { });
@@ -84,9 +84,15 @@ public final class TrainStep {
         });
     }
 
-    /** Trains {@code heads} on {@code store}'s train split (early stopping on val when non-empty) into {@code staging}. */
-    static Map<String, Object> trainInto(FeatureStore store, List<Sections.Head> heads, Path staging, Consumer<String> log)
-            throws RegulaException {
+    /**
+     * Trains {@code heads} on {@code store}'s train split (early stopping on val when non-empty) into
+     * {@code staging}. A tuned head (one with ranges or {@code auto}) is not trained here: its model is
+     * the one the tune stage chose, {@code <tuned>/<name>/head.json} and {@code history.json}, copied as is.
+     *
+     * @param tuned the tune stage's folder, or null when no head is tuned
+     */
+    static Map<String, Object> trainInto(FeatureStore store, List<Sections.Head> heads, Path tuned, Path staging,
+            Consumer<String> log) throws RegulaException {
         if (!store.splitNames().contains("train") || store.split("train").rows() == 0) {
             throw new RegulaException("train: the feature store " + store.dir() + " has no train rows");
         }
@@ -97,21 +103,25 @@ public final class TrainStep {
         Map<String, Double> seconds = new TreeMap<>();
         for (Sections.Head h : heads) {
             long t0 = System.nanoTime();
+            Path dir = staging.resolve(h.name());
             TrainedHead head;
-            try {
-                head = HeadTrainer.train(train, val, classes, h.head(), h.regularization(), h.training());
-            } catch (IllegalArgumentException e) {
-                throw new RegulaException("heads '" + h.name() + "': " + e.getMessage(), e);
+            if (h.tuned()) {
+                head = copyTuned(h.name(), tuned, dir);
+            } else {
+                try {
+                    head = HeadTrainer.train(train, val, classes, h.head(), h.regularization(), h.training());
+                } catch (IllegalArgumentException e) {
+                    throw new RegulaException("heads '" + h.name() + "': " + e.getMessage(), e);
+                }
+                try {
+                    Files.createDirectories(dir);
+                    HeadFile.save(head, dir.resolve(HEAD));
+                    Json.write(dir.resolve(HISTORY), head.history());
+                } catch (IOException e) {
+                    throw new RegulaException("train: cannot write " + dir + ": " + e.getMessage(), e);
+                }
             }
             seconds.put(h.name(), (System.nanoTime() - t0) / 1e9);
-            Path dir = staging.resolve(h.name());
-            try {
-                Files.createDirectories(dir);
-                HeadFile.save(head, dir.resolve(HEAD));
-                Json.write(dir.resolve(HISTORY), head.history());
-            } catch (IOException e) {
-                throw new RegulaException("train: cannot write " + dir + ": " + e.getMessage(), e);
-            }
             EpochRecord best = head.history().best();
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("best_epoch", head.history().bestEpoch());
@@ -130,6 +140,24 @@ public final class TrainStep {
             throw new RegulaException("train: cannot write " + staging + ": " + e.getMessage(), e);
         }
         return Map.of("train_seconds", seconds);
+    }
+
+    /** A tuned head's model, copied byte for byte from the tune stage's folder into {@code dir}. */
+    private static TrainedHead copyTuned(String name, Path tuned, Path dir) throws RegulaException {
+        if (tuned == null) {
+            throw new RegulaException("heads '" + name + "': has ranges or regularization: auto, so it is searched, not "
+                    + "trained as written; run `regula tune` (or the pipeline, whose tune stage searches it)");
+        }
+        Path from = tuned.resolve(name);
+        TrainedHead head = loadHead(from.resolve(HEAD), "tune");
+        try {
+            Files.createDirectories(dir);
+            Files.copy(from.resolve(HEAD), dir.resolve(HEAD));
+            Files.copy(from.resolve(HISTORY), dir.resolve(HISTORY));
+        } catch (IOException e) {
+            throw new RegulaException("train: cannot copy the tuned head " + from + ": " + e.getMessage(), e);
+        }
+        return head;
     }
 
     /**
