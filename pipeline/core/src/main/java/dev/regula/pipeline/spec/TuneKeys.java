@@ -287,9 +287,22 @@ final class TuneKeys {
         String s = v.string(n, "tune", "strategy", "auto");
         TuneSpec.Strategy strategy = null;
         if (!s.equals("auto")) {
-            strategy = v.parsed(n, "tune", "strategy", null, x -> TuneSpec.Strategy.of(x));
+            strategy = v.parsed(n, "tune", "strategy", null, x -> {
+                try {
+                    return TuneSpec.Strategy.of(x);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown value '" + x + "', expected one of [auto, grid, random, "
+                            + "halving, path]");
+                }
+            });
         }
-        TuneSpec.Rule rule = v.parsed(n, "tune", "rule", "one_se", TuneSpec.Rule::of);
+        TuneSpec.Rule rule = v.parsed(n, "tune", "rule", "one_se", x -> {
+            try {
+                return TuneSpec.Rule.of(x);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(stripKey(e.getMessage()));
+            }
+        });
         int folds = v.integer(n, "tune", "folds", d.folds(), 0);
         if (folds == 1) {
             throw new SpecException(file, "tune.folds", "expected 0 (the fixed val split) or k >= 2, got 1");
