@@ -63,10 +63,7 @@ final class Gradients {
     }
 
     private static final class ThreadCollector implements GradientCollector {
-        private final boolean previous;
-
         ThreadCollector() {
-            previous = (Boolean) call(IS_GRAD_MODE);
             call(SET_GRAD_MODE, true);
         }
 
@@ -83,7 +80,11 @@ final class Gradients {
 
         @Override
         public void close() {
-            call(SET_GRAD_MODE, previous);
+            // Off, as DJL's own collector leaves it: libtorch starts every new thread with grad mode ON,
+            // so "restoring" a pool thread's previous mode would leave it on, and the optimizer's
+            // in-place parameter updates after the collector closes would fail ("a leaf Variable that
+            // requires grad is being used in an in-place operation").
+            call(SET_GRAD_MODE, false);
         }
     }
 }
