@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code regula run SPEC}: runs a pipeline spec, skipping stages that are up to date. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the pipeline in SPEC: import, features, train, [ensemble], export, validate, report.",
+        description = {"Run the pipeline in SPEC: import, features, [tune], train, [ensemble], export, validate, [report].",
                 "A stage whose spec section and inputs are unchanged is skipped ('up to date').",
                 "Exit code 1 when a stage fails or a validation gate fails. See docs/pipeline.md."})
 final class RunCommand implements Callable<Integer> {
@@ -37,7 +37,7 @@ final class RunCommand implements Callable<Integer> {
     Path work;
 
     @Option(names = "--from", paramLabel = "STAGE",
-            description = "Rerun this stage and all later ones: import, features, train, ensemble, export, validate, report.")
+            description = "Rerun this stage and all later ones: import, features, tune, train, ensemble, export, validate, report.")
     String from;
 
     @Option(names = "--force", description = "Rerun every stage.")

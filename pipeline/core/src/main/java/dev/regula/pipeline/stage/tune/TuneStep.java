@@ -102,6 +102,7 @@ public final class TuneStep {
         for (Sections.Head h : r.heads()) {
             heads.add(h.tuned() ? h : TuneHeads.judged(h));
         }
+        dev.regula.pipeline.spec.SpecReader.checkTune(Path.of("tune settings"), heads, r.tune());
         Path out = r.out().toAbsolutePath().normalize();
         Path partial = out.resolveSibling("." + out.getFileName() + ".tune-partial");
         Result result = OutputFolder.write(out, "--out", SUMMARY, staging -> {
