@@ -34,6 +34,19 @@ public record EnsembleReport(
     public static EnsembleReport evaluate(List<Member> members, List<Combiner> combiners, FeatureMatrix val, FeatureMatrix test)
             throws EnsembleException {
         Ensemble.checkMembers(members);
+        return evaluate(members, combiners, MemberPredictions.heldOut(members, val), test);
+    }
+
+    /**
+     * As {@link #evaluate(List, List, FeatureMatrix, FeatureMatrix)}, the best single member picked on given
+     * held-out validation predictions (e.g. out-of-fold ones for members that were trained on the val rows).
+     */
+    public static EnsembleReport evaluate(List<Member> members, List<Combiner> combiners, MemberPredictions val,
+            FeatureMatrix test) throws EnsembleException {
+        Ensemble.checkMembers(members);
+        if (val.members() != members.size()) {
+            throw new EnsembleException("report: " + val.members() + " validation predictions for " + members.size() + " members");
+        }
         if (val.rows() == 0) {
             throw new EnsembleException("report: the validation split has 0 rows, cannot pick the best single member");
         }
@@ -49,7 +62,7 @@ public record EnsembleReport(
             Member m = members.get(k);
             testP[k] = m.predictProba(test);
             per.put(m.name(), ClassificationMetrics.of(testP[k], test.labels()));
-            double nll = Probs.nll(m.predictProba(val), val.labels());
+            double nll = Probs.nll(val.proba()[k], val.labels());
             if (nll < bestNll || best == null) {
                 bestNll = nll;
                 best = m.name();

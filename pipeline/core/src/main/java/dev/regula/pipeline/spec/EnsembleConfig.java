@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * <pre>
  * ensemble:
- *   members: [a, b, c]        # or {top_k: 2}; default: every head
+ *   members: [a, b, c]        # or {top_k: 2}, or {top_trials: 8, heads: [a]}; default: every head
  *   combiner: weighted        # or {kind: weighted, penalty: entropy, strength: 0.1}
  *   seeds: {head: a, count: 4}     # extra members: head a retrained with other seeds
  *   bagging: {head: b, count: 4}   # extra members: head b trained on bootstrap resamples
@@ -28,13 +28,15 @@ import java.util.Set;
  * @param members head names (possibly empty when {@code seeds} or {@code bagging} add members), or
  *     null when {@code topK} picks them
  * @param topK number of heads with the lowest validation NLL, or 0 when {@code members} lists them
+ * @param topTrials number of the tune stage's completed trials (lowest mean CV NLL first, over every
+ *     tuned head) taken as members beside {@code members}, or 0
  * @param combiner the combiner to export (fitted by the ensemble module, {@link CombinerSpec})
  * @param seeds extra seed members, or null
  * @param bagging extra bagging members, or null
  * @param snapshots extra snapshot members, or null
  * @param soup the extra soup member, or null
  */
-public record EnsembleConfig(List<String> members, int topK, CombinerSpec combiner, Extra seeds, Extra bagging,
+public record EnsembleConfig(List<String> members, int topK, int topTrials, CombinerSpec combiner, Extra seeds, Extra bagging,
         Snapshots snapshots, Soup soup) {
     /** The section's keys, in the order errors list them. */
     public static final List<String> KEYS = List.of("members", "combiner", "seeds", "bagging", "snapshots", "soup");
@@ -127,6 +129,7 @@ public record EnsembleConfig(List<String> members, int topK, CombinerSpec combin
         boolean hasSoup = section.hasNonNull("soup");
         List<String> members = null;
         int topK = 0;
+        int topTrials = 0;
         JsonNode m = section.get("members");
         if (m == null || m.isNull()) {
             members = List.copyOf(heads);
@@ -150,6 +153,20 @@ public record EnsembleConfig(List<String> members, int topK, CombinerSpec combin
                 throw new RegulaException(at + ".members: empty list, expected at least one of " + heads
                         + " (an empty list is allowed only with seeds, bagging, snapshots or soup)");
             }
+        } else if (m.isObject() && m.has("top_trials")) {
+            for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!k.equals("top_trials") && !k.equals("heads")) {
+                    throw new RegulaException(at + ".members." + k + ": " + Levenshtein.unknownKey(k, List.of("top_trials", "heads")));
+                }
+            }
+            JsonNode k = m.get("top_trials");
+            if (!k.canConvertToExactIntegral() || k.asInt() < 1) {
+                throw new RegulaException(at + ".members.top_trials: expected a whole number >= 1 (completed trials of the "
+                        + "tuned heads, lowest CV NLL first), got " + k);
+            }
+            topTrials = k.asInt();
+            members = names(at + ".members.heads", m.get("heads"), heads);
         } else if (m.isObject() && m.size() == 1 && m.has("top_k")) {
             JsonNode k = m.get("top_k");
             if (!k.canConvertToExactIntegral() || k.asInt() < 1 || k.asInt() > heads.size()) {
@@ -158,15 +175,38 @@ public record EnsembleConfig(List<String> members, int topK, CombinerSpec combin
             }
             topK = k.asInt();
         } else {
-            throw new RegulaException(at + ".members: expected a list of head names or {top_k: N}, got " + m);
+            throw new RegulaException(at + ".members: expected a list of head names, {top_k: N} or {top_trials: N, heads: [...]}, "
+                    + "got " + m);
         }
-        EnsembleConfig noSoup = new EnsembleConfig(members, topK, combiner(at + ".combiner", section.get("combiner")), seeds,
+        EnsembleConfig noSoup = new EnsembleConfig(members, topK, topTrials, combiner(at + ".combiner", section.get("combiner")), seeds,
                 bagging, snapshots, null);
         if (!hasSoup) {
             return noSoup;
         }
-        return new EnsembleConfig(members, topK, noSoup.combiner(), seeds, bagging, snapshots,
+        return new EnsembleConfig(members, topK, topTrials, noSoup.combiner(), seeds, bagging, snapshots,
                 ExtraMemberKeys.soup(at + ".soup", section.get("soup"), heads, noSoup));
+    }
+
+    /** Head names listed beside {@code top_trials}: each a trained head, none twice; absent = none. */
+    private static List<String> names(String at, JsonNode n, List<String> heads) throws RegulaException {
+        List<String> out = new ArrayList<>();
+        if (n == null || n.isNull()) {
+            return out;
+        }
+        if (!n.isArray()) {
+            throw new RegulaException(at + ": expected a list of head names, got " + n);
+        }
+        for (int i = 0; i < n.size(); i++) {
+            String name = n.get(i).asText();
+            if (!n.get(i).isTextual() || !heads.contains(name)) {
+                throw new RegulaException(at + "[" + i + "]: '" + name + "' is not a trained head; the heads are " + heads);
+            }
+            if (out.contains(name)) {
+                throw new RegulaException(at + "[" + i + "]: '" + name + "' is listed twice");
+            }
+            out.add(name);
+        }
+        return out;
     }
 
     private static CombinerSpec combiner(String at, JsonNode c) throws RegulaException {

@@ -219,6 +219,11 @@ public final class SpecReader {
         JsonNode tuneNode = root.get("tune");
         Sections.Tune tune = tuneKeys.tune(tuneNode);
         tuneKeys.check(heads, tune, tuneNode != null && !tuneNode.isNull());
+        JsonNode topTrials = root.path("ensemble").path("members").path("top_trials");
+        if (!topTrials.isMissingNode() && heads.stream().noneMatch(Sections.Head::tuned)) {
+            throw new SpecException(file, "ensemble.members.top_trials", "takes members from the tune stage's trials, and no "
+                    + "head is tuned; give a head a range or 'regularization: auto'");
+        }
         JsonNode e = root.get("export");
         String exportHead = v.string(e, "export", "head", "best");
         JsonNode ensemble = root.get("ensemble");

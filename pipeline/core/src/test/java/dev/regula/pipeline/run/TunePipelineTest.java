@@ -163,6 +163,40 @@ class TunePipelineTest {
         assertThat(work.resolve(TuneStepNames.PARTIAL)).doesNotExist();
     }
 
+    @Test
+    void anEnsembleOverTheTopTrialsRefitsThemAndFitsItsCombinerOnHeldOutPredictions(@TempDir Path work) throws Exception {
+        Path withEnsemble = TinyPipeline.writeSpec(Files.createDirectories(inputs.resolve("ensemble")),
+                relocated(tunedSpec()) + "ensemble: {members: {top_trials: 3, heads: [linear]}, combiner: caruana}\n");
+        RunResult r = Pipeline.run(new RunRequest(withEnsemble, work, null, false, null));
+        assertThat(r.outcomes()).containsKeys(StageName.TUNE, StageName.ENSEMBLE);
+        JsonNode report = Json.MAPPER.readTree(work.resolve("ensemble/report.json").toFile());
+        List<String> members = new ArrayList<>();
+        report.get("members").forEach(m -> members.add(m.asText()));
+        assertThat(members).hasSize(4).first().isEqualTo("linear");
+        assertThat(members.subList(1, 4)).allMatch(m -> m.matches("(linear|mlp)-t-[0-9a-f]{12}"));
+        assertThat(members.subList(1, 4)).doesNotContain("linear-" + Json.MAPPER.readTree(
+                work.resolve("tune/linear/selection.json").toFile()).get("winner").asText());
+        // the members are the three best completed trials by mean CV NLL
+        List<double[]> ranked = new ArrayList<>();
+        for (String m : members.subList(1, 4)) {
+            String head = m.substring(0, m.indexOf("-t-"));
+            String id = m.substring(head.length() + 1);
+            for (String line : Files.readAllLines(work.resolve("tune").resolve(head).resolve("trials.jsonl"))) {
+                JsonNode t = Json.MAPPER.readTree(line);
+                if (t.get("id").asText().equals(id)) {
+                    ranked.add(new double[] {t.get("mean_val_nll").asDouble()});
+                }
+            }
+            assertThat(work.resolve("ensemble/members").resolve(m + ".json")).isRegularFile();
+        }
+        assertThat(ranked).hasSize(3);
+        assertThat(ranked.get(0)[0]).isLessThanOrEqualTo(ranked.get(1)[0]);
+        assertThat(ranked.get(1)[0]).isLessThanOrEqualTo(ranked.get(2)[0]);
+        assertThat(r.model()).isRegularFile();
+        RunResult again = Pipeline.run(new RunRequest(withEnsemble, work, null, false, null));
+        assertThat(again.outcomes().values()).containsOnly(RunResult.Outcome.UP_TO_DATE);
+    }
+
     static String relocated(String yaml) {
         return yaml.replace("model: backbone.onnx", "model: ../backbone.onnx")
                 .replace("tokenizer: tokenizer.json", "tokenizer: ../tokenizer.json")

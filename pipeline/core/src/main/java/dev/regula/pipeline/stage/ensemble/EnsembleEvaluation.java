@@ -30,7 +30,7 @@ record EnsembleEvaluation(Map<String, Object> saved, Map<String, Object> report)
     static EnsembleEvaluation of(EnsembleInputs in, EnsembleFit.Fitted f) throws RegulaException {
         FeatureMatrix val = f.val();
         FeatureMatrix test = in.split("test");
-        MemberPredictions valPreds = MemberPredictions.heldOut(f.ensemble().members(), val);
+        MemberPredictions valPreds = in.heldOut(f.ensemble().members(), val);
         CombinerSpec configured = f.config().combiner();
         String exported = f.ensemble().combiner().kind();
         long seed = in.seed();
@@ -48,7 +48,7 @@ record EnsembleEvaluation(Map<String, Object> saved, Map<String, Object> report)
         }
         Map<String, Object> report = new TreeMap<>();
         try {
-            EnsembleReport r = EnsembleReport.evaluate(f.ensemble().members(), combiners, val, test);
+            EnsembleReport r = EnsembleReport.evaluate(f.ensemble().members(), combiners, valPreds, test);
             report.put("test", r);
             Map<String, Object> valMetrics = new TreeMap<>();
             Map<String, Object> members = new TreeMap<>();

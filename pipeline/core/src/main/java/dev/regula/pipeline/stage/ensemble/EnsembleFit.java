@@ -33,7 +33,11 @@ final class EnsembleFit {
     /** The soup member and the ingredients it averages (all of {@code of} for uniform, the kept ones for greedy). */
     record Souped(Member member, List<String> ingredients) {}
 
-    static Fitted fit(EnsembleInputs in, List<Member> extra) throws RegulaException {
+    /**
+     * @param trialMembers the {@code top_trials} members, placed after the named heads
+     * @param extra the seeds, bagging and snapshot members, placed after those
+     */
+    static Fitted fit(EnsembleInputs in, List<Member> trialMembers, List<Member> extra) throws RegulaException {
         FeatureStore store = in.store();
         Map<String, TrainedHead> heads = in.heads();
         EnsembleConfig config = in.config();
@@ -47,19 +51,22 @@ final class EnsembleFit {
         heads.forEach((n, h) -> all.add(Member.of(n, h, store.labels(), "train/" + n)));
         try {
             List<Member> members;
-            if (config.topK() > 0) {
+            if (config.topK() > 0 && in.trials() != null) {
+                members = topK(in, all, config.topK(), val);
+            } else if (config.topK() > 0) {
                 members = new MemberFactory(train, val, store.labels()).topKByValNll(all, config.topK());
             } else {
                 members = config.members().stream().map(n -> all.stream().filter(m -> m.name().equals(n)).findFirst()
                         .orElseThrow()).toList();
             }
             members = new ArrayList<>(members);
+            members.addAll(trialMembers);
             members.addAll(extra);
             Souped soup = config.soup() == null ? null : soup(in, config, all, extra, val);
             if (soup != null) {
                 members.add(soup.member());
             }
-            MemberPredictions preds = MemberPredictions.heldOut(members, val);
+            MemberPredictions preds = in.heldOut(members, val);
             if (config.combiner().isAuto()) {
                 CombinerSelection.Result r = config.combiner().select(preds, in.seed());
                 return new Fitted(config, Ensemble.of(members, r.chosen()), val, r, soup);
@@ -112,6 +119,24 @@ final class EnsembleFit {
         } catch (EnsembleException e) {
             throw new RegulaException(at + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The k heads with the lowest held-out val NLL (out-of-fold for refit heads), best first; ties keep head order. */
+    private static List<Member> topK(EnsembleInputs in, List<Member> all, int k, FeatureMatrix val)
+            throws RegulaException, EnsembleException {
+        MemberPredictions p = in.heldOut(all, val);
+        Integer[] order = new Integer[all.size()];
+        double[] nll = new double[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            order[i] = i;
+            nll[i] = dev.regula.ensemble.ClassificationMetrics.of(p.proba()[i], val.labels()).nll();
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> nll[i]));
+        List<Member> out = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            out.add(all.get(order[i]));
+        }
+        return out;
     }
 
     /** The configured (non-auto) combiner fitted; an error names the combiner's key path. */

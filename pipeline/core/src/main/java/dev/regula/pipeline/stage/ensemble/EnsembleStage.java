@@ -10,6 +10,7 @@ import dev.regula.pipeline.run.StageContext;
 import dev.regula.pipeline.run.StageName;
 import dev.regula.pipeline.stage.features.FeaturesStage;
 import dev.regula.pipeline.stage.train.TrainStage;
+import dev.regula.pipeline.stage.tune.TrialLibrary;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,8 @@ public final class EnsembleStage implements Stage {
 
     @Override
     public List<StageName> upstream(StageContext ctx) {
-        return List.of(StageName.FEATURES, StageName.TRAIN);
+        return ctx.spec().tunes() ? List.of(StageName.FEATURES, StageName.TUNE, StageName.TRAIN)
+                : List.of(StageName.FEATURES, StageName.TRAIN);
     }
 
     @Override
@@ -46,7 +48,8 @@ public final class EnsembleStage implements Stage {
 
     private static EnsembleInputs inputs(StageContext ctx) throws RegulaException {
         return new EnsembleInputs(ctx.spec().file().toString(), ctx.spec().section("ensemble"), ctx.spec().seed(),
-                FeaturesStage.store(ctx), TrainStage.heads(ctx), ctx::log);
+                FeaturesStage.store(ctx), TrainStage.heads(ctx), ctx.spec().tunes() ? TrialLibrary.read(ctx.dir(StageName.TUNE),
+                        ctx.spec().heads(), ctx.spec().tune().refits()) : null, ctx::log);
     }
 
     /** The ensemble the stage wrote, rebuilt from train/ and checked against ensemble.json ({@link EnsembleStep#load}). */

@@ -122,7 +122,7 @@ public final class EnsembleStep {
             section = EnsembleOptions.section(r);
             origin = EnsembleOptions.ORIGIN;
         }
-        EnsembleInputs in = new EnsembleInputs(origin, section, seed, features.store(), heads, r.log());
+        EnsembleInputs in = new EnsembleInputs(origin, section, seed, features.store(), heads, null, r.log());
         Path out = r.out().toAbsolutePath().normalize();
         try {
             return write(in, out);
@@ -166,14 +166,19 @@ public final class EnsembleStep {
         for (Map.Entry<String, TrainedHead> h : heads.entrySet()) {
             TrainStep.checkFits(h.getKey(), h.getValue(), features, "--heads");
         }
+        if (config.path("ensemble").path("members").has("top_trials")) {
+            throw new RegulaException("--ensemble: " + dir + " takes members from a tune stage's trials (members.top_trials); "
+                    + "such an ensemble is rebuilt by `regula run` only");
+        }
         return load(new EnsembleInputs(configFile.toString(), config.get("ensemble"), config.path("seed").asLong(), features.store(),
-                heads, line -> { }), dir);
+                heads, null, line -> { }), dir);
     }
 
     /** Builds the ensemble into {@code staging}: ensemble.json, report.json, config.json and members/. */
     static void buildInto(EnsembleInputs in, Path staging) throws RegulaException {
+        List<Member> trialMembers = TrialMembers.train(in, in.config(), staging.resolve(MEMBERS));
         List<Member> extra = ExtraMembers.train(in, in.config(), staging.resolve(MEMBERS));
-        EnsembleFit.Fitted f = EnsembleFit.fit(in, extra);
+        EnsembleFit.Fitted f = EnsembleFit.fit(in, trialMembers, extra);
         EnsembleEvaluation ev = EnsembleEvaluation.of(in, f);
         try {
             if (f.soup() != null) {
@@ -207,7 +212,8 @@ public final class EnsembleStep {
         } catch (IOException e) {
             throw new RegulaException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        Ensemble e = EnsembleFit.fit(in, ExtraMembers.load(in, in.config(), ensembleDir)).ensemble();
+        Ensemble e = EnsembleFit.fit(in, TrialMembers.load(in, in.config(), ensembleDir),
+                ExtraMembers.load(in, in.config(), ensembleDir)).ensemble();
         Map<String, Object> now = new LinkedHashMap<>();
         now.put("members", e.members().stream().map(Member::name).toList());
         now.put("combiner", e.combiner().describe());
