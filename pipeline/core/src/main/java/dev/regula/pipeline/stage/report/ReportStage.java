@@ -34,9 +34,17 @@ public final class ReportStage implements Stage {
 
     @Override
     public List<StageName> upstream(StageContext ctx) {
-        return ctx.spec().ensembleSection().isPresent()
-                ? List.of(StageName.TRAIN, StageName.ENSEMBLE, StageName.EXPORT, StageName.VALIDATE)
-                : List.of(StageName.TRAIN, StageName.EXPORT, StageName.VALIDATE);
+        List<StageName> up = new java.util.ArrayList<>();
+        if (ctx.spec().tunes()) {
+            up.add(StageName.TUNE); // the tune section's curves and verdicts read ctx.dir(StageName.TUNE)
+        }
+        up.add(StageName.TRAIN);
+        if (ctx.spec().ensembleSection().isPresent()) {
+            up.add(StageName.ENSEMBLE);
+        }
+        up.add(StageName.EXPORT);
+        up.add(StageName.VALIDATE);
+        return up;
     }
 
     @Override
