@@ -87,7 +87,8 @@ public final class Sections {
      *
      * @param strategy null for {@code auto} (chosen per head: {@link #strategyFor}), else the strategy for every tuned head
      * @param trials configurations drawn by random and halving
-     * @param folds stratified folds on train+val (grouped when the split is grouped), 0 = the fixed val split
+     * @param folds stratified folds on train+val, 0 = the fixed val split (grouped folds need group ids per row, which
+ *     the feature store does not keep yet)
      * @param rule selection rule
      * @param refit retrain the winner on train+val; null = true when {@code folds > 0}
      * @param eta halving reduction factor

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,7 +58,7 @@ final class TuneHeads {
                 new Sections.Search(SearchSpace.defaultFor(h.head()), true, true));
     }
 
-    Map<String, Object> run(java.util.List<Sections.Head> heads) throws RegulaException {
+    Map<String, Object> run(List<Sections.Head> heads) throws RegulaException {
         FeatureMatrix train = split("train");
         FeatureMatrix val = store.splitNames().contains("val") ? store.split("val") : null;
         if (val == null || (tune.folds() == 0 && val.rows() == 0)) {
@@ -174,7 +175,7 @@ final class TuneHeads {
         k.put("training", h.training());
         k.put("space", h.search().space().dims().stream().map(d -> d.knob().path() + "=" + d.range()).toList());
         k.put("baseline", h.search().baseline());
-        k.put("tune", java.util.List.of(ts.strategy().yamlName(), ts.trials(), ts.folds(), ts.rule().yamlName(), ts.refit(),
+        k.put("tune", List.of(ts.strategy().yamlName(), ts.trials(), ts.folds(), ts.rule().yamlName(), ts.refit(),
                 ts.eta(), String.valueOf(ts.minEpochs()), ts.gridPoints(), ts.seed()));
         Map<String, String> data = new TreeMap<>();
         for (Map.Entry<String, StoreManifest.SplitEntry> e : store.manifest().splits().entrySet()) {
