@@ -21,7 +21,7 @@ import java.util.Map;
 
 /**
  * Issue 11's {@code tune-mlp}: successive halving against the full grid over the same space (the
- * documented {@code regularization: auto} space of an MLP head, {@link SearchSpace#defaultFor}: 24
+ * documented {@code regularization: auto} space of an MLP head, {@link SearchSpace#defaultFor}: 27
  * configurations), same folds, seeds and epoch budget, on the spam example's MiniLM features. Both use
  * rule {@code min}. Halving's last rung trains its survivors exactly as the grid trains them (same seed,
  * same folds, full budget), so the grid's record of halving's winner is its score.
@@ -30,7 +30,7 @@ import java.util.Map;
  * {@code within_one_se} = whether halving's winner's mean CV NLL is within one SE of the grid's best.
  *
  * <p>Options: {@code --data examples/spam/spamassassin.jsonl.gz --out benchmarks/out/spam-quality --seed 42
- * --hidden 128 --epochs 27 --folds 3 --threads 2 --lr 1e-3 --batch 64}.
+ * --hidden 128 --epochs 30 --folds 3 --threads 2 --lr 1e-3 --batch 64}.
  */
 public final class TuneMlpBenchmark {
     private TuneMlpBenchmark() {}
@@ -41,7 +41,7 @@ public final class TuneMlpBenchmark {
         o.put("out", "benchmarks/out/spam-quality");
         o.put("seed", "42");
         o.put("hidden", "128");
-        o.put("epochs", "27");
+        o.put("epochs", "30");
         o.put("folds", "3");
         o.put("threads", "2");
         o.put("lr", "1e-3");
@@ -62,7 +62,7 @@ public final class TuneMlpBenchmark {
         Map<String, TuneResult> results = new LinkedHashMap<>();
         Map<String, Double> seconds = new LinkedHashMap<>();
         for (TuneSpec.Strategy strategy : new TuneSpec.Strategy[] {TuneSpec.Strategy.HALVING, TuneSpec.Strategy.GRID}) {
-            TuneSpec spec = new TuneSpec(strategy, 24, folds, TuneSpec.Rule.MIN, false, 3, null, 5, seed, threads);
+            TuneSpec spec = new TuneSpec(strategy, 27, folds, TuneSpec.Rule.MIN, false, 3, null, 5, seed, threads);
             long t0 = System.nanoTime();
             TuneResult r = Tuner.tune(new TuneRequest(train, val, null, store.labels().size(), head, RegularizationSpec.none(),
                     training, space, spec, false, null), TrialLog.none());
@@ -78,6 +78,11 @@ public final class TuneMlpBenchmark {
         TrialResult gridBest = grid.selection().winner();
         TrialResult halvingWinnerOnGrid = grid.trials().stream()
                 .filter(t -> t.id().equals(halving.selection().winner().id())).findFirst().orElseThrow();
+        TrialResult gridBestInHalving = halving.trials().stream().filter(t -> t.id().equals(gridBest.id())).findFirst()
+                .orElseThrow();
+        System.out.printf(Locale.ROOT, "grid's best %s in halving: %s after rung %d, rung scores %s%n",
+                gridBest.config().params(), gridBestInHalving.status().jsonName(), gridBestInHalving.rung(),
+                gridBestInHalving.rungs());
         boolean within = halvingWinnerOnGrid.meanValNll() <= gridBest.meanValNll() + gridBest.standardError();
         Map<String, String> s = new LinkedHashMap<>();
         s.put("benchmark", "tune-mlp");

@@ -83,7 +83,7 @@ public final class Tuner {
         Map<String, TrialResult> latest = new TreeMap<>();
         List<TrialConfig> alive = configs.stream().sorted(Comparator.comparing(TrialConfig::id)).toList();
         for (Halving.Rung rung : rungs) {
-            List<TrialResult> results = runRung(request, folds, alive, rung, List.of(), log, done, pool, epochs);
+            List<TrialResult> results = runRung(request, folds, alive, rung, log, done, pool, epochs);
             results.forEach(r -> latest.put(r.id(), r));
             if (rung.index() < top) {
                 alive = Halving.promote(results, rungs.get(rung.index() + 1).trials()).stream().map(TrialResult::config).toList();
@@ -92,8 +92,7 @@ public final class Tuner {
         TrialResult baseline = null;
         if (request.baseline()) {
             TrialConfig b = baselineConfig(request);
-            baseline = runRung(request, folds, List.of(b), new Halving.Rung(top, maxEpochs, 1), List.of(), log, done, pool,
-                    epochs).get(0);
+            baseline = runRung(request, folds, List.of(b), new Halving.Rung(top, maxEpochs, 1), log, done, pool, epochs).get(0);
             latest.put(baseline.id(), baseline);
         }
         List<TrialResult> finals = new ArrayList<>();
@@ -117,7 +116,7 @@ public final class Tuner {
 
     /** Trains {@code alive} at {@code rung} on every fold (skipping logged ones); results ordered by id. */
     private static List<TrialResult> runRung(TuneRequest request, Folds folds, List<TrialConfig> alive, Halving.Rung rung,
-            List<RungScore> unused, TrialLog log, Map<String, TrialResult> done, ExecutorService pool, long[] epochs)
+            TrialLog log, Map<String, TrialResult> done, ExecutorService pool, long[] epochs)
             throws IOException {
         Map<String, TrialResult> out = new TreeMap<>();
         List<TrialConfig> todo = new ArrayList<>();
