@@ -235,8 +235,8 @@ public final class Tuner {
         return new TrialTrainer.Job(c.id(), reg, training);
     }
 
-    /** The user's configured values of the searched knobs. */
-    static TrialConfig baselineConfig(TuneRequest request) {
+    /** The user's configured values of the searched knobs (the baseline trial's configuration). */
+    public static TrialConfig baselineConfig(TuneRequest request) {
         Map<Knob, Double> p = new LinkedHashMap<>();
         for (Knob k : request.space().knobs()) {
             p.put(k, k.read(request.regularization(), request.training()));

@@ -81,4 +81,24 @@ class PathTest {
         assertThat(r.refit().layers().get(0).out()).isEqualTo(3);
         assertThat(r.selection().winner().meanValNll()).isLessThan(0.5);
     }
+
+    @Test
+    void baselineOnThePathGetsAVerdict() throws Exception {
+        // 40 features, 3 informative, 90 rows: unpenalised logistic regression overfits badly.
+        FeatureMatrix train = TestData.sparseSignal(7, 60, 40, 3, 0.5);
+        FeatureMatrix val = TestData.sparseSignal(8, 30, 40, 3, 0.5);
+        SearchSpace space = SearchSpace.of(new SearchSpace.Dim(Knob.L2, new Range.Path(20)));
+        TuneSpec spec = TuneSpec.of(TuneSpec.Strategy.PATH, 3).withFolds(3);
+        TuneResult under = Tuner.tune(new TuneRequest(train, val, null, 2, HeadSpec.linear(), RegularizationSpec.none(),
+                TrainingSpec.adam(0.01, 32, 10, 1), space, spec, true, null), TrialLog.none());
+        assertThat(under.trials()).hasSize(21);
+        Verdict v = under.selection().verdicts().get(0);
+        assertThat(v.kind()).as(v.advice()).isEqualTo(Verdict.Kind.UNDER);
+        assertThat(v.referenceValue()).isEqualTo(0.0);
+        TuneResult over = Tuner.tune(new TuneRequest(train, val, null, 2, HeadSpec.linear(),
+                RegularizationSpec.builder().l2(50).build(), TrainingSpec.adam(0.01, 32, 10, 1), space, spec, true, null),
+                TrialLog.none());
+        Verdict o = over.selection().verdicts().get(0);
+        assertThat(o.kind()).as(o.advice()).isEqualTo(Verdict.Kind.OVER);
+    }
 }
