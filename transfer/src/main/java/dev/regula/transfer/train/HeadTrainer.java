@@ -69,95 +69,13 @@ public final class HeadTrainer {
 
     private static TrainedHead train(FeatureMatrix train, FeatureMatrix val, int classes, HeadSpec head,
             RegularizationSpec reg, TrainingSpec spec, StepListener listener, List<LayerWeights> initial) {
-        validate(train, val, classes, reg);
-        if (initial != null) {
-            checkInitial(initial, head.widths(train.dim(), classes));
-        }
-        Engine engine = Engine.getInstance();
-        engine.setRandomSeed((int) spec.seed());
-        Device device = resolveDevice(engine, spec.device());
-        SplittableRandom root = new SplittableRandom(spec.seed());
-        NoiseSource init = new NoiseSource(root.nextLong());
-        NoiseSource noise = new NoiseSource(root.nextLong());
-        SplittableRandom shuffle = root.split();
-        try (NDManager run = engine.newBaseManager(device)) {
-            // The Glorot draw happens either way so a warm start leaves the other streams unchanged; the
-            // discarded arrays belong to the run manager and are freed with it.
-            HeadNetwork net = HeadNetwork.create(run, head, train.dim(), classes, reg.dropout(), init);
-            if (initial != null) {
-                net = HeadNetwork.fromWeights(run, head, initial, reg.dropout());
-            }
-            LossFunction loss = LossFunction.of(run, reg, net, train, classes);
-            List<NDArray> params = net.trainable();
-            ParameterUpdater updater = ParameterUpdater.of(spec, run, params);
-            List<NDArray> keepAlive = new ArrayList<>(params);
-            keepAlive.addAll(updater.state());
-            keepAlive.addAll(loss.references());
-            // The rows go to the engine once: each batch is then one row gather on the device, and the
-            // per-epoch evaluation reads slices of the same arrays.
-            NDArray features = upload(run, train);
-            keepAlive.add(features);
-            NDArray valFeatures = val == null ? null : upload(run, val);
-            if (valFeatures != null) {
-                keepAlive.add(valFeatures);
-            }
-            UpdateRules rules = UpdateRules.of(reg, net);
-
-            int n = train.rows();
-            int stepsPerEpoch = (n + spec.batchSize() - 1) / spec.batchSize();
-            int[] order = new int[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            long step = 0;
-            List<EpochRecord> records = new ArrayList<>();
-            EarlyStoppingSpec es = reg.earlyStopping();
-            double bestScore = Double.NaN;
-            int bestEpoch = 0;
-            List<float[]> bestSnapshot = null;
-            boolean stopped = false;
-            for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
-                shuffle(order, shuffle);
-                double objective = 0;
-                double lr = spec.learningRate();
-                for (int s = 0; s < stepsPerEpoch; s++) {
-                    int from = s * spec.batchSize();
-                    int[] idx = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + spec.batchSize()));
-                    lr = spec.learningRateAt(step++, stepsPerEpoch);
-                    objective += trainStep(engine, run, net, loss, updater, rules, keepAlive, features, train.labels(), idx, noise, lr)
-                            * idx.length;
-                    listener.afterStep(epoch, step, net);
-                }
-                EpochRecord record = evaluate(run, net, keepAlive, features, train, valFeatures, val, epoch, lr, objective / n);
-                records.add(record);
-                if (es == null) {
-                    bestEpoch = epoch;
-                    continue;
-                }
-                double score = switch (es.metric()) {
-                    case VAL_LOSS -> record.valLoss();
-                    case VAL_ACCURACY -> record.valAccuracy();
-                    case VAL_MACRO_F1 -> record.valMacroF1();
-                };
-                if (bestSnapshot == null || es.improves(score, bestScore)) {
-                    bestScore = score;
-                    bestEpoch = epoch;
-                    bestSnapshot = net.snapshot();
-                } else if (epoch - bestEpoch >= es.patience()) {
-                    stopped = epoch < spec.epochs();
-                    break;
-                }
-            }
-            if (bestSnapshot != null) {
-                net.restore(bestSnapshot);
-            }
-            List<LayerWeights> layers = net.inferenceWeights();
-            return new TrainedHead(head, reg, spec, classes, layers, new TrainingHistory(records, bestEpoch, stopped),
-                    zeroFraction(layers), net.dropoutRates());
+        try (TrainingRun run = TrainingRun.start(train, val, classes, head, reg, spec, listener, initial)) {
+            run.advance(spec.epochs());
+            return run.result();
         }
     }
 
-    private static double trainStep(Engine engine, NDManager run, HeadNetwork net, LossFunction loss, ParameterUpdater updater,
+    static double trainStep(Engine engine, NDManager run, HeadNetwork net, LossFunction loss, ParameterUpdater updater,
             UpdateRules rules, List<NDArray> keepAlive, NDArray features, int[] labels, int[] idx, NoiseSource noise, double lr) {
         try (NDManager batch = run.newSubManager()) {
             batch.tempAttachAll(keepAlive.toArray(new NDArray[0]));
@@ -189,7 +107,7 @@ public final class HeadTrainer {
         }
     }
 
-    private static EpochRecord evaluate(NDManager run, HeadNetwork net, List<NDArray> keepAlive, NDArray trainX, FeatureMatrix train,
+    static EpochRecord evaluate(NDManager run, HeadNetwork net, List<NDArray> keepAlive, NDArray trainX, FeatureMatrix train,
             NDArray valX, FeatureMatrix val, int epoch, double lr, double objective) {
         Metrics tr = Metrics.of(proba(run, net, keepAlive, trainX), train.labels());
         Metrics va = val == null ? null : Metrics.of(proba(run, net, keepAlive, valX), val.labels());
@@ -257,7 +175,7 @@ public final class HeadTrainer {
         return (double) zeros / total;
     }
 
-    private static void shuffle(int[] a, SplittableRandom rng) {
+    static void shuffle(int[] a, SplittableRandom rng) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = a[i];
@@ -288,7 +206,7 @@ public final class HeadTrainer {
         };
     }
 
-    private static void validate(FeatureMatrix train, FeatureMatrix val, int classes, RegularizationSpec reg) {
+    static void validate(FeatureMatrix train, FeatureMatrix val, int classes, RegularizationSpec reg) {
         if (classes < 2) {
             throw new IllegalArgumentException("classes must be >= 2 (binary tasks use 2), got " + classes);
         }
@@ -307,7 +225,7 @@ public final class HeadTrainer {
         }
     }
 
-    private static void checkInitial(List<LayerWeights> initial, int[] widths) {
+    static void checkInitial(List<LayerWeights> initial, int[] widths) {
         if (initial.size() != widths.length - 1) {
             throw new IllegalArgumentException("initial weights have " + initial.size() + " layers, the head has " + (widths.length - 1));
         }

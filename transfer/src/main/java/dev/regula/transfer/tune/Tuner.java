@@ -15,10 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The search for one head: folds, trials (in parallel), selection, verdicts and refit. The single entry
@@ -39,7 +43,14 @@ import java.util.concurrent.Future;
  * hang on how BLAS splits a sum. Results are collected and ordered by trial id before anything is
  * decided or written, so the same seed gives the same trials, winner and bytes whatever the scheduling.
  *
+ * <p><b>Halving.</b> A promoted trial continues on each fold from the state its previous rung paused
+ * ({@link TrialTrainer.Paused}); a fold that stopped early is not trained again and keeps its score.
+ * Paused states live in memory only, for the length of one {@code tune} call.
+ *
  * <p><b>Resume.</b> A (trial id, rung) found in the log is not trained again; its record is used as is.
+ * A promoted trial whose paused state was lost with the killed process is retrained from its seed to the
+ * rung it needs: since a paused-and-continued run equals an uninterrupted one, the bytes are the same
+ * (the resumed run spends those replayed epochs again; no checkpoint files are written).
  */
 public final class Tuner {
     private Tuner() {}
@@ -62,15 +73,17 @@ public final class Tuner {
             th.setDaemon(true);
             return th;
         });
+        Map<String, TrialTrainer.TrialFit> carry = new ConcurrentHashMap<>();
         try {
-            return search(request, folds, log, done, pool);
+            return search(request, folds, log, done, pool, carry);
         } finally {
             pool.shutdownNow();
+            release(carry, id -> true);
         }
     }
 
     private static TuneResult search(TuneRequest request, Folds folds, TrialLog log, Map<String, TrialResult> done,
-            ExecutorService pool) throws IOException {
+            ExecutorService pool, Map<String, TrialTrainer.TrialFit> carry) throws IOException {
         TuneSpec t = request.tune();
         List<TrialConfig> configs = configs(request.space(), t);
         int maxEpochs = request.training().epochs();
@@ -83,17 +96,20 @@ public final class Tuner {
         Map<String, TrialResult> latest = new TreeMap<>();
         List<TrialConfig> alive = configs.stream().sorted(Comparator.comparing(TrialConfig::id)).toList();
         for (Halving.Rung rung : rungs) {
-            List<TrialResult> results = runRung(request, folds, alive, rung, List.of(), log, done, pool, epochs);
+            List<TrialResult> results = runRung(request, folds, alive, rung, log, done, pool, epochs, carry);
             results.forEach(r -> latest.put(r.id(), r));
             if (rung.index() < top) {
                 alive = Halving.promote(results, rungs.get(rung.index() + 1).trials()).stream().map(TrialResult::config).toList();
+                Set<String> promoted = alive.stream().map(TrialConfig::id).collect(Collectors.toSet());
+                release(carry, id -> !promoted.contains(id));
             }
         }
+        release(carry, id -> true);
         TrialResult baseline = null;
         if (request.baseline()) {
             TrialConfig b = baselineConfig(request);
-            baseline = runRung(request, folds, List.of(b), new Halving.Rung(top, maxEpochs, 1), List.of(), log, done, pool,
-                    epochs).get(0);
+            baseline = runRung(request, folds, List.of(b), new Halving.Rung(top, maxEpochs, 1), log, done, pool, epochs, carry)
+                    .get(0);
             latest.put(baseline.id(), baseline);
         }
         List<TrialResult> finals = new ArrayList<>();
@@ -117,8 +133,8 @@ public final class Tuner {
 
     /** Trains {@code alive} at {@code rung} on every fold (skipping logged ones); results ordered by id. */
     private static List<TrialResult> runRung(TuneRequest request, Folds folds, List<TrialConfig> alive, Halving.Rung rung,
-            List<RungScore> unused, TrialLog log, Map<String, TrialResult> done, ExecutorService pool, long[] epochs)
-            throws IOException {
+            TrialLog log, Map<String, TrialResult> done, ExecutorService pool, long[] epochs,
+            Map<String, TrialTrainer.TrialFit> carry) throws IOException {
         Map<String, TrialResult> out = new TreeMap<>();
         List<TrialConfig> todo = new ArrayList<>();
         for (TrialConfig c : alive) {
@@ -143,20 +159,48 @@ public final class Tuner {
             fold[f] = folds.fold(f);
         }
         int batch = Math.max(1, request.trainer().batchSize());
+        int maxEpochs = request.training().epochs();
         List<Future<?>> futures = new ArrayList<>();
         for (int from = 0; from < todo.size(); from += batch) {
             List<TrialConfig> group = todo.subList(from, Math.min(todo.size(), from + batch));
             for (int f = 0; f < k; f++) {
                 Folds.Fold fd = fold[f];
+                // What each trial carries into this rung on this fold, taken out of the map here so that
+                // the trainer owns the paused state from now on.
+                List<TrialTrainer.TrialFit> previous = new ArrayList<>();
+                for (TrialConfig c : group) {
+                    previous.add(carry.remove(key(c.id(), f)));
+                }
                 futures.add(pool.submit(() -> {
-                    List<TrialTrainer.Job> jobs = group.stream().map(c -> job(request, c, rung.epochs())).toList();
-                    List<TrialTrainer.TrialFit> fits = request.trainer().train(fd, request.classes(), request.head(), jobs);
-                    if (fits.size() != jobs.size()) {
-                        throw new IllegalStateException("trial trainer returned " + fits.size() + " fits for " + jobs.size() + " jobs");
+                    List<TrialTrainer.Job> jobs = new ArrayList<>();
+                    List<TrialTrainer.TrialFit> fits = new ArrayList<>();
+                    for (int j = 0; j < group.size(); j++) {
+                        TrialTrainer.TrialFit prev = previous.get(j);
+                        // A fold that stopped early has its final score already: neither retrained nor penalised.
+                        boolean final_ = prev != null && prev.paused() == null && prev.history().stoppedEarly();
+                        fits.add(final_ ? prev : null);
+                        if (!final_) {
+                            jobs.add(job(request, group.get(j), maxEpochs, rung.epochs(), prev == null ? null : prev.paused()));
+                        }
+                    }
+                    List<TrialTrainer.TrialFit> trained = jobs.isEmpty() ? List.of()
+                            : request.trainer().train(fd, request.classes(), request.head(), jobs);
+                    if (trained.size() != jobs.size()) {
+                        throw new IllegalStateException("trial trainer returned " + trained.size() + " fits for " + jobs.size() + " jobs");
+                    }
+                    for (int j = 0, t = 0; j < group.size(); j++) {
+                        if (fits.get(j) == null) {
+                            fits.set(j, trained.get(t++));
+                        }
                     }
                     for (int j = 0; j < group.size(); j++) {
                         TrialConfig c = group.get(j);
                         TrialTrainer.TrialFit fit = fits.get(j);
+                        TrialTrainer.TrialFit prev = previous.get(j);
+                        if (fit.paused() != null || fit.history().stoppedEarly()) {
+                            carry.put(key(c.id(), fd.index()), fit);
+                        }
+                        int trainedEpochs = fit.history().epochs().size() - (prev == null ? 0 : prev.history().epochs().size());
                         var best = fit.history().best();
                         FoldScore s = new FoldScore(fd.index(), best.valLoss(), best.trainLoss(), fit.history().bestEpoch(),
                                 fit.history().epochs().size());
@@ -167,7 +211,7 @@ public final class Tuner {
                             for (int i = 0; i < fd.valRows().length; i++) {
                                 o[fd.valRows()[i]] = fit.valProba()[i];
                             }
-                            epochs[0] += s.epochs();
+                            epochs[0] += trainedEpochs;
                             if (--remaining.get(c.id())[0] == 0) {
                                 finished = result(c, rung, List.of(scores.get(c.id())), o, done);
                             }
@@ -225,19 +269,36 @@ public final class Tuner {
         return r;
     }
 
-    /** The job of a trial: its knobs applied, early stopping on the fold's val NLL, {@code epochs} epochs. */
-    static TrialTrainer.Job job(TuneRequest request, TrialConfig c, int epochs) {
+    /**
+     * The job of a trial: its knobs applied, early stopping on the fold's val NLL, an {@code epochs}-epoch
+     * run paused at {@code until}, continuing {@code from} when given.
+     */
+    static TrialTrainer.Job job(TuneRequest request, TrialConfig c, int epochs, int until, TrialTrainer.Paused from) {
         RegularizationSpec base = c.apply(request.regularization());
         EarlyStoppingSpec es = request.regularization().earlyStopping();
         int patience = es != null ? es.patience() : epochs;
         RegularizationSpec reg = base.toBuilder()
                 .earlyStopping(new EarlyStoppingSpec(EarlyStoppingSpec.Metric.VAL_LOSS, patience, 0)).build();
         TrainingSpec training = c.apply(request.training()).withEpochs(epochs);
-        return new TrialTrainer.Job(c.id(), reg, training);
+        return new TrialTrainer.Job(c.id(), reg, training, until, from);
     }
 
-    /** The user's configured values of the searched knobs. */
-    static TrialConfig baselineConfig(TuneRequest request) {
+    /** Closes and drops the paused states of the trials {@code which} accepts. */
+    private static void release(Map<String, TrialTrainer.TrialFit> carry, Predicate<String> which) {
+        for (var it = carry.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            String id = e.getKey().substring(0, e.getKey().lastIndexOf('@'));
+            if (which.test(id)) {
+                it.remove();
+                if (e.getValue().paused() != null) {
+                    e.getValue().paused().close();
+                }
+            }
+        }
+    }
+
+    /** The user's configured values of the searched knobs (the baseline trial's configuration). */
+    public static TrialConfig baselineConfig(TuneRequest request) {
         Map<Knob, Double> p = new LinkedHashMap<>();
         for (Knob k : request.space().knobs()) {
             p.put(k, k.read(request.regularization(), request.training()));

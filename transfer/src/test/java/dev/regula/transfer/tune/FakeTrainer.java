@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A trial trainer with a known answer and no engine: val NLL at epoch e is
  * {@code 0.3 + 0.05·(log10(l2) + 2)² + 0.5/e + 0.004·e + 0.01·fold}, lowest at l2 = 0.01; train NLL is
- * val − 0.1. Counts calls so tests can check what was (not) trained.
+ * val − 0.1. Counts calls so tests can check what was (not) trained. Pauses like the real trainer: a
+ * continued job trains only the epochs after {@code from}'s.
  */
 final class FakeTrainer implements TrialTrainer {
     final AtomicInteger jobs = new AtomicInteger();
@@ -23,10 +24,11 @@ final class FakeTrainer implements TrialTrainer {
             jobs.incrementAndGet();
             double l2 = job.regularization().l2();
             double base = 0.3 + 0.05 * Math.pow(Math.log10(Math.max(l2, 1e-6)) + 2, 2) + 0.01 * fold.index();
-            List<EpochRecord> records = new ArrayList<>();
-            int best = 1;
-            double bestLoss = Double.POSITIVE_INFINITY;
-            for (int e = 1; e <= job.training().epochs(); e++) {
+            State from = (State) job.from();
+            List<EpochRecord> records = from == null ? new ArrayList<>() : new ArrayList<>(from.records);
+            int best = from == null ? 1 : from.best;
+            double bestLoss = from == null ? Double.POSITIVE_INFINITY : from.bestLoss;
+            for (int e = records.size() + 1; e <= job.until(); e++) {
                 epochs.incrementAndGet();
                 double val = base + 0.5 / e + 0.004 * e;
                 records.add(new EpochRecord(e, 0.01, val, val - 0.1, 0.9, 0.9, val, 0.8, 0.8, 0.1, 0.1, List.of(1.0), 0, 0,
@@ -40,8 +42,19 @@ final class FakeTrainer implements TrialTrainer {
             for (int i = 0; i < proba.length; i++) {
                 proba[i] = new float[] {0.5f, 0.5f};
             }
-            out.add(new TrialFit(new TrainingHistory(records, best, false), proba));
+            boolean more = job.until() < job.training().epochs();
+            out.add(new TrialFit(new TrainingHistory(records, best, false), proba, more ? new State(records, best, bestLoss) : null));
         }
         return out;
+    }
+
+    private record State(List<EpochRecord> records, int best, double bestLoss) implements Paused {
+        @Override
+        public int epochs() {
+            return records.size();
+        }
+
+        @Override
+        public void close() {}
     }
 }

@@ -79,6 +79,6 @@ class TuneRequestTest {
         HeadSpec mlp = HeadSpec.mlp(HeadActivation.RELU, 8);
         SearchSpace s = SearchSpace.defaultFor(mlp);
         s.checkApplies(mlp);
-        assertThat(Tuner.configs(s, TuneSpec.of(SearchSpace.defaultStrategy(mlp), 1))).hasSize(24);
+        assertThat(Tuner.configs(s, TuneSpec.of(SearchSpace.defaultStrategy(mlp), 1))).hasSize(27);
     }
 }

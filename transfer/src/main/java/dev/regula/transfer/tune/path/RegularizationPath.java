@@ -147,16 +147,48 @@ public final class RegularizationPath {
         } finally {
             pool.shutdownNow();
         }
+        List<TrialResult> searched = new ArrayList<>(results.values());
+        TrialResult baseline = null;
+        if (request.baseline()) {
+            baseline = baseline(request, folds, fold, log, done);
+            results.put(baseline.id(), baseline);
+        }
         List<TrialResult> finals = new ArrayList<>(results.values());
-        Selection selection = Selection.select(t.rule(), space, finals, finals, null, null);
+        Selection selection = Selection.select(t.rule(), space, finals, searched, baseline, null);
         log.finish(finals);
         TrainedHead refit = null;
         if (t.refit()) {
             TrialConfig w = selection.winner().config();
-            List<TrialConfig> line = lines.stream().filter(l -> l.contains(w)).findFirst().orElseThrow();
+            List<TrialConfig> line = lines.stream().filter(l -> l.contains(w)).findFirst().orElse(List.of(w));
             refit = refit(folds.trainVal(), request, line.subList(0, line.indexOf(w) + 1));
         }
         return new TuneResult(finals, selection, refit, folds, iterations);
+    }
+
+    /**
+     * The head's configured penalties as one more trial, solved cold (from the intercept-only fit) on
+     * every fold, so the verdicts can judge the user's own setting against the path.
+     */
+    private static TrialResult baseline(TuneRequest request, Folds folds, Folds.Fold[] fold, TrialLog log,
+            Map<String, TrialResult> done) throws IOException {
+        TrialConfig b = dev.regula.transfer.tune.Tuner.baselineConfig(request);
+        TrialResult old = done.get(b.id() + "@0");
+        if (old != null) {
+            return old;
+        }
+        List<FoldScore> scores = new ArrayList<>();
+        float[][] oof = new float[folds.trainVal().rows()][];
+        for (Folds.Fold fd : fold) {
+            FoldLine fl = solveLine(fd, request, List.of(b));
+            scores.add(fl.scores.get(0));
+            for (int r = 0; r < fl.valRows.length; r++) {
+                oof[fl.valRows[r]] = fl.proba.get(0)[r];
+            }
+        }
+        double mean = scores.stream().mapToDouble(FoldScore::valNll).sum() / scores.size();
+        TrialResult res = new TrialResult(b, 0, TrialResult.Status.COMPLETED, scores, List.of(new RungScore(0, 0, mean)), oof);
+        log.append(res);
+        return res;
     }
 
     private record FoldLine(List<FoldScore> scores, List<float[][]> proba, int[] valRows) {}
