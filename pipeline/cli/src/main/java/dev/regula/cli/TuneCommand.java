@@ -147,7 +147,7 @@ final class TuneCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--threads: expected >= 0 (0 = one per core), got " + threads);
         }
         Boolean refit = noRefit ? Boolean.FALSE : folds != null ? null : f.refit();
-        return new Sections.Tune(st, trials == null ? f.trials() : trials, k, ru, refit, f.eta(), f.minEpochs(), f.gridPoints(),
+        return new Sections.Tune(st, strategy != null ? Map.of() : f.perHead(), trials == null ? f.trials() : trials, k, ru, refit, f.eta(), f.minEpochs(), f.gridPoints(),
                 threads == null ? f.threads() : threads);
     }
 

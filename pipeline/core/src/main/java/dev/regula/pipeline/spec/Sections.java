@@ -86,6 +86,7 @@ public final class Sections {
      * {@code tune:} how tuned heads are searched (see docs/pipeline.md).
      *
      * @param strategy null for {@code auto} (chosen per head: {@link #strategyFor}), else the strategy for every tuned head
+     * @param perHead strategies by head name ({@code strategy: {mlp: grid}}), before {@code strategy}; others auto
      * @param trials configurations drawn by random and halving
      * @param folds stratified folds on train+val, 0 = the fixed val split (grouped folds need group ids per row, which
  *     the feature store does not keep yet)
@@ -96,10 +97,16 @@ public final class Sections {
      * @param gridPoints points per continuous range in a grid
      * @param threads trials trained at once, 0 = one per core (changes only the speed)
      */
-    public record Tune(TuneSpec.Strategy strategy, int trials, int folds, TuneSpec.Rule rule, Boolean refit, int eta,
-                       Integer minEpochs, int gridPoints, int threads) {
+    public record Tune(TuneSpec.Strategy strategy, java.util.Map<String, TuneSpec.Strategy> perHead, int trials, int folds,
+                       TuneSpec.Rule rule, Boolean refit, int eta, Integer minEpochs, int gridPoints, int threads) {
         public Tune {
             Objects.requireNonNull(rule, "rule");
+            perHead = perHead == null ? java.util.Map.of() : java.util.Map.copyOf(perHead);
+        }
+
+        public Tune(TuneSpec.Strategy strategy, int trials, int folds, TuneSpec.Rule rule, Boolean refit, int eta,
+                    Integer minEpochs, int gridPoints, int threads) {
+            this(strategy, null, trials, folds, rule, refit, eta, minEpochs, gridPoints, threads);
         }
 
         /** Defaults: strategy auto, 24 trials, 5 folds, one_se, refit, eta 3, 5 grid points, one thread per core. */
@@ -109,6 +116,9 @@ public final class Sections {
 
         /** The strategy for a head's search: the configured one, or for {@code auto} the one that suits the space. */
         public TuneSpec.Strategy strategyFor(Head h) {
+            if (perHead.containsKey(h.name())) {
+                return perHead.get(h.name());
+            }
             if (strategy != null) {
                 return strategy;
             }

@@ -177,9 +177,13 @@ public final class SpecReader {
     public static Sections.Tune readTune(Path file, List<Sections.Head> heads) throws SpecException {
         JsonNode root = readTree(file);
         TuneKeys keys = new TuneKeys(file);
-        Sections.Tune tune = keys.tune(root.get("tune"));
+        Sections.Tune tune = keys.tune(root.get("tune"), tunedNames(heads));
         keys.check(heads, tune, false);
         return tune;
+    }
+
+    private static List<String> tunedNames(List<Sections.Head> heads) {
+        return heads.stream().filter(Sections.Head::tuned).map(Sections.Head::name).toList();
     }
 
     /** Checks tuned heads against {@code tune} settings given outside a file (command-line options). */
@@ -217,7 +221,7 @@ public final class SpecReader {
         List<Sections.Head> heads = heads(root.get("heads"), seed);
         TuneKeys tuneKeys = new TuneKeys(file);
         JsonNode tuneNode = root.get("tune");
-        Sections.Tune tune = tuneKeys.tune(tuneNode);
+        Sections.Tune tune = tuneKeys.tune(tuneNode, tunedNames(heads));
         tuneKeys.check(heads, tune, tuneNode != null && !tuneNode.isNull());
         JsonNode topTrials = root.path("ensemble").path("members").path("top_trials");
         if (!topTrials.isMissingNode() && heads.stream().noneMatch(Sections.Head::tuned)) {

@@ -278,13 +278,44 @@ final class TuneKeys {
         return i > 0 && head.matches("[a-z_.0-9]+") ? message.substring(i + 2) : message;
     }
 
-    /** {@code tune:}; null node = defaults. */
-    Sections.Tune tune(JsonNode n) throws SpecException {
+    private TuneSpec.Strategy strategy(String at, JsonNode n) throws SpecException {
+        String x = n.isTextual() ? n.asText() : null;
+        try {
+            return TuneSpec.Strategy.of(String.valueOf(x));
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(file, at, "unknown value " + (x == null ? Values.describe(n) : "'" + x + "'")
+                    + ", expected one of [auto, grid, random, halving, path]");
+        }
+    }
+
+    /**
+     * {@code tune:}; null node = defaults. {@code strategy} is one name for every tuned head, or a mapping
+     * from tuned head names to names (the others: auto).
+     *
+     * @param tunedHeads the names of the heads with a range or auto
+     */
+    Sections.Tune tune(JsonNode n, List<String> tunedHeads) throws SpecException {
         Sections.Tune d = Sections.Tune.defaults();
         if (n == null || n.isNull()) {
             return d;
         }
-        String s = v.string(n, "tune", "strategy", "auto");
+        JsonNode sn = n.get("strategy");
+        Map<String, TuneSpec.Strategy> perHead = new LinkedHashMap<>();
+        if (sn != null && sn.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = sn.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!tunedHeads.contains(e.getKey())) {
+                    throw new SpecException(file, "tune.strategy." + e.getKey(), "not a tuned head (one with a range or "
+                            + "'regularization: auto'); " + Levenshtein.closest(e.getKey(), tunedHeads)
+                            .map(k -> "did you mean '" + k + "'? ").orElse("") + "the tuned heads are " + tunedHeads);
+                }
+                String x = e.getValue().asText();
+                if (!e.getValue().isTextual() || !x.equals("auto")) {
+                    perHead.put(e.getKey(), strategy("tune.strategy." + e.getKey(), e.getValue()));
+                }
+            }
+        }
+        String s = sn != null && sn.isObject() ? "auto" : v.string(n, "tune", "strategy", "auto");
         TuneSpec.Strategy strategy = null;
         if (!s.equals("auto")) {
             strategy = v.parsed(n, "tune", "strategy", null, x -> {
@@ -310,7 +341,7 @@ final class TuneKeys {
         Boolean refit = n.hasNonNull("refit") ? v.bool(n, "tune", "refit", true) : null;
         JsonNode me = n.get("min_epochs");
         Integer minEpochs = me == null || me.isNull() ? null : v.integer(n, "tune", "min_epochs", 1, 1);
-        return new Sections.Tune(strategy, v.integer(n, "tune", "trials", d.trials(), 1), folds, rule, refit,
+        return new Sections.Tune(strategy, perHead, v.integer(n, "tune", "trials", d.trials(), 1), folds, rule, refit,
                 v.integer(n, "tune", "eta", d.eta(), 2), minEpochs, v.integer(n, "tune", "grid_points", d.gridPoints(), 2),
                 v.integer(n, "tune", "threads", d.threads(), 0));
     }

@@ -109,6 +109,30 @@ class TuneSpecTest {
     }
 
     @Test
+    void aStrategyMayBeGivenPerTunedHead() throws Exception {
+        PipelineSpec s = read("""
+                heads:
+                  - {name: lin, kind: linear, regularization: auto}
+                  - {name: deep, kind: mlp, hidden_sizes: [8], regularization: auto}
+                tune: {strategy: {deep: grid}}
+                """);
+        assertThat(s.tune().strategyFor(s.heads().get(0))).isEqualTo(TuneSpec.Strategy.PATH);
+        assertThat(s.tune().strategyFor(s.heads().get(1))).isEqualTo(TuneSpec.Strategy.GRID);
+        assertThat(error("""
+                heads: [{name: lin, kind: linear, regularization: auto}, {name: deep, kind: mlp, hidden_sizes: [8]}]
+                tune: {strategy: {dep: grid}}
+                """)).isEqualTo("tune.strategy.dep: not a tuned head (one with a range or 'regularization: auto'); "
+                + "the tuned heads are [lin]");
+        assertThat(error("""
+                heads: [{name: lin, kind: linear, regularization: auto}, {name: deep, kind: mlp, hidden_sizes: [8], regularization: auto}]
+                tune: {strategy: {dep: grid}}
+                """)).startsWith("tune.strategy.dep: not a tuned head (one with a range or 'regularization: auto'); did you "
+                + "mean 'deep'?");
+        assertThat(error("heads: {name: lin, kind: linear, regularization: auto}\ntune: {strategy: {lin: grid}}\n"))
+                .startsWith("tune.strategy: 'grid' cannot sweep head 'lin'");
+    }
+
+    @Test
     void aPlainListIsAChoiceAndAGridIsChosenForPureChoices() throws Exception {
         PipelineSpec s = read("heads: {kind: mlp, hidden_sizes: [4], regularization: {l2: [0.0, 0.001]}}\n");
         assertThat(s.heads().get(0).search().space().dims())
