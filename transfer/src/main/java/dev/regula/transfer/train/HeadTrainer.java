@@ -170,7 +170,7 @@ public final class HeadTrainer {
             // The gather's result is engine-allocated, so its alignment does not vary (see HeadNetwork.engineOwned).
             NDArray x = features.get(new NDIndex("{}", batch.create(rows)));
             float value;
-            try (GradientCollector gc = engine.newGradientCollector()) {
+            try (GradientCollector gc = Gradients.collector(engine)) {
                 NDArray total = loss.total(batch, x, y, noise);
                 value = total.getFloat();
                 gc.backward(total);
