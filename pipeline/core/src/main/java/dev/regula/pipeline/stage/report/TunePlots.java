@@ -20,12 +20,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * {@link XYChart}s first, so tests can read the series back, and encoded by {@link #png}.
  */
 final class TunePlots {
-    static final int W = 640;
-    static final int H = 400;
+    static final int W = 760;
+    static final int H = 440;
     /** Series names that tests and readers rely on. */
-    static final String CV = "mean CV NLL";
+    static final String CV = "CV NLL";
     static final String BAND = "±1 SE";
-    static final String TRAIN = "mean train NLL";
+    static final String TRAIN = "train NLL";
     static final String MIN = "minimum";
     static final String ONE_SE = "1-SE choice";
     static final String THRESHOLD = "min + 1 SE";
@@ -50,8 +50,12 @@ final class TunePlots {
                 .xAxisTitle(knob + (c.logX() ? " (log scale)" : "")).yAxisTitle("NLL").build();
         chart.getStyler().setAntiAlias(false);
         chart.getStyler().setXAxisLogarithmic(c.logX());
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        chart.getStyler().setXAxisDecimalPattern("0.###E0");
+        // below the plot: inside, the legend hides the strong end of the curve, where the 1-SE choice usually is
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        if (c.logX()) {
+            chart.getStyler().setXAxisDecimalPattern("0.###E0");
+        }
         chart.getStyler().setYAxisDecimalPattern("0.####");
         List<Double> x = new ArrayList<>();
         List<Double> cv = new ArrayList<>();
@@ -160,6 +164,11 @@ final class TunePlots {
         }
         scatter(chart, STOPPED, stopX, stopY, SeriesMarkers.CROSS, GREY);
         scatter(chart, FULL, fullX, fullY, SeriesMarkers.CIRCLE, BLUE);
+        // pad the x range so the markers at the first and last rung are not cut by the axes
+        double lo = trials.stream().flatMap(t -> t.rungs().stream()).mapToDouble(RungScore::epochs).min().orElse(0);
+        double hi = trials.stream().flatMap(t -> t.rungs().stream()).mapToDouble(RungScore::epochs).max().orElse(1);
+        double pad = Math.max((hi - lo) * 0.05, 0.5);
+        chart.getStyler().setXAxisMin(lo - pad).setXAxisMax(hi + pad);
         return chart;
     }
 

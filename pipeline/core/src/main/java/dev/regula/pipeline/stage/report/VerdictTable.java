@@ -6,6 +6,8 @@ import dev.regula.pipeline.stage.report.TuneFolder.TunedHead;
 import dev.regula.transfer.tune.Knob;
 import dev.regula.transfer.tune.TrialResult;
 import dev.regula.transfer.tune.Verdict;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
@@ -86,7 +88,21 @@ final class VerdictTable {
         return v == null ? "unset" : fmt(v);
     }
 
+    /**
+     * A knob value as people write it in YAML: 4 significant digits without trailing zeros, plain between 0.001 and
+     * 10⁵ ({@code 0.5}, {@code 1}), else scientific ({@code 1e-04}).
+     */
     static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
+        if (v == 0 || !Double.isFinite(v)) {
+            return v == 0 ? "0" : Double.toString(v);
+        }
+        double a = Math.abs(v);
+        if (a >= 1e-3 && a < 1e5) {
+            return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+        }
+        String s = String.format(Locale.ROOT, "%.3e", v); // e.g. 1.000e-04
+        int e = s.indexOf('e');
+        String mantissa = s.substring(0, e).replaceAll("0+$", "").replaceAll("\\.$", "");
+        return mantissa + s.substring(e);
     }
 }

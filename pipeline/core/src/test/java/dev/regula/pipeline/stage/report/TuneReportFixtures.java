@@ -22,7 +22,7 @@ import java.util.Map;
  * Hand-made tune results with known answers, written as the tune stage writes them (through the library's
  * {@link TuneJson} and {@link Selection#toJson}).
  */
-final class TuneReportFixtures {
+public final class TuneReportFixtures {
     /** Fold offsets around a trial's mean: they sum to 0, so the mean is exact; SE = spread · √(10/4) / √5. */
     private static final double[] OFFSETS = {-2, -1, 0, 1, 2};
     static final double SPREAD = 0.01;
@@ -36,7 +36,7 @@ final class TuneReportFixtures {
     private TuneReportFixtures() {
     }
 
-    static TrialResult trial(Map<Knob, Double> params, boolean baseline, double mean, double train,
+    public static TrialResult trial(Map<Knob, Double> params, boolean baseline, double mean, double train,
             TrialResult.Status status, List<RungScore> rungs) {
         List<FoldScore> folds = new ArrayList<>();
         for (int f = 0; f < OFFSETS.length; f++) {
@@ -47,7 +47,7 @@ final class TuneReportFixtures {
     }
 
     /** The L2 path's trials plus a baseline at l2 = 1e-4 (the configured, under-regularized setting). */
-    static List<TrialResult> l2Trials() {
+    public static List<TrialResult> l2Trials() {
         List<TrialResult> out = new ArrayList<>();
         for (int i = 0; i < L2_VALUES.size(); i++) {
             out.add(trial(Map.of(Knob.L2, L2_VALUES.get(i)), false, L2_CV[i], L2_TRAIN[i], TrialResult.Status.COMPLETED,
@@ -57,14 +57,14 @@ final class TuneReportFixtures {
         return out;
     }
 
-    static Selection select(TuneSpec.Rule rule, SearchSpace space, List<TrialResult> trials, Integer refit) {
+    public static Selection select(TuneSpec.Rule rule, SearchSpace space, List<TrialResult> trials, Integer refit) {
         List<TrialResult> eligible = trials.stream().filter(t -> t.status() == TrialResult.Status.COMPLETED).toList();
         List<TrialResult> searched = trials.stream().filter(t -> !t.config().baseline()).toList();
         TrialResult base = trials.stream().filter(t -> t.config().baseline()).findFirst().orElse(null);
         return Selection.select(rule, space, eligible, searched, base, refit);
     }
 
-    static SearchSpace l2Space() {
+    public static SearchSpace l2Space() {
         return SearchSpace.of(new SearchSpace.Dim(Knob.L2, new Range.Path(6)));
     }
 
@@ -73,7 +73,7 @@ final class TuneReportFixtures {
      * budget (all of weight_decay 1e-2, and 0.5 × 1e-3), five were stopped after the first rung. The best full trial,
      * 0.5 × 1e-2, sits at the highest value searched of both knobs.
      */
-    static List<TrialResult> halvingTrials() {
+    public static List<TrialResult> halvingTrials() {
         double[] rates = {0.0, 0.25, 0.5};
         double[] decays = {1e-4, 1e-3, 1e-2};
         List<TrialResult> out = new ArrayList<>();
@@ -94,13 +94,23 @@ final class TuneReportFixtures {
         return out;
     }
 
-    static SearchSpace halvingSpace() {
+    public static SearchSpace halvingSpace() {
         return SearchSpace.of(new SearchSpace.Dim(Knob.DROPOUT_RATE, new Range.Choice(List.of(0.0, 0.25, 0.5))),
                 new SearchSpace.Dim(Knob.WEIGHT_DECAY, new Range.Choice(List.of(1e-4, 1e-3, 1e-2))));
     }
 
+    /** A tune folder with one sub-folder per tuned head: an L2 path (linear) and a halving search (mlp). */
+    public static Path twoHeads(Path dir) throws IOException {
+        List<TrialResult> l2 = l2Trials();
+        write(dir.resolve("linear"), l2, select(TuneSpec.Rule.ONE_SE, l2Space(), l2, null));
+        List<TrialResult> h = halvingTrials();
+        write(dir.resolve("mlp"), h, select(TuneSpec.Rule.ONE_SE, halvingSpace(), h, 6));
+        Files.createDirectories(dir.resolve("mlp/oof")); // not a head: the reader skips it
+        return dir;
+    }
+
     /** Writes {@code trials.jsonl} and {@code selection.json} into {@code dir}, as the tune stage does. */
-    static Path write(Path dir, List<TrialResult> trials, Selection s) throws IOException {
+    public static Path write(Path dir, List<TrialResult> trials, Selection s) throws IOException {
         Files.createDirectories(dir);
         StringBuilder lines = new StringBuilder();
         trials.forEach(t -> lines.append(TuneJson.trialLine(t)).append('\n'));
