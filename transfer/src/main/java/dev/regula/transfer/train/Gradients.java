@@ -48,6 +48,29 @@ final class Gradients {
         return new ThreadCollector();
     }
 
+    /**
+     * Turns grad mode off on the calling thread until closed, then restores it. libtorch starts every new
+     * thread with grad mode on, while DJL's engine turns it off on the thread that loads it; without this, a
+     * run on a worker thread would record its optimizer updates and fail ("a leaf Variable that requires
+     * grad is being used in an in-place operation").
+     */
+    static Scope noGrad(Engine engine) {
+        if (SET_GRAD_MODE == null || !"PyTorch".equals(engine.getEngineName())) {
+            return () -> {};
+        }
+        boolean previous = (Boolean) call(IS_GRAD_MODE);
+        call(SET_GRAD_MODE, false);
+        return () -> {
+            call(SET_GRAD_MODE, previous);
+        };
+    }
+
+    /** A grad-mode change undone by {@link #close()}. */
+    interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     private static Object call(Method m, Object... args) {
         try {
             return m.invoke(null, args);

@@ -80,7 +80,7 @@ public final class HeadTrainer {
         NoiseSource init = new NoiseSource(root.nextLong());
         NoiseSource noise = new NoiseSource(root.nextLong());
         SplittableRandom shuffle = root.split();
-        try (NDManager run = engine.newBaseManager(device)) {
+        try (Gradients.Scope noGrad = Gradients.noGrad(engine); NDManager run = engine.newBaseManager(device)) {
             // The Glorot draw happens either way so a warm start leaves the other streams unchanged; the
             // discarded arrays belong to the run manager and are freed with it.
             HeadNetwork net = HeadNetwork.create(run, head, train.dim(), classes, reg.dropout(), init);

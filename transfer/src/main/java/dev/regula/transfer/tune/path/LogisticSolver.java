@@ -1,10 +1,5 @@
 package dev.regula.transfer.tune.path;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.regula.transfer.features.FeatureMatrix;
 
 /**
@@ -12,8 +7,11 @@ import dev.regula.transfer.features.FeatureMatrix;
  * trains under {@code l1}/{@code l2}/{@code elastic_net}:
  * {@code mean NLL + a1·Σ|W| + a2·ΣW²} (no ½, biases unpenalised, as {@code L1Penalty}/{@code L2Penalty}).
  *
- * <p>The two products with the data ({@code X·W}, {@code Xᵀ·R}) run as DJL matmuls on an array
- * uploaded once; everything else (softmax, loss, the optimizer's vectors) is Java doubles. A smooth
+ * <p>Plain Java: the two products with the data ({@code X·W}, {@code Xᵀ·R}) are float32 axpy loops over
+ * a row-major and a column-major copy of the features (which the JIT turns into SIMD code; through DJL
+ * the per-call overhead of creating and reading back small arrays cost more than the products),
+ * everything else (softmax, loss, the optimizer's vectors) is double. No native memory, so solvers run
+ * on any number of threads. A smooth
  * objective ({@code a1 = 0}) is minimised by L-BFGS (memory 10, Armijo backtracking); with an L1 part,
  * by FISTA with backtracking and gradient-based adaptive restart (proximal step = soft threshold), which
  * yields exact zeros. Both stop when the largest entry of the (proximal) gradient is at most
@@ -24,9 +22,10 @@ import dev.regula.transfer.features.FeatureMatrix;
  * solver halves a2 and {@link #layer} maps β back. Not thread-safe; one per thread.
  */
 public final class LogisticSolver implements AutoCloseable {
-    private final NDManager manager;
-    private final NDArray x;
-    private final NDArray xt;
+    private static final double FTOL = 1e7 * Math.ulp(1.0);
+    private static final int BLOCK = 256;
+    private final float[] x;
+    private final float[] xt;
     private final int[] y;
     private final int n;
     private final int d;
@@ -34,16 +33,20 @@ public final class LogisticSolver implements AutoCloseable {
     private final int k;
     private double lipschitz = Double.NaN;
 
-    /** Uploads {@code train} once; {@code classes} >= 2. */
+    /** Copies {@code train} into both layouts; {@code classes} >= 2. */
     public LogisticSolver(FeatureMatrix train, int classes) {
-        this.manager = Engine.getInstance().newBaseManager(Device.cpu());
         this.n = train.rows();
         this.d = train.dim();
         this.classes = classes;
         this.k = classes == 2 ? 1 : classes;
         this.y = train.labels().clone();
-        this.x = manager.create(train.toArray(), new Shape(n, d));
-        this.xt = x.transpose();
+        this.x = train.toArray();
+        this.xt = new float[x.length];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                xt[j * n + i] = x[i * d + j];
+            }
+        }
     }
 
     /** Number of parameters: K weight rows of d, then K biases. */
@@ -94,57 +97,86 @@ public final class LogisticSolver implements AutoCloseable {
 
     /** Mean NLL of the data term at {@code theta}, writing the gradient of NLL + a2·|W|² into {@code grad} when non-null. */
     double evaluate(double[] theta, double a2, double[] grad) {
-        float[] wt = new float[d * k];
+        float[] zt = new float[k * n];
         for (int c = 0; c < k; c++) {
-            for (int j = 0; j < d; j++) {
-                wt[j * k + c] = (float) theta[c * d + j];
-            }
+            timesColumns(theta, c * d, zt, c * n);
         }
-        try (NDManager scope = manager.newSubManager()) {
-            scope.tempAttachAll(x, xt);
-            float[] z = x.matMul(scope.create(wt, new Shape(d, k))).toFloatArray();
-            double loss = 0;
-            float[] r = new float[n * k];
-            double[] gb = new double[k];
-            double[] p = new double[Math.max(k, 1)];
-            for (int i = 0; i < n; i++) {
-                if (k == 1) {
-                    double zi = z[i] + theta[d];
-                    double yi = y[i];
-                    loss += Math.max(zi, 0) + Math.log1p(Math.exp(-Math.abs(zi))) - yi * zi;
-                    double ri = 1 / (1 + Math.exp(-zi)) - yi;
-                    r[i] = (float) ri;
-                    gb[0] += ri;
-                } else {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int c = 0; c < k; c++) {
-                        p[c] = z[i * k + c] + theta[k * d + c];
-                        max = Math.max(max, p[c]);
-                    }
-                    double sum = 0;
-                    for (int c = 0; c < k; c++) {
-                        p[c] = Math.exp(p[c] - max);
-                        sum += p[c];
-                    }
-                    loss += Math.log(sum) + max - (z[i * k + y[i]] + theta[k * d + y[i]]);
-                    for (int c = 0; c < k; c++) {
-                        double ri = p[c] / sum - (c == y[i] ? 1 : 0);
-                        r[i * k + c] = (float) ri;
-                        gb[c] += ri;
-                    }
-                }
-            }
-            if (grad != null) {
-                float[] gw = xt.matMul(scope.create(r, new Shape(n, k))).toFloatArray();
+        double loss = 0;
+        float[] r = new float[n * k];
+        double[] gb = new double[k];
+        double[] p = new double[k];
+        for (int i = 0; i < n; i++) {
+            if (k == 1) {
+                double zi = zt[i] + theta[d];
+                double yi = y[i];
+                loss += Math.max(zi, 0) + Math.log1p(Math.exp(-Math.abs(zi))) - yi * zi;
+                double ri = 1 / (1 + Math.exp(-zi)) - yi;
+                r[i] = (float) ri;
+                gb[0] += ri;
+            } else {
+                double max = Double.NEGATIVE_INFINITY;
                 for (int c = 0; c < k; c++) {
-                    for (int j = 0; j < d; j++) {
-                        grad[c * d + j] = gw[j * k + c] / n + 2 * a2 * theta[c * d + j];
-                    }
-                    grad[k * d + c] = gb[c] / n;
+                    p[c] = zt[c * n + i] + theta[k * d + c];
+                    max = Math.max(max, p[c]);
+                }
+                double sum = 0;
+                for (int c = 0; c < k; c++) {
+                    p[c] = Math.exp(p[c] - max);
+                    sum += p[c];
+                }
+                loss += Math.log(sum) + max - (zt[y[i] * n + i] + theta[k * d + y[i]]);
+                for (int c = 0; c < k; c++) {
+                    double ri = p[c] / sum - (c == y[i] ? 1 : 0);
+                    r[c * n + i] = (float) ri;
+                    gb[c] += ri;
                 }
             }
-            return loss / n;
         }
+        if (grad != null) {
+            for (int c = 0; c < k; c++) {
+                double[] gw = rowsWeighted(r, c * n);
+                for (int j = 0; j < d; j++) {
+                    grad[c * d + j] = gw[j] / n + 2 * a2 * theta[c * d + j];
+                }
+                grad[k * d + c] = gb[c] / n;
+            }
+        }
+        return loss / n;
+    }
+
+    /** {@code out[off + i] = Σ_j w[wOff + j]·x[i][j]}: axpy over the columns of Xᵀ, which the JIT vectorises. */
+    private void timesColumns(double[] w, int wOff, float[] out, int off) {
+        for (int j = 0; j < d; j++) {
+            float wj = (float) w[wOff + j];
+            if (wj == 0f) {
+                continue;
+            }
+            int base = j * n;
+            for (int i = 0; i < n; i++) {
+                out[off + i] += wj * xt[base + i];
+            }
+        }
+    }
+
+    /** {@code Σ_i r[off + i]·x[i]}: axpy over rows, summed per block of rows in float and across blocks in double. */
+    private double[] rowsWeighted(float[] r, int off) {
+        double[] total = new double[d];
+        float[] block = new float[d];
+        for (int start = 0; start < n; start += BLOCK) {
+            java.util.Arrays.fill(block, 0f);
+            int end = Math.min(n, start + BLOCK);
+            for (int i = start; i < end; i++) {
+                float ri = r[off + i];
+                int base = i * d;
+                for (int j = 0; j < d; j++) {
+                    block[j] += ri * x[base + j];
+                }
+            }
+            for (int j = 0; j < d; j++) {
+                total[j] += block[j];
+            }
+        }
+        return total;
     }
 
     private double smooth(double[] theta, double a2, double[] grad) {
@@ -227,9 +259,11 @@ public final class LogisticSolver implements AutoCloseable {
                 }
                 step *= 0.5;
             }
-            if (!(fNew <= f)) {
-                break; // no progress possible in float32 products: the point is as good as it gets
+            if (!(fNew < f)) {
+                break; // the line search found no decrease: the point is as good as the arithmetic allows
             }
+            // scipy's L-BFGS-B stopping rule (factr 1e7): a relative decrease below 1e7·ε ends the solve.
+            boolean flat = (f - fNew) / Math.max(Math.max(Math.abs(f), Math.abs(fNew)), 1) <= FTOL;
             double[] sv = new double[p];
             double[] yy = new double[p];
             for (int i = 0; i < p; i++) {
@@ -247,6 +281,10 @@ public final class LogisticSolver implements AutoCloseable {
             System.arraycopy(xNew, 0, xk, 0, p);
             System.arraycopy(gNew, 0, g, 0, p);
             f = fNew;
+            if (flat) {
+                converged = true;
+                break;
+            }
         }
         return new Solution(xk, it, evaluate(xk, 0, null), converged);
     }
@@ -256,7 +294,7 @@ public final class LogisticSolver implements AutoCloseable {
         if (Double.isNaN(lipschitz)) {
             lipschitz = lipschitzEstimate();
         }
-        double lip = lipschitz + 2 * a2;
+        double lip = (lipschitz + 2 * a2) / 0.9;
         double[] xk = start.clone();
         double[] yk = start.clone();
         double[] gy = new double[p];
@@ -267,6 +305,8 @@ public final class LogisticSolver implements AutoCloseable {
         while (it < maxIter) {
             it++;
             double fy = smooth(yk, a2, gy);
+            // Let the step grow back after a backtrack (L may only have been large far from the optimum).
+            lip = Math.max(lipschitz + 2 * a2, lip * 0.9);
             double gap;
             while (true) {
                 for (int i = 0; i < p; i++) {
@@ -281,7 +321,8 @@ public final class LogisticSolver implements AutoCloseable {
                     q += gy[i] * diff;
                     sq += diff * diff;
                 }
-                if (fx <= q + lip / 2 * sq + 1e-12 * Math.abs(fy)) {
+                // The slack absorbs float32 rounding in the losses, which near the optimum exceeds the quadratic term.
+                if (fx <= q + lip / 2 * sq + 1e-6 * Math.abs(fy) || lip > 64 * (lipschitz + 2 * a2)) {
                     gap = Math.sqrt(sq);
                     break;
                 }
@@ -318,34 +359,30 @@ public final class LogisticSolver implements AutoCloseable {
         double[] v = new double[d + 1];
         java.util.Arrays.fill(v, 1 / Math.sqrt(d + 1));
         double lambda = 0;
-        try (NDManager scope = manager.newSubManager()) {
-            scope.tempAttachAll(x, xt);
-            for (int it = 0; it < 30; it++) {
-                float[] vw = new float[d];
-                for (int j = 0; j < d; j++) {
-                    vw[j] = (float) v[j];
-                }
-                float[] xv = x.matMul(scope.create(vw, new Shape(d, 1))).toFloatArray();
-                float[] r = new float[n];
-                double sumR = 0;
-                for (int i = 0; i < n; i++) {
-                    r[i] = (float) (xv[i] + v[d]);
-                    sumR += r[i];
-                }
-                float[] xtr = xt.matMul(scope.create(r, new Shape(n, 1))).toFloatArray();
-                double[] w = new double[d + 1];
-                for (int j = 0; j < d; j++) {
-                    w[j] = xtr[j] / n;
-                }
-                w[d] = sumR / n;
-                lambda = Math.sqrt(dot(w, w));
-                for (int j = 0; j <= d; j++) {
-                    v[j] = w[j] / lambda;
-                }
+        for (int it = 0; it < 30; it++) {
+            float[] xv = new float[n];
+            timesColumns(v, 0, xv, 0);
+            double sumR = 0;
+            for (int i = 0; i < n; i++) {
+                xv[i] += (float) v[d];
+                sumR += xv[i];
+            }
+            double[] xtr = rowsWeighted(xv, 0);
+            double[] w = new double[d + 1];
+            for (int j = 0; j < d; j++) {
+                w[j] = xtr[j] / n;
+            }
+            w[d] = sumR / n;
+            lambda = Math.sqrt(dot(w, w));
+            if (lambda == 0) {
+                break;
+            }
+            for (int j = 0; j <= d; j++) {
+                v[j] = w[j] / lambda;
             }
         }
         // Softmax Hessians are bounded by ½ (sigmoid by ¼); 1.1 covers the power iteration's shortfall.
-        return 1.1 * lambda * (k == 1 ? 0.25 : 0.5);
+        return Math.max(1.1 * lambda * (k == 1 ? 0.25 : 0.5), 1e-12);
     }
 
     /** Class probabilities {@code [rows][C]} for {@code m} under {@code theta}, computed in Java. */
@@ -410,10 +447,9 @@ public final class LogisticSolver implements AutoCloseable {
         return new dev.regula.transfer.head.LayerWeights(w, b);
     }
 
+    /** Nothing native is held; AutoCloseable so callers need not change if that ever changes. */
     @Override
-    public void close() {
-        manager.close();
-    }
+    public void close() {}
 
     private static double dot(double[] a, double[] b) {
         double s = 0;
