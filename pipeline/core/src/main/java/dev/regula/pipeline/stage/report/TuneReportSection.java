@@ -67,6 +67,12 @@ public final class TuneReportSection {
                 .append(s.refitEpochs() == null ? "" : "; refit on train+val for " + s.refitEpochs() + " epochs")
                 .append(".</p>\n");
         for (KnobCurve c : KnobCurve.of(h.trials(), s)) {
+            if (c.points().isEmpty()) {
+                // e.g. only the baseline ran the full budget: a curve needs searched trials
+                html.append("<p class=\"note\">No validation curve for ").append(esc(c.knob().path()))
+                        .append(": no searched trial that sets it ran the full budget.</p>\n");
+                continue;
+            }
             ReportPage.img(html, "validation curve of " + h.head() + " " + c.knob().path(),
                     TunePlots.png(TunePlots.validationCurve(h.head(), c)));
             html.append("<p class=\"note\">").append(esc(caption(c))).append("</p>\n");

@@ -72,6 +72,18 @@ class TuneReportSectionTest {
     }
 
     @Test
+    void aKnobWithoutFullBudgetTrialsGetsANoteInsteadOfACurve() throws Exception {
+        // only the baseline ran the full budget: it is the winner, and no searched trial can draw a curve
+        List<TrialResult> trials = new java.util.ArrayList<>();
+        for (TrialResult t : TuneReportFixtures.l2Trials()) {
+            trials.add(t.config().baseline() ? t : t.withStatus(TrialResult.Status.STOPPED));
+        }
+        Selection s = TuneReportFixtures.select(TuneSpec.Rule.ONE_SE, TuneReportFixtures.l2Space(), trials, null);
+        String html = TuneReportSection.render(List.of(new TuneFolder.TunedHead("linear", trials, s)));
+        assertThat(html).contains("No validation curve for l2").doesNotContain("validation curve of linear");
+    }
+
+    @Test
     void verdictWordsCoverEveryKind() {
         Selection s = TuneReportFixtures.select(TuneSpec.Rule.ONE_SE, TuneReportFixtures.l2Space(),
                 TuneReportFixtures.l2Trials(), null);
