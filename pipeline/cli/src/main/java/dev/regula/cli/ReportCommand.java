@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         description = {"Write the HTML report OUT/index.html from explicit folders, without a pipeline work folder.",
                 "The page is self-contained (plots embedded as PNG data URIs) and holds what the pipeline's report stage",
                 "writes: test figures, parity and latency per execution provider,",
-                "heads with their regularization, the ensemble comparison, learning curves, reliability, provenance.",
+                "heads with their regularization, the ensemble comparison, learning curves, reliability, provenance,",
+                "and with --tune the regularization search: verdicts, validation curves, halving rungs.",
                 "Without --validation the test figures are the Java reference on the stored test features, and the",
                 "parity and latency table is left out (the page says so)."})
 final class ReportCommand implements Callable<Integer> {
@@ -52,6 +53,11 @@ final class ReportCommand implements Callable<Integer> {
                     + "exported model on ONNX Runtime.")
     Path validation;
 
+    @Option(names = "--tune", paramLabel = "DIR",
+            description = "Output folder of regula tune (or work/tune): adds the regularization search section "
+                    + "(verdict table, validation curve per searched knob, halving rung chart).")
+    Path tune;
+
     @Option(names = "--title", paramLabel = "TEXT", description = "Page title (default: " + ReportStep.DEFAULT_TITLE + ").")
     String title;
 
@@ -76,7 +82,7 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws RegulaException {
         ReportStep.Result r = ReportStep.run(new ReportStep.Request(features, heads, ensemble, model, validation, title,
-                new Sections.Gates(minAccuracy, maxParityError, maxGap), out));
+                new Sections.Gates(minAccuracy, maxParityError, maxGap), out, tune));
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -254,6 +254,17 @@ class ImportReportCommandsTest {
     }
 
     @Test
+    void reportWithTuneAddsTheRegularizationSearchSection() throws Exception {
+        Path tune = dev.regula.pipeline.stage.report.TuneReportFixtures.twoHeads(dir.resolve("tune-out"));
+        CliRun r = run("report", "--features", w("features"), "--heads", w("train"), "--ensemble", w("ensemble"),
+                "--model", w("export"), "--tune", tune.toString(), "--out", p("rep-tune"));
+        assertThat(r.code()).as(r.err()).isZero(); // no gate given
+        String page = Files.readString(dir.resolve("rep-tune/index.html"));
+        assertThat(page).contains("<h2 id=\"tune\">Regularization search (tune)</h2>", "under-regularized",
+                "validation curve of linear l2", "halving rungs of mlp");
+    }
+
+    @Test
     void reportRefusesBadInput() throws Exception {
         CliRun noEnsemble = run("report", "--features", w("features"), "--heads", w("train"), "--model", w("export"),
                 "--out", p("r1"));
@@ -289,7 +300,10 @@ class ImportReportCommandsTest {
         CliRun otherVal = run("report", "--features", w("features"), "--heads", p("solo"), "--model", p("model-solo"),
                 "--validation", w("validate"), "--out", p("r9"));
         assertThat(otherVal.err()).contains("--validation: " + w("validate") + " validated 'ensemble', but");
-        for (String o : List.of("r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9")) {
+        CliRun badTune = run("report", "--features", w("features"), "--heads", w("train"), "--ensemble", w("ensemble"),
+                "--model", w("export"), "--tune", w("train"), "--out", p("r10"));
+        assertThat(badTune.err()).contains("--tune: tune: " + w("train") + " holds no trials.jsonl");
+        for (String o : List.of("r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10")) {
             assertThat(dir.resolve(o)).as(o).doesNotExist();
         }
         assertThat(run("report", "--features", w("features"), "--model", w("export"), "--out", p("u")).code())

@@ -32,13 +32,15 @@ import java.util.TreeMap;
  * @param gateFailures one line per failed gate; empty when all passed or none was set
  * @param ensembleReport the ensemble stage's {@code report.json}, or null for no ensemble table
  * @param model the exported {@code model.onnx} whose metadata is the provenance
+ * @param tune the tune stage's folder, or null for no regularization-search section ({@link TuneReportSection})
  */
 record ReportPage(String title, Map<String, TrainedHead> heads, JsonNode figures, boolean validated,
-                  Map<String, Object> timings, List<String> gateFailures, JsonNode ensembleReport, Path model) {
+                  Map<String, Object> timings, List<String> gateFailures, JsonNode ensembleReport, Path model, Path tune) {
     private static final String STYLE = "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
             + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}"
             + "th{background:#f4f4f4}tbody.timings td{background:#fffbe6}p.note{font-size:85%;color:#555}"
             + "td.spec{text-align:left;font-size:80%;max-width:30em;overflow-wrap:anywhere}.fail{color:#b00}.ok{color:#070}"
+            + "td.verdict{text-align:left}"
             + "</style>";
 
     String html() throws IOException {
@@ -96,6 +98,9 @@ record ReportPage(String title, Map<String, TrainedHead> heads, JsonNode figures
         img(html, "validation accuracy per head", Plots.headAccuracy(valAcc));
         img(html, "reliability diagram", validated ? Plots.reliability(bins)
                 : Plots.reliability(bins, "Reliability (test, Java reference on stored features)"));
+        if (tune != null) {
+            html.append(tuneSection());
+        }
         provenance(html);
         html.append("</body></html>\n");
         return html.toString();
@@ -167,7 +172,16 @@ record ReportPage(String title, Map<String, TrainedHead> heads, JsonNode figures
         html.append("<tr><th>").append(esc(name)).append("</th><td>").append(num(value)).append("</td></tr>\n");
     }
 
-    private static void img(StringBuilder html, String alt, byte[] png) {
+    /** The tune section; a read failure is an I/O failure of the page, with the file named. */
+    private String tuneSection() throws IOException {
+        try {
+            return TuneReportSection.render(tune);
+        } catch (dev.regula.pipeline.RegulaException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    static void img(StringBuilder html, String alt, byte[] png) {
         html.append("<p><img alt=\"").append(esc(alt)).append("\" src=\"data:image/png;base64,")
                 .append(Base64.getEncoder().encodeToString(png)).append("\"></p>\n");
     }

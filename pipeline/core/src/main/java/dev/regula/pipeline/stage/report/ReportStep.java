@@ -59,15 +59,23 @@ public final class ReportStep {
      * @param title the page title, or null for {@value #DEFAULT_TITLE}
      * @param gates the gates to show as passed or failed (a parity gate needs {@code validation})
      * @param out the output folder: new, empty, or an earlier {@code regula report} output (replaced as a whole)
+     * @param tune the tune stage's folder ({@code trials.jsonl}, {@code selection.json}), or null: then the page
+     *     has no regularization-search section
      */
     public record Request(Path features, Path heads, Path ensemble, Path model, Path validation, String title,
-                          Sections.Gates gates, Path out) {
+                          Sections.Gates gates, Path out, Path tune) {
         public Request {
             Objects.requireNonNull(features, "features");
             Objects.requireNonNull(heads, "heads");
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(out, "out");
             gates = gates == null ? new Sections.Gates(null, null, null) : gates;
+        }
+
+        /** A request without a tune folder (callers written before the tune stage existed). */
+        public Request(Path features, Path heads, Path ensemble, Path model, Path validation, String title,
+                       Sections.Gates gates, Path out) {
+            this(features, heads, ensemble, model, validation, title, gates, out, null);
         }
     }
 
@@ -84,6 +92,7 @@ public final class ReportStep {
     }
 
     public static Result run(Request r) throws RegulaException {
+        Path tune = r.tune() == null ? null : tuneFolder(r.tune());
         FeatureInputs in = FeatureInputs.open(r.features(), "--features");
         Map<String, TrainedHead> heads = TrainStep.loadHeads(r.heads(), "--heads", null);
         for (Map.Entry<String, TrainedHead> e : heads.entrySet()) {
@@ -144,7 +153,7 @@ public final class ReportStep {
         }
         List<String> failures = Gates.failures(r.gates(), figures);
         ReportPage page = new ReportPage(r.title() == null ? DEFAULT_TITLE : r.title(), heads, figures, r.validation() != null,
-                timings, failures, ensembleReport, model);
+                timings, failures, ensembleReport, model, tune);
         Path out = r.out().toAbsolutePath().normalize();
         OutputFolder.write(out, "--out", HTML, staging -> {
             writeInto(page, staging);
@@ -210,6 +219,17 @@ public final class ReportStep {
         } catch (IOException e) {
             throw new RegulaException("report: cannot read " + manifest + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Checks the tune folder up front, so a wrong path fails before any work, naming the option. */
+    private static Path tuneFolder(Path given) throws RegulaException {
+        Path d = given.toAbsolutePath().normalize();
+        try {
+            TuneFolder.read(d);
+        } catch (RegulaException e) {
+            throw new RegulaException("--tune: " + e.getMessage(), e);
+        }
+        return d;
     }
 
     private static Path modelFile(Path given) throws RegulaException {
