@@ -15,12 +15,10 @@ import dev.regula.pipeline.stage.train.TrainStage;
 import dev.regula.pipeline.stage.validate.Gates;
 import dev.regula.pipeline.stage.validate.ValidateStep;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * report, as the pipeline runs it: the page of {@link ReportPage} from the stage folders of the work folder, written through
@@ -66,35 +64,12 @@ public final class ReportStage implements Stage {
     public Map<String, String> externalInputs(StageContext ctx) throws RegulaException {
         Map<String, String> in = new TreeMap<>();
         in.put("validate.timings", Json.hash(Json.MAPPER.valueToTree(validateTimings(ctx))));
-        Path tune = tuneDir(ctx);
-        if (tune != null) {
-            // until tune is a declared upstream, its outputs are hashed here so the page follows a rerun of tune
-            in.put("tune", tuneHash(tune));
-        }
         return in;
     }
 
-    /**
-     * The tune stage's committed folder when it exists, else null (no tune section). The integrator's one line:
-     * {@code ctx.dir(StageName.TUNE)} once that stage name exists, with TUNE in {@link #upstream} when tuned.
-     */
+    /** The tune stage's folder when the spec tunes a head (then tune is an upstream), else null: no tune section. */
     static Path tuneDir(StageContext ctx) {
-        Path d = ctx.dir(StageName.REPORT).resolveSibling("tune");
-        return Files.isDirectory(d) ? d : null;
-    }
-
-    /** SHA-256 over the tune outputs the section reads, in path order. */
-    private static String tuneHash(Path tune) throws RegulaException {
-        Map<String, String> files = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(tune)) {
-            for (Path f : s.filter(p -> p.getFileName().toString().equals(TuneFolder.TRIALS)
-                    || p.getFileName().toString().equals(TuneFolder.SELECTION)).sorted().toList()) {
-                files.put(tune.relativize(f).toString(), Json.hash(Files.readString(f)));
-            }
-        } catch (IOException e) {
-            throw new RegulaException("report: cannot read " + tune + ": " + e.getMessage(), e);
-        }
-        return Json.hash(files);
+        return ctx.spec().tunes() ? ctx.dir(StageName.TUNE) : null;
     }
 
     private static Map<String, Object> validateTimings(StageContext ctx) throws RegulaException {
