@@ -13,8 +13,9 @@ import java.util.Locale;
  * @param rule min | one_se
  * @param refit whether to retrain the winner on train+val; null = true when {@code folds > 0}
  * @param eta halving reduction factor, >= 2 (default 3)
- * @param minEpochs halving minimum resource: no trial is stopped before this many epochs; null =
- *     {@code max(1, round(epochs / eta²))} (three rungs)
+ * @param minEpochs halving minimum resource: no trial is stopped before this many epochs; it sets the
+ *     number of rungs, and {@link Halving#schedule} may raise the first rung above it within the budget;
+ *     null = {@code max(1, round(epochs / eta²))} (three rungs)
  * @param gridPoints points per continuous range in a grid, >= 2 (default 5)
  * @param seed seeds folds and random draws; part of every trial id
  * @param threads trials trained at once, one libtorch thread each, >= 1

@@ -22,6 +22,10 @@
  * {@code regularization: auto} is {@link dev.regula.transfer.tune.SearchSpace#defaultFor} with
  * {@link dev.regula.transfer.tune.SearchSpace#defaultStrategy}.
  *
+ * <p><b>Halving.</b> Survivors continue from their paused runs (no retraining per rung); the rung
+ * schedule and its budget rule (the first rung as long as {@code n·R/η} total epochs allow) are in
+ * {@link dev.regula.transfer.tune.Halving}.
+ *
  * <p><b>Threads.</b> Trials run on {@code TuneSpec.threads} workers; start the JVM with
  * {@code -Dai.djl.pytorch.num_threads=1} (libtorch's intra-op pool is process-wide).
  */
