@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code regula tune}: the tune stage on explicit folders. */
 @Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Search the regularization of heads on cached features (the output of regula features): k-fold CV on",
-                "train+val, the min or one-SE rule, a verdict per knob, and the winner refit on train+val. The test split is",
-                "never read. Heads with ranges or regularization: auto search those; a head with neither is searched over its",
+        description = {"Search the regularization of heads on cached features, judge it per knob, refit the winner.",
+                "Features: the output of regula features. k-fold CV on train+val, the min or one-SE rule, a verdict per knob,",
+                "and the winner refit on train+val. The test split is never read. Heads with ranges or regularization: auto search those; a head with neither is searched over its",
                 "kind's default space around its own settings, which are judged. Options override the file's tune: section.",
                 "Writes OUT/tune.json and OUT/<head>/{trials.jsonl,selection.json,oof/,head.json,history.json}, as the",
                 "pipeline's tune stage; OUT is written beside itself and moved into place when complete. A killed run",

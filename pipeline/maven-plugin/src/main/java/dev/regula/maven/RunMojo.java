@@ -41,7 +41,7 @@ public class RunMojo extends AbstractMojo {
     @Parameter(property = "regula.workDirectory", defaultValue = "${project.build.directory}/regula")
     File workDirectory;
 
-    /** Rerun this stage and every later one even when up to date: import, features, train, ensemble, export, validate, report. */
+    /** Rerun this stage and every later one even when up to date: import, features, tune, train, ensemble, export, validate, report. */
     @Parameter(property = "regula.from")
     String from;
 

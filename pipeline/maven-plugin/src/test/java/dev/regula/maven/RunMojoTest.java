@@ -137,7 +137,7 @@ class RunMojoTest {
         RunMojo m = mojo(spec, dir.resolve("work-from"), new RecordingLog());
         m.from = "training";
         assertThatThrownBy(m::execute).isInstanceOf(MojoFailureException.class)
-                .hasMessageContaining("<from>: unknown stage 'training'").hasMessageContaining("import, features, train");
+                .hasMessageContaining("<from>: unknown stage 'training'").hasMessageContaining("import, features, tune, train");
     }
 
     @Test

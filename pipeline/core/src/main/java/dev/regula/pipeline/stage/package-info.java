@@ -21,8 +21,10 @@
  *       stages the committed output.</li>
  *   <li>Package-private helpers, where a job is big enough for its own class.</li>
  * </ul>
- * Imports go from a later stage to an earlier one only (export → ensemble → train → features →
- * imports); never back, and a Step never imports its Stage. Spec parsing lives in
+ * Imports go from a later stage to an earlier one only (export → ensemble → train → [tune] → features →
+ * imports); never back, and a Step never imports its Stage. One exception: tune writes its models in
+ * train's head format ({@code train.HeadFile}), while train reads a tuned head's model by the folder
+ * layout ({@code <tune>/<head>/head.json}) without importing tune, so the packages stay acyclic. Spec parsing lives in
  * {@link dev.regula.pipeline.spec}; algorithms (combiners, member training) in the
  * {@code ensemble} and {@code transfer} modules.
  *
@@ -34,6 +36,10 @@
  *   <tr><td>{@code features}</td><td>{@code FeaturesStep}: {@code Request → FeatureJobResult}
  *       (also {@code runOnFeatureModel}); {@code FeatureInputs} opens a features folder for later stages</td>
  *       <td>{@code FeaturesStage}</td><td>{@code STORE}</td></tr>
+ *   <tr><td>{@code tune}</td><td>{@code TuneStep}: {@code Request → Result} (helpers: {@code TuneHeads}, {@code TrialFits};
+ *       {@code TrialLibrary} reads a tune folder as the ensemble's model library)</td><td>{@code TuneStage} (only when a head has a
+ *       range or {@code auto}; removes its resumable logs in {@code afterCommit})</td><td>{@code SUMMARY}, {@code TRIALS},
+ *       {@code SELECTION}, {@code OOF}, {@code HEAD}, {@code HISTORY}, {@code PARTIAL}</td></tr>
  *   <tr><td>{@code train}</td><td>{@code TrainStep}: {@code Request → Result}; {@code HeadFile}</td>
  *       <td>{@code TrainStage}</td><td>{@code HEAD}, {@code HISTORY}, {@code SUMMARY}</td></tr>
  *   <tr><td>{@code ensemble}</td><td>{@code EnsembleStep}: {@code Request → Result} (helpers: {@code ExtraMembers},
