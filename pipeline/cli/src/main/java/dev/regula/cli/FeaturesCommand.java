@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.stage.features.FeaturesStep;
 import dev.regula.transfer.features.FeatureJobResult;
@@ -48,7 +49,7 @@ final class FeaturesCommand implements Callable<Integer> {
     FeatureModelOptions featureModel;
 
     @Option(names = "--max-length", paramLabel = "N",
-            description = "Maximum tokens per text (default: the import's with --feature-model, else 128).")
+            description = "Maximum tokens per text (default: the import's with --feature-model, else " + Sections.Backbone.DEFAULT_MAX_LENGTH + ").")
     Integer maxLength;
 
     @Option(names = "--no-truncation", description = "Fail on texts longer than --max-length instead of cutting them.")
@@ -103,7 +104,7 @@ final class FeaturesCommand implements Callable<Integer> {
         Path fromImport = source.featureModel;
         FeatureJobResult r;
         if (fromImport == null) {
-            r = FeaturesStep.run(request(backbone, maxLength == null ? 128 : maxLength, !noTruncation));
+            r = FeaturesStep.run(request(backbone, maxLength == null ? Sections.Backbone.DEFAULT_MAX_LENGTH : maxLength, !noTruncation));
         } else {
             for (Object[] o : featureModel.shaping()) {
                 if (o[1] != null) {

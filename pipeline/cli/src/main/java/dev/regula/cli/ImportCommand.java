@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.stage.imports.ImportStep;
 import java.io.PrintWriter;
@@ -35,7 +36,7 @@ final class ImportCommand implements Callable<Integer> {
     @Mixin
     FeatureModelOptions featureModel;
 
-    @Option(names = "--max-length", defaultValue = "128",
+    @Option(names = "--max-length", defaultValue = "" + Sections.Backbone.DEFAULT_MAX_LENGTH,
             description = "Maximum tokens per text, recorded in import.json (default: ${DEFAULT-VALUE}).")
     int maxLength;
 

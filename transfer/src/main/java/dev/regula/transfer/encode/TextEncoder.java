@@ -21,6 +21,8 @@ public final class TextEncoder implements InputEncoder<String, TextEncoder.Token
     public static final String INPUT_IDS = "input_ids";
     public static final String ATTENTION_MASK = "attention_mask";
     public static final String TOKEN_TYPE_IDS = "token_type_ids";
+    /** Tokens per text when nothing says otherwise (spec, CLI, import, export metadata): the one place it is written. */
+    public static final int DEFAULT_MAX_LENGTH = 128;
     private static final List<String> KNOWN = List.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
 
     /** The tokens of one text. */

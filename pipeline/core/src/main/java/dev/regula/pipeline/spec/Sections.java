@@ -2,6 +2,7 @@ package dev.regula.pipeline.spec;
 
 import dev.regula.transfer.backbone.FeatureSpec;
 import dev.regula.transfer.backbone.Pooling;
+import dev.regula.transfer.encode.TextEncoder;
 import dev.regula.transfer.head.HeadSpec;
 import dev.regula.transfer.regularize.RegularizationSpec;
 import dev.regula.transfer.train.TrainingSpec;
@@ -23,6 +24,9 @@ public final class Sections {
      */
     public record Backbone(String model, String tokenizer, String featureTensor, Pooling pooling, boolean l2Normalize,
                            String maskInput, int maxLength, boolean truncation) {
+        /** {@code max_length} when the spec, a CLI option or an import does not say (the encoder's default). */
+        public static final int DEFAULT_MAX_LENGTH = TextEncoder.DEFAULT_MAX_LENGTH;
+
         public Backbone {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(pooling, "pooling");

@@ -257,7 +257,7 @@ public final class SpecReader {
         Pooling pooling = v.parsed(b, "backbone", "pooling", "mean", Pooling::parse);
         return new Sections.Backbone(model, tokenizer, v.string(b, "backbone", "feature_tensor", null), pooling,
                 v.bool(b, "backbone", "l2_normalize", false), v.string(b, "backbone", "mask_input", null),
-                v.integer(b, "backbone", "max_length", 128, 1), v.bool(b, "backbone", "truncation", true));
+                v.integer(b, "backbone", "max_length", Sections.Backbone.DEFAULT_MAX_LENGTH, 1), v.bool(b, "backbone", "truncation", true));
     }
 
     /** A backbone source with a relative file path resolved against the spec's folder, checked to exist. */

@@ -1,5 +1,6 @@
 package dev.regula.pipeline.stage.export;
 
+import dev.regula.pipeline.spec.Sections;
 import dev.regula.ensemble.Ensemble;
 import dev.regula.ensemble.EnsembleException;
 import dev.regula.ensemble.Member;
@@ -122,7 +123,7 @@ public final class ExportStep {
         FeatureModel features = featureModel(r, in);
         Map<String, Object> encoder = in.store().manifest().key().encoderConfig();
         Path tokenizer = tokenizer(r, in, String.valueOf(encoder.get("tokenizer.sha256")));
-        int maxLength = encoder.get("tokenizer.max_length") instanceof Number n ? n.intValue() : 128;
+        int maxLength = encoder.get("tokenizer.max_length") instanceof Number n ? n.intValue() : Sections.Backbone.DEFAULT_MAX_LENGTH;
         boolean truncation = !Boolean.FALSE.equals(encoder.get("tokenizer.truncation"));
         Choice choice;
         if (r.ensemble() != null) {

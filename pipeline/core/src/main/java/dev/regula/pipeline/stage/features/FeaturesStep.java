@@ -278,7 +278,7 @@ public final class FeaturesStep {
 
     /**
      * The tokenizer settings an import recorded ({@code import.json} beside the feature model), or
-     * 128 tokens with truncation when there is none (a pipeline's work/import).
+     * {@link Sections.Backbone#DEFAULT_MAX_LENGTH} tokens with truncation when there is none (a pipeline's work/import).
      */
     public record Encoding(int maxLength, boolean truncation) {
     }
@@ -287,12 +287,12 @@ public final class FeaturesStep {
         Path p = featureModel.toAbsolutePath().normalize();
         Path info = (Files.isDirectory(p) ? p : p.getParent()).resolve(ImportStep.INFO);
         if (!Files.isRegularFile(info)) {
-            return new Encoding(128, true);
+            return new Encoding(Sections.Backbone.DEFAULT_MAX_LENGTH, true);
         }
         try {
             com.fasterxml.jackson.databind.JsonNode t = new com.fasterxml.jackson.databind.ObjectMapper().readTree(info.toFile())
                     .path("tokenizer");
-            return new Encoding(t.path("max_length").asInt(128), t.path("truncation").asBoolean(true));
+            return new Encoding(t.path("max_length").asInt(Sections.Backbone.DEFAULT_MAX_LENGTH), t.path("truncation").asBoolean(true));
         } catch (IOException e) {
             throw new RegulaException("--feature-model: cannot read " + info + ": " + e.getMessage(), e);
         }
