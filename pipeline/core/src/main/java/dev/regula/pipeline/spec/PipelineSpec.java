@@ -1,6 +1,8 @@
 package dev.regula.pipeline.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regula.transfer.data.DatasetSpec;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,5 +59,17 @@ public record PipelineSpec(Path file, long seed, Sections.Backbone backbone, Dat
     /** A section as written ({@code null} node when absent). */
     public JsonNode section(String name) {
         return sections.get(name);
+    }
+
+    /**
+     * The named sections as one object, in the order given (a missing section is a JSON null): what most
+     * stages hash as their config.
+     */
+    public ObjectNode sections(String... names) {
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
+        for (String n : names) {
+            c.set(n, section(n));
+        }
+        return c;
     }
 }

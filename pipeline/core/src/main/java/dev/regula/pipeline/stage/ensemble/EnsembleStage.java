@@ -1,8 +1,6 @@
 package dev.regula.pipeline.stage.ensemble;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regula.ensemble.Ensemble;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Stage;
@@ -34,10 +32,7 @@ public final class EnsembleStage implements Stage {
 
     @Override
     public JsonNode config(StageContext ctx) {
-        ObjectNode c = JsonNodeFactory.instance.objectNode();
-        c.set("ensemble", ctx.spec().section("ensemble"));
-        c.set("seed", ctx.spec().section("seed"));
-        return c;
+        return ctx.spec().sections("ensemble", "seed");
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.regula.pipeline.stage.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regula.ensemble.Ensemble;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Json;
@@ -48,9 +46,7 @@ public final class ExportStage implements Stage {
 
     @Override
     public JsonNode config(StageContext ctx) {
-        ObjectNode c = JsonNodeFactory.instance.objectNode();
-        c.set("export", ctx.spec().section("export"));
-        return c;
+        return ctx.spec().sections("export");
     }
 
     @Override

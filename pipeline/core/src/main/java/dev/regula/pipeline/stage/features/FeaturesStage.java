@@ -1,7 +1,6 @@
 package dev.regula.pipeline.stage.features;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Stage;
@@ -37,10 +36,7 @@ public final class FeaturesStage implements Stage {
 
     @Override
     public JsonNode config(StageContext ctx) {
-        ObjectNode c = JsonNodeFactory.instance.objectNode();
-        for (String s : List.of("backbone", "data", "split", "features", "seed")) {
-            c.set(s, ctx.spec().section(s));
-        }
+        ObjectNode c = ctx.spec().sections("backbone", "data", "split", "features", "seed");
         // The batch size as it applies, defaults included: for a dynamically quantized backbone it
         // changes the features, so a changed default must rerun a spec that leaves the key out.
         c.put("effective_batch_size", ctx.spec().features().batchSize());

@@ -1,8 +1,6 @@
 package dev.regula.pipeline.stage.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Stage;
 import dev.regula.pipeline.run.StageContext;
@@ -35,10 +33,7 @@ public final class TrainStage implements Stage {
 
     @Override
     public JsonNode config(StageContext ctx) {
-        ObjectNode c = JsonNodeFactory.instance.objectNode();
-        c.set("heads", ctx.spec().section("heads"));
-        c.set("seed", ctx.spec().section("seed"));
-        return c;
+        return ctx.spec().sections("heads", "seed");
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.regula.pipeline.stage.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regula.ensemble.ClassificationMetrics;
 import dev.regula.ensemble.Ensemble;
 import dev.regula.ensemble.EnsembleException;
@@ -81,10 +79,7 @@ public final class ValidateStage implements Stage {
 
     @Override
     public JsonNode config(StageContext ctx) {
-        ObjectNode c = JsonNodeFactory.instance.objectNode();
-        c.set("validate", ctx.spec().section("validate"));
-        c.set("backbone", ctx.spec().section("backbone"));
-        return c;
+        return ctx.spec().sections("validate", "backbone");
     }
 
     @Override
