@@ -1,5 +1,6 @@
 package dev.regula.transfer.data;
 
+import dev.regula.transfer.TransferException;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -9,11 +10,8 @@ import java.util.Objects;
  * <p>The message always starts with the location ({@code file:line:} or {@code file:}) so a user can go
  * straight to the fault.
  */
-public class DatasetException extends Exception {
-    private final Path file;
-    private final long line;
+public class DatasetException extends TransferException {
     private final String field;
-    private final String detail;
 
     /**
      * @param file the file (or folder) at fault
@@ -26,11 +24,8 @@ public class DatasetException extends Exception {
     }
 
     public DatasetException(Path file, long line, String field, String detail, Throwable cause) {
-        super(location(file, line) + ": " + detail, cause);
-        this.file = Objects.requireNonNull(file, "file");
-        this.line = line;
+        super(Objects.requireNonNull(file, "file"), line, detail, cause);
         this.field = field;
-        this.detail = detail;
     }
 
     /** A fault tied to one example, located by its {@link Example#source()} ({@code file:line}). */
@@ -49,27 +44,8 @@ public class DatasetException extends Exception {
         return new DatasetException(Path.of(file), line, field, detail);
     }
 
-    private static String location(Path file, long line) {
-        return line > 0 ? file + ":" + line : String.valueOf(file);
-    }
-
-    /** The file (or folder) at fault. */
-    public Path file() {
-        return file;
-    }
-
-    /** 1-based line, or 0 when the fault concerns the whole file. */
-    public long line() {
-        return line;
-    }
-
     /** The field or column at fault, or null. */
     public String field() {
         return field;
-    }
-
-    /** The message without the location prefix. */
-    public String detail() {
-        return detail;
     }
 }

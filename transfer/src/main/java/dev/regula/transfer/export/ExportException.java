@@ -1,5 +1,6 @@
 package dev.regula.transfer.export;
 
+import dev.regula.transfer.TransferException;
 import java.nio.file.Path;
 
 /**
@@ -7,20 +8,12 @@ import java.nio.file.Path;
  * failure, or a model lacking the metadata an export carries. The message names the file or key
  * at fault and what was expected.
  */
-public class ExportException extends Exception {
-    private final Path file;
-
+public class ExportException extends TransferException {
     public ExportException(Path file, String message) {
         this(file, message, null);
     }
 
     public ExportException(Path file, String message, Throwable cause) {
-        super(file == null ? message : file + ": " + message, cause);
-        this.file = file;
-    }
-
-    /** The file or folder at fault, or {@code null} when the fault is not tied to one. */
-    public Path file() {
-        return file;
+        super(file, 0, message, cause);
     }
 }
