@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.OptionName;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.stage.ensemble.EnsembleOptions;
 import dev.regula.pipeline.stage.ensemble.EnsembleStep;
@@ -61,26 +62,26 @@ final class EnsembleCommand implements Callable<Integer> {
 
     @Option(names = "--seeds", paramLabel = "HEAD:N", description = "N extra members: HEAD retrained with other seeds.")
     void seeds(String value) {
-        seeds = form("--seeds", value);
+        seeds = form(OptionName.SEEDS, value);
     }
 
     @Option(names = "--bagging", paramLabel = "HEAD:N", description = "N extra members: HEAD trained on bootstrap resamples.")
     void bagging(String value) {
-        bagging = form("--bagging", value);
+        bagging = form(OptionName.BAGGING, value);
     }
 
     @Option(names = "--snapshots", paramLabel = "HEAD:CYCLES:EPOCHS",
             description = "CYCLES extra members HEAD-snap-1..CYCLES: HEAD trained through CYCLES cosine cycles of EPOCHS "
                     + "epochs, one member per cycle.")
     void snapshots(String value) {
-        snapshots = form("--snapshots", value);
+        snapshots = form(OptionName.SNAPSHOTS, value);
     }
 
     @Option(names = "--soup", paramLabel = "KIND:OF",
             description = "One extra member soup: the weights of OF averaged. KIND: uniform or greedy; OF: member names "
                     + "(a,b,c) or snapshots, seeds or bagging (e.g. uniform:snapshots).")
     void soup(String value) {
-        soup = form("--soup", value);
+        soup = form(OptionName.SOUP, value);
     }
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the combiner and extra members (default: the spec's, else 42).")
@@ -94,11 +95,11 @@ final class EnsembleCommand implements Callable<Integer> {
     boolean json;
 
     /** A malformed compact value is a usage error (exit 2); what it names is checked with the section (exit 1). */
-    private String form(String option, String value) {
+    private String form(OptionName option, String value) {
         try {
             EnsembleOptions.checkForm(option, value);
         } catch (RegulaException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw new ParameterException(spec.commandLine(), CliOptions.message(e));
         }
         return value;
     }

@@ -8,15 +8,15 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The one place that turns an exception into a message and an exit code. User errors
- * ({@link RegulaException}) print their message only; anything else is a bug in Regula and
- * says so. {@code --verbose} adds the stack trace in both cases.
+ * ({@link RegulaException}) print their message only, options spelled as flags ({@link CliOptions});
+ * anything else is a bug in Regula and says so. {@code --verbose} adds the stack trace in both cases.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        if (ex instanceof RegulaException) {
-            err.println(cl.getColorScheme().errorText("error: " + ex.getMessage()));
+        if (ex instanceof RegulaException re) {
+            err.println(cl.getColorScheme().errorText("error: " + CliOptions.message(re)));
         } else {
             err.println(cl.getColorScheme().errorText("internal error: " + ex
                     + (LoggingMixin.verbose() ? "" : " (run with --verbose for the stack trace)")));

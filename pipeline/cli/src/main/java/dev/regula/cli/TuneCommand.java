@@ -1,6 +1,8 @@
 package dev.regula.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.regula.pipeline.OptionName;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.spec.SpecException;
@@ -161,11 +163,18 @@ final class TuneCommand implements Callable<Integer> {
     }
 
     /** A tune-settings error found against the heads, named by the option that sets it. */
-    private RegulaException naming(SpecException e) {
-        Map<String, String> options = Map.of("tune.strategy", "--strategy", "tune.folds", "--folds", "tune.min_epochs",
-                "the file's tune.min_epochs");
-        String option = options.get(e.keyPath());
-        return option == null ? e : new RegulaException(option + " (" + e.keyPath() + "): "
-                + e.getMessage().substring(e.getMessage().indexOf(e.keyPath() + ": ") + e.keyPath().length() + 2), e);
+    private static RegulaException naming(SpecException e) {
+        OptionName option = switch (e.keyPath()) {
+            case "tune.strategy" -> OptionName.STRATEGY;
+            case "tune.folds" -> OptionName.FOLDS;
+            default -> null;
+        };
+        if (option != null) {
+            return new RegulaException(e.problem().withOption(option), e);
+        }
+        if (e.keyPath().equals("tune.min_epochs")) {
+            return new RegulaException(Problem.atKey("the file's tune.min_epochs", e.problem().text().toArray()), e);
+        }
+        return e;
     }
 }

@@ -48,7 +48,7 @@ public class InspectMojo extends AbstractMojo {
         try {
             info = Inspection.inspect(resolve(model));
         } catch (RegulaException e) {
-            throw new MojoFailureException(GOAL + ": " + e.getMessage(), e);
+            throw Parameters.failure(GOAL, e);
         } catch (RuntimeException e) {
             throw new MojoExecutionException(GOAL + ": unexpected failure reading " + model + ": " + e, e);
         }

@@ -97,10 +97,10 @@ public class RunMojo extends AbstractMojo {
         try {
             result = Pipeline.run(request);
         } catch (GateFailedException e) {
-            throw new MojoFailureException(GOAL + ": " + e.getMessage() + "\n  figures: " + Figures.of(e.figures())
+            throw new MojoFailureException(GOAL + ": " + Parameters.message(e) + "\n  figures: " + Figures.of(e.figures())
                     + "\n  summary: " + request.workDir().resolve("summary.json"), e);
         } catch (RegulaException e) {
-            throw new MojoFailureException(GOAL + ": " + e.getMessage(), e);
+            throw Parameters.failure(GOAL, e);
         } catch (RuntimeException e) {
             throw new MojoExecutionException(GOAL + ": unexpected failure running " + spec + ": " + e, e);
         }

@@ -88,7 +88,7 @@ public class ValidateMojo extends AbstractMojo {
         try {
             r = ValidateStep.run(new ValidateStep.Request(model.toPath(), dataSpec, options));
         } catch (RegulaException e) {
-            throw new MojoFailureException(GOAL + ": " + e.getMessage(), e);
+            throw Parameters.failure(GOAL, e);
         } catch (RuntimeException e) {
             throw new MojoExecutionException(GOAL + ": unexpected failure validating " + model + ": " + e, e);
         }
@@ -117,16 +117,6 @@ public class ValidateMojo extends AbstractMojo {
 
     /** {@code min_macro_f1} to {@code minMacroF1}: the gate as this goal's parameter spells it. */
     static String parameterName(String key) {
-        StringBuilder b = new StringBuilder();
-        boolean upper = false;
-        for (char c : key.toCharArray()) {
-            if (c == '_') {
-                upper = true;
-            } else {
-                b.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
-        }
-        return b.toString();
+        return Parameters.name(key);
     }
 }

@@ -1,6 +1,8 @@
 package dev.regula.pipeline.run;
 
 import dev.regula.models.Folders;
+import dev.regula.pipeline.OptionName;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +25,8 @@ public final class OutputFolder {
     private OutputFolder() {
     }
 
-    public static <T> T write(Path out, String option, String marker, Body<T> body) throws RegulaException {
+    /** Writes {@code out}; an error names {@code option}, the request option that gave it. */
+    public static <T> T write(Path out, OptionName option, String marker, Body<T> body) throws RegulaException {
         Path target = out.toAbsolutePath().normalize();
         check(target, option, marker);
         Path staging = null;
@@ -35,7 +38,7 @@ public final class OutputFolder {
             staging = null;
             return result;
         } catch (IOException e) {
-            throw new RegulaException(option + ": cannot write " + target + ": " + e.getMessage(), e);
+            throw new RegulaException(Problem.about(option, "cannot write " + target + ": " + e.getMessage()), e);
         } finally {
             if (staging != null) {
                 try {
@@ -47,24 +50,24 @@ public final class OutputFolder {
         }
     }
 
-    private static void check(Path target, String option, String marker) throws RegulaException {
+    private static void check(Path target, OptionName option, String marker) throws RegulaException {
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new RegulaException(option + ": " + target + " exists and is not a folder; expected a new or empty "
-                    + "folder, or an earlier output of this command");
+            throw new RegulaException(Problem.about(option, target + " exists and is not a folder; expected a new or empty "
+                    + "folder, or an earlier output of this command"));
         }
         if (Files.exists(target.resolve(marker))) {
             return;
         }
         try (Stream<Path> s = Files.list(target)) {
             if (s.findAny().isPresent()) {
-                throw new RegulaException(option + ": " + target + " is not empty and holds no " + marker
-                        + " from an earlier run of this command; give a new or empty folder (it is replaced as a whole)");
+                throw new RegulaException(Problem.about(option, target + " is not empty and holds no " + marker
+                        + " from an earlier run of this command; give a new or empty folder (it is replaced as a whole)"));
             }
         } catch (IOException e) {
-            throw new RegulaException(option + ": cannot list " + target + ": " + e.getMessage(), e);
+            throw new RegulaException(Problem.about(option, "cannot list " + target + ": " + e.getMessage()), e);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.regula.pipeline.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.regula.pipeline.OptionName;
 import dev.regula.pipeline.stage.Pipeline;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.Sections;
@@ -77,7 +78,8 @@ class TuneReportPageTest {
         ReportStep.Request missing = new ReportStep.Request(base.features(), base.heads(), null, base.model(),
                 base.validation(), null, null, out, inputs.resolve("no-such-tune"));
         assertThatThrownBy(() -> ReportStep.run(missing)).isInstanceOf(RegulaException.class)
-                .hasMessageStartingWith("--tune: ").hasMessageContaining("no-such-tune");
+                .hasMessageStartingWith("tune: ").hasMessageContaining("no-such-tune")
+                .satisfies(e -> assertThat(((RegulaException) e).problem().option()).isEqualTo(OptionName.TUNE));
         // without a tune folder (the request as written before tune existed) there is no section
         ReportStep.Request none = new ReportStep.Request(base.features(), base.heads(), null, base.model(),
                 base.validation(), null, null, out);

@@ -3,6 +3,8 @@ package dev.regula.pipeline.stage.ensemble;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regula.pipeline.OptionName;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.EnsembleConfig;
 import dev.regula.pipeline.spec.SpecReader;
@@ -12,8 +14,8 @@ import java.util.TreeMap;
 /**
  * The {@code ensemble:} section that {@code regula ensemble}'s options describe, one option per
  * key. The section is then checked as a spec's is ({@link EnsembleConfig#parse}), and an error
- * names the option and the key path: {@code --snapshots (ensemble.snapshots.cycles): 0 is not an
- * integer in [1, 100]}. Only the compact form of a value ({@code HEAD:COUNT},
+ * names the option and the key path ({@link Problem#option()}, {@link Problem#keyPath()}), which a
+ * front end renders as {@code --snapshots (ensemble.snapshots.cycles): 0 is not an integer in [1, 100]}. Only the compact form of a value ({@code HEAD:COUNT},
  * {@code HEAD:CYCLES:EPOCHS_PER_CYCLE}, {@code KIND:OF}) is checked here.
  */
 public final class EnsembleOptions {
@@ -26,17 +28,17 @@ public final class EnsembleOptions {
     }
 
     /**
-     * Checks the form of {@code --seeds}, {@code --bagging}, {@code --snapshots} or {@code --soup}'s
+     * Checks the form of {@link OptionName#SEEDS}, {@link OptionName#BAGGING}, {@link OptionName#SNAPSHOTS} or {@link OptionName#SOUP}'s
      * value, so a front end can refuse a malformed command line before any work; what the value
      * means (a known head, a count in range) is checked with the rest of the section.
      *
-     * @throws RegulaException {@code OPTION: expected FORM (e.g. ...), got 'VALUE'}
+     * @throws RegulaException about {@code option}: {@code expected FORM (e.g. ...), got 'VALUE'}
      */
-    public static void checkForm(String option, String value) throws RegulaException {
+    public static void checkForm(OptionName option, String value) throws RegulaException {
         switch (option) {
-            case "--seeds", "--bagging" -> extra(option, value);
-            case "--snapshots" -> snapshots(value);
-            case "--soup" -> soup(value);
+            case SEEDS, BAGGING -> extra(option, value);
+            case SNAPSHOTS -> snapshots(value);
+            case SOUP -> soup(value);
             default -> throw new IllegalArgumentException("not an ensemble option with a compact form: " + option);
         }
     }
@@ -46,7 +48,7 @@ public final class EnsembleOptions {
         ObjectNode section = F.objectNode();
         if (r.topK() != null) {
             if (!r.members().isEmpty()) {
-                throw new RegulaException("--top-k: give --members or --top-k, not both");
+                throw new RegulaException(Problem.about(OptionName.TOP_K, "give ", OptionName.MEMBERS, " or ", OptionName.TOP_K, ", not both"));
             }
             section.putObject("members").put("top_k", r.topK());
         } else if (!r.members().isEmpty()) {
@@ -62,15 +64,16 @@ public final class EnsembleOptions {
                 try {
                     c.set(o.getKey(), SpecReader.yamlValue(o.getValue()));
                 } catch (IllegalArgumentException e) {
-                    throw new RegulaException("--combiner-option " + o.getKey() + "=" + o.getValue() + ": " + e.getMessage(), e);
+                    throw new RegulaException(Problem.of(OptionName.COMBINER_OPTION, " " + o.getKey() + "=" + o.getValue() + ": "
+                            + e.getMessage()), e);
                 }
             }
         }
         if (r.seeds() != null) {
-            section.set("seeds", extra("--seeds", r.seeds()));
+            section.set("seeds", extra(OptionName.SEEDS, r.seeds()));
         }
         if (r.bagging() != null) {
-            section.set("bagging", extra("--bagging", r.bagging()));
+            section.set("bagging", extra(OptionName.BAGGING, r.bagging()));
         }
         if (r.snapshots() != null) {
             section.set("snapshots", snapshots(r.snapshots()));
@@ -82,8 +85,9 @@ public final class EnsembleOptions {
     }
 
     /**
-     * {@code e} with its "{@value #ORIGIN}: ensemble.KEY...: " prefix replaced by the option that set
-     * the key: {@code --soup (ensemble.soup.of[1]): ...}; other messages are returned unchanged.
+     * {@code e} with its "{@value #ORIGIN}: ensemble.KEY...: " prefix turned into data: the option that
+     * set the key and the key path ({@code SOUP}, {@code ensemble.soup.of[1]}); other problems are
+     * returned unchanged.
      */
     static RegulaException naming(RegulaException e, EnsembleStep.Request r) {
         String prefix = ORIGIN + ": ensemble.";
@@ -98,23 +102,27 @@ public final class EnsembleOptions {
         while (end < rest.length() && (Character.isLetterOrDigit(rest.charAt(end)) || rest.charAt(end) == '_')) {
             end++;
         }
-        String option = switch (rest.substring(0, end)) {
-            case "members" -> r.topK() != null ? "--top-k" : "--members";
-            case "combiner" -> rest.equals("combiner") || rest.equals("combiner.kind") ? "--combiner" : "--combiner-option";
-            case "seeds", "bagging", "snapshots", "soup" -> "--" + rest.substring(0, end);
+        OptionName option = switch (rest.substring(0, end)) {
+            case "members" -> r.topK() != null ? OptionName.TOP_K : OptionName.MEMBERS;
+            case "combiner" -> rest.equals("combiner") || rest.equals("combiner.kind") ? OptionName.COMBINER : OptionName.COMBINER_OPTION;
+            case "seeds" -> OptionName.SEEDS;
+            case "bagging" -> OptionName.BAGGING;
+            case "snapshots" -> OptionName.SNAPSHOTS;
+            case "soup" -> OptionName.SOUP;
             default -> null;
         };
         if (option == null) {
             return e;
         }
-        return new RegulaException(option + " (" + key + "): " + m.substring(colon + 2), e);
+        return new RegulaException(Problem.about(option, m.substring(colon + 2)).withKeyPath(key), e);
     }
 
-    private static ObjectNode extra(String option, String value) throws RegulaException {
+    private static ObjectNode extra(OptionName option, String value) throws RegulaException {
         String[] p = parts(value, 2);
         Integer count = p == null ? null : integer(p[1]);
         if (count == null || p[0].isEmpty()) {
-            throw new RegulaException(option + ": expected HEAD:COUNT (e.g. mlp:4), got '" + value + "'");
+            throw new RegulaException(Problem.about(option, "expected HEAD:COUNT (e.g. mlp:4), got '" + value + "'")
+                    .withExpected("HEAD:COUNT", value));
         }
         ObjectNode n = F.objectNode();
         n.put("head", p[0]);
@@ -127,7 +135,8 @@ public final class EnsembleOptions {
         Integer cycles = p == null ? null : integer(p[1]);
         Integer epochs = p == null ? null : integer(p[2]);
         if (cycles == null || epochs == null || p[0].isEmpty()) {
-            throw new RegulaException("--snapshots: expected HEAD:CYCLES:EPOCHS_PER_CYCLE (e.g. mlp:4:5), got '" + value + "'");
+            throw new RegulaException(Problem.about(OptionName.SNAPSHOTS, "expected HEAD:CYCLES:EPOCHS_PER_CYCLE (e.g. mlp:4:5), got '"
+                    + value + "'").withExpected("HEAD:CYCLES:EPOCHS_PER_CYCLE", value));
         }
         ObjectNode n = F.objectNode();
         n.put("head", p[0]);
@@ -147,8 +156,9 @@ public final class EnsembleOptions {
             blank |= n.isBlank();
         }
         if (blank) {
-            throw new RegulaException("--soup: expected KIND:OF, KIND uniform or greedy, OF a comma list of member names or "
-                    + "one of " + EnsembleConfig.Soup.GROUPS + " (e.g. uniform:snapshots, greedy:mlp,mlp-l2), got '" + value + "'");
+            throw new RegulaException(Problem.about(OptionName.SOUP, "expected KIND:OF, KIND uniform or greedy, OF a comma list of "
+                    + "member names or one of " + EnsembleConfig.Soup.GROUPS + " (e.g. uniform:snapshots, greedy:mlp,mlp-l2), got '"
+                    + value + "'").withExpected("KIND:OF", value));
         }
         ObjectNode n = F.objectNode();
         if (names.length == 1 && EnsembleConfig.Soup.GROUPS.contains(of)) {

@@ -3,6 +3,8 @@ package dev.regula.pipeline.stage.ensemble;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.regula.ensemble.Ensemble;
 import dev.regula.ensemble.Member;
+import dev.regula.pipeline.OptionName;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Determinism;
 import dev.regula.pipeline.run.Json;
@@ -95,18 +97,18 @@ public final class EnsembleStep {
     /** Builds the ensemble and writes {@code out} atomically (staging folder, then one move). */
     public static Result run(Request r) throws RegulaException {
         Determinism.configure();
-        FeatureInputs features = FeatureInputs.open(r.features(), "--features");
-        Map<String, TrainedHead> heads = TrainStep.loadHeads(r.heads(), "--heads", null);
+        FeatureInputs features = FeatureInputs.open(r.features(), Problem.about(OptionName.FEATURES));
+        Map<String, TrainedHead> heads = TrainStep.loadHeads(r.heads(), Problem.about(OptionName.HEADS), null);
         for (Map.Entry<String, TrainedHead> h : heads.entrySet()) {
-            TrainStep.checkFits(h.getKey(), h.getValue(), features, "--heads");
+            TrainStep.checkFits(h.getKey(), h.getValue(), features, Problem.about(OptionName.HEADS));
         }
         String origin;
         com.fasterxml.jackson.databind.node.ObjectNode section;
         long seed = r.seed() != null ? r.seed() : dev.regula.pipeline.spec.SpecReader.DEFAULT_SEED_VALUE;
         if (r.spec() != null) {
             if (r.hasOptions()) {
-                throw new RegulaException("--spec: give the ensemble in a spec or by options (--members, --combiner, ...), "
-                        + "not both");
+                throw new RegulaException(Problem.about(OptionName.SPEC, "give the ensemble in a spec or by options (",
+                        OptionName.MEMBERS, ", ", OptionName.COMBINER, ", ...), not both"));
             }
             JsonNode root = dev.regula.pipeline.spec.SpecReader.readTree(r.spec());
             JsonNode e = root.get("ensemble");
@@ -132,7 +134,7 @@ public final class EnsembleStep {
     }
 
     private static Result write(EnsembleInputs in, Path out) throws RegulaException {
-        return OutputFolder.write(out, "--out", ENSEMBLE, staging -> {
+        return OutputFolder.write(out, OptionName.OUT, ENSEMBLE, staging -> {
             buildInto(in, staging);
             JsonNode report = Json.MAPPER.readTree(staging.resolve(REPORT).toFile());
             String kind = report.get("exported").asText();
@@ -151,24 +153,24 @@ public final class EnsembleStep {
         Path dir = ensembleDir.toAbsolutePath().normalize();
         Path configFile = dir.resolve(CONFIG);
         if (!Files.isRegularFile(dir.resolve(ENSEMBLE)) || !Files.isRegularFile(configFile)) {
-            throw new RegulaException("--ensemble: " + dir + " holds no " + ENSEMBLE + " and " + CONFIG
-                    + "; expected the output folder of `regula ensemble` or a pipeline's work/ensemble");
+            throw new RegulaException(Problem.about(OptionName.ENSEMBLE, dir + " holds no " + ENSEMBLE + " and " + CONFIG
+                    + "; expected the output folder of `regula ensemble` or a pipeline's work/ensemble"));
         }
         JsonNode config;
         try {
             config = Json.MAPPER.readTree(configFile.toFile());
         } catch (IOException e) {
-            throw new RegulaException("--ensemble: cannot read " + configFile + ": " + e.getMessage(), e);
+            throw new RegulaException(Problem.about(OptionName.ENSEMBLE, "cannot read " + configFile + ": " + e.getMessage()), e);
         }
         List<String> order = new ArrayList<>();
         config.path("heads").forEach(n -> order.add(n.asText()));
-        Map<String, TrainedHead> heads = TrainStep.loadHeads(headsDir, "--heads", order);
+        Map<String, TrainedHead> heads = TrainStep.loadHeads(headsDir, Problem.about(OptionName.HEADS), order);
         for (Map.Entry<String, TrainedHead> h : heads.entrySet()) {
-            TrainStep.checkFits(h.getKey(), h.getValue(), features, "--heads");
+            TrainStep.checkFits(h.getKey(), h.getValue(), features, Problem.about(OptionName.HEADS));
         }
         if (config.path("ensemble").path("members").has("top_trials")) {
-            throw new RegulaException("--ensemble: " + dir + " takes members from a tune stage's trials (members.top_trials); "
-                    + "such an ensemble is rebuilt by `regula run` only");
+            throw new RegulaException(Problem.about(OptionName.ENSEMBLE, dir + " takes members from a tune stage's trials "
+                    + "(members.top_trials); such an ensemble is rebuilt by `regula run` only"));
         }
         return load(new EnsembleInputs(configFile.toString(), config.get("ensemble"), config.path("seed").asLong(), features.store(),
                 heads, null, line -> { }), dir);

@@ -1,5 +1,7 @@
 package dev.regula.pipeline.stage.export;
 
+import dev.regula.pipeline.OptionName;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.spec.Sections;
 import dev.regula.ensemble.Ensemble;
 import dev.regula.ensemble.EnsembleException;
@@ -107,19 +109,20 @@ public final class ExportStep {
 
     public static Result run(Request r) throws RegulaException {
         if ((r.head() == null) == (r.ensemble() == null)) {
-            throw new RegulaException("give exactly one of --head and --ensemble");
+            throw new RegulaException(Problem.of("give exactly one of ", OptionName.HEAD, " and ", OptionName.ENSEMBLE));
         }
         if (r.ensemble() != null && r.headName() != null) {
-            throw new RegulaException("--name: picks a head of --head; it does not apply to --ensemble");
+            throw new RegulaException(Problem.about(OptionName.NAME, "picks a head of ", OptionName.HEAD, "; it does not apply to ", OptionName.ENSEMBLE));
         }
         if (r.soup() && r.ensemble() == null) {
-            throw new RegulaException("--soup: exports the soup member of --ensemble; with --head, give the soup's head file "
-                    + "(ENS/members/soup.json) to --head instead");
+            throw new RegulaException(Problem.about(OptionName.SOUP, "exports the soup member of ", OptionName.ENSEMBLE, "; with ",
+                    OptionName.HEAD, ", give the soup's head file (ENS/members/soup.json) to ", OptionName.HEAD, " instead"));
         }
         if (r.head() != null && r.heads() != null) {
-            throw new RegulaException("--heads: goes with --ensemble; with --head, give the head or train folder to --head");
+            throw new RegulaException(Problem.about(OptionName.HEADS, "goes with ", OptionName.ENSEMBLE, "; with ", OptionName.HEAD,
+                    ", give the head or train folder to ", OptionName.HEAD));
         }
-        FeatureInputs in = FeatureInputs.open(r.features(), "--features");
+        FeatureInputs in = FeatureInputs.open(r.features(), Problem.about(OptionName.FEATURES));
         FeatureModel features = featureModel(r, in);
         Map<String, Object> encoder = in.store().manifest().key().encoderConfig();
         Path tokenizer = tokenizer(r, in, String.valueOf(encoder.get("tokenizer.sha256")));
@@ -128,22 +131,23 @@ public final class ExportStep {
         Choice choice;
         if (r.ensemble() != null) {
             if (r.heads() == null) {
-                throw new RegulaException("--heads: required with --ensemble (the `regula train` output the ensemble was built from)");
+                throw new RegulaException(Problem.about(OptionName.HEADS, "required with ", OptionName.ENSEMBLE,
+                        " (the `regula train` output the ensemble was built from)"));
             }
             Path saved = r.ensemble().toAbsolutePath().normalize().resolve(EnsembleStep.ENSEMBLE);
             if (r.soup() && Files.isRegularFile(saved) && !soupRecord(saved).hasNonNull("kind")) {
                 // checked before the (possibly costly) rebuild
-                throw new RegulaException("--soup: " + saved + " records no soup member; build the ensemble with a soup "
-                        + "(regula ensemble --soup KIND:OF, or ensemble.soup in a spec)");
+                throw new RegulaException(Problem.about(OptionName.SOUP, saved + " records no soup member; build the ensemble "
+                        + "with a soup (regula ensemble ", OptionName.SOUP, " KIND:OF, or ensemble.soup in a spec)"));
             }
             choice = Choice.of(EnsembleStep.loadFolder(r.ensemble(), r.heads(), in), r.soup(), saved);
         } else {
             Map.Entry<String, TrainedHead> picked = pickHead(r.head(), r.headName());
-            TrainStep.checkFits(picked.getKey(), picked.getValue(), in, "--head");
+            TrainStep.checkFits(picked.getKey(), picked.getValue(), in, Problem.about(OptionName.HEAD));
             choice = Choice.of(picked.getKey(), picked.getValue());
         }
         Path out = r.out().toAbsolutePath().normalize();
-        OutputFolder.write(out, "--out", MODEL, staging -> {
+        OutputFolder.write(out, OptionName.OUT, MODEL, staging -> {
             writeInto(features, tokenizer, maxLength, truncation, in.store(), choice, staging);
             return null;
         });
@@ -151,30 +155,31 @@ public final class ExportStep {
         try {
             return new Result(out, model, Hashing.sha256(model), choice.chosen(), in.store().labels());
         } catch (IOException ex) {
-            throw new RegulaException("--out: cannot read " + model + ": " + ex.getMessage(), ex);
+            throw new RegulaException(Problem.about(OptionName.OUT, "cannot read " + model + ": " + ex.getMessage()), ex);
         }
     }
 
     private static FeatureModel featureModel(Request r, FeatureInputs in) throws RegulaException {
         Path file = r.featureModel() != null ? r.featureModel() : in.featureModel();
         if (file == null) {
-            throw new RegulaException("--feature-model: not given, and none beside the features in " + in.dir()
-                    + " (expected feature-model.onnx, as `regula features` writes)");
+            throw new RegulaException(Problem.about(OptionName.FEATURE_MODEL, "not given, and none beside the features in " + in.dir()
+                    + " (expected feature-model.onnx, as `regula features` writes)"));
         }
         FeatureModel m;
         try {
             m = FeatureModel.load(file);
         } catch (BackboneException ex) {
-            throw new RegulaException("--feature-model: " + ex.getMessage(), ex);
+            throw RegulaException.wrap(OptionName.FEATURE_MODEL, ex);
         }
         if (m.dim() != in.dim()) {
-            throw new RegulaException("--feature-model: " + file + " outputs " + m.dim() + " features, but the feature store "
-                    + in.store().dir() + " holds " + in.dim());
+            throw new RegulaException(Problem.about(OptionName.FEATURE_MODEL, file + " outputs " + m.dim() + " features, but the feature store "
+                    + in.store().dir() + " holds " + in.dim()).withExpected(String.valueOf(in.dim()), String.valueOf(m.dim())));
         }
         String storeBackbone = in.store().manifest().key().backboneSha256();
         if (!m.backboneSha256().equals(storeBackbone)) {
-            throw new RegulaException("--feature-model: " + file + " was built from backbone sha256 " + m.backboneSha256()
-                    + ", but the features in " + in.store().dir() + " come from backbone sha256 " + storeBackbone);
+            throw new RegulaException(Problem.about(OptionName.FEATURE_MODEL, file + " was built from backbone sha256 " + m.backboneSha256()
+                    + ", but the features in " + in.store().dir() + " come from backbone sha256 " + storeBackbone)
+                    .withExpected(storeBackbone, m.backboneSha256()));
         }
         return m;
     }
@@ -183,27 +188,27 @@ public final class ExportStep {
     private static Path tokenizer(Request r, FeatureInputs in, String expectedSha) throws RegulaException {
         if ("none".equals(expectedSha) || "null".equals(expectedSha)) {
             if (r.tokenizer() != null) {
-                throw new RegulaException("--tokenizer: the features in " + in.store().dir() + " were extracted without a "
-                        + "tokenizer (numeric inputs); leave it out");
+                throw new RegulaException(Problem.about(OptionName.TOKENIZER, "the features in " + in.store().dir() + " were extracted without a "
+                        + "tokenizer (numeric inputs); leave it out"));
             }
             return null;
         }
         Path file = r.tokenizer() != null ? r.tokenizer() : in.tokenizer();
         if (file == null) {
-            throw new RegulaException("--tokenizer: the features were extracted with a tokenizer (sha256 " + expectedSha
-                    + "); give that tokenizer.json, none was found beside the features in " + in.dir());
+            throw new RegulaException(Problem.about(OptionName.TOKENIZER, "the features were extracted with a tokenizer (sha256 " + expectedSha
+                    + "); give that tokenizer.json, none was found beside the features in " + in.dir()));
         }
         if (!Files.isRegularFile(file)) {
-            throw new RegulaException("--tokenizer: file not found: " + file);
+            throw new RegulaException(Problem.about(OptionName.TOKENIZER, "file not found: " + file));
         }
         try {
             String sha = Hashing.sha256(file);
             if (!sha.equals(expectedSha)) {
-                throw new RegulaException("--tokenizer: " + file + " has sha256 " + sha + ", but the features were extracted "
-                        + "with tokenizer sha256 " + expectedSha);
+                throw new RegulaException(Problem.about(OptionName.TOKENIZER, file + " has sha256 " + sha + ", but the features were extracted "
+                        + "with tokenizer sha256 " + expectedSha).withExpected(expectedSha, sha));
             }
         } catch (IOException ex) {
-            throw new RegulaException("--tokenizer: cannot read " + file + ": " + ex.getMessage(), ex);
+            throw new RegulaException(Problem.about(OptionName.TOKENIZER, "cannot read " + file + ": " + ex.getMessage()), ex);
         }
         return file;
     }
@@ -237,18 +242,20 @@ public final class ExportStep {
             String file = p.getFileName().toString();
             String stem = file.endsWith(".json") ? file.substring(0, file.length() - ".json".length()) : file;
             String n = name != null ? name : file.equals(TrainStep.HEAD) ? p.getParent().getFileName().toString() : stem;
-            return Map.entry(n, TrainStep.loadHead(p, "--head"));
+            return Map.entry(n, TrainStep.loadHead(p, Problem.about(OptionName.HEAD)));
         }
         if (Files.isRegularFile(p.resolve(TrainStep.HEAD))) {
-            return Map.entry(name != null ? name : p.getFileName().toString(), TrainStep.loadHead(p.resolve(TrainStep.HEAD), "--head"));
+            return Map.entry(name != null ? name : p.getFileName().toString(), TrainStep.loadHead(p.resolve(TrainStep.HEAD), Problem.about(OptionName.HEAD)));
         }
         if (!Files.isDirectory(p)) {
-            throw new RegulaException("--head: not found: " + p + "; expected a head.json, its folder, or a `regula train` output");
+            throw new RegulaException(Problem.about(OptionName.HEAD, "not found: " + p
+                    + "; expected a head.json, its folder, or a `regula train` output"));
         }
-        Map<String, TrainedHead> heads = TrainStep.loadHeads(p, "--head", null);
+        Map<String, TrainedHead> heads = TrainStep.loadHeads(p, Problem.about(OptionName.HEAD), null);
         String n = name == null || name.equals("best") ? TrainStep.rankByValNll(heads).get(0) : name;
         if (!heads.containsKey(n)) {
-            throw new RegulaException("--name: no head '" + n + "' in " + p + "; expected best or one of " + heads.keySet());
+            throw new RegulaException(Problem.about(OptionName.NAME, "no head '" + n + "' in " + p + "; expected best or one of "
+                    + heads.keySet()).withExpected("best or one of " + heads.keySet(), n));
         }
         return Map.entry(n, heads.get(n));
     }

@@ -1,5 +1,6 @@
 package dev.regula.pipeline.stage.features;
 
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.StageName;
 import dev.regula.pipeline.stage.imports.ImportStep;
@@ -19,25 +20,26 @@ import java.nio.file.Path;
  * @param tokenizer the tokenizer found beside the store, or null
  */
 public record FeatureInputs(Path dir, FeatureStore store, Path featureModel, Path tokenizer) {
-    public static FeatureInputs open(Path dir, String option) throws RegulaException {
+    /** Opens {@code dir}; an error names {@code subject} (the option or key that gave it). */
+    public static FeatureInputs open(Path dir, Problem subject) throws RegulaException {
         Path d = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(d)) {
-            throw new RegulaException(option + ": " + (Files.exists(d) ? d + " is not a folder" : "folder not found: " + d)
-                    + "; expected the output folder of `regula features`");
+            throw new RegulaException(subject.says((Files.exists(d) ? d + " is not a folder" : "folder not found: " + d)
+                    + "; expected the output folder of `regula features`"));
         }
         Path storeDir = Files.isRegularFile(d.resolve(FeatureJob.STORE).resolve(FeatureStore.MANIFEST))
                 ? d.resolve(FeatureJob.STORE) : d;
         String expected = "expected the output folder of `regula features` (holding " + FeatureJob.STORE + "/"
                 + FeatureStore.MANIFEST + "), a pipeline's work/features, or a store folder";
         if (!Files.isRegularFile(storeDir.resolve(FeatureStore.MANIFEST))) {
-            throw new RegulaException(option + ": " + d + " is not a feature store: " + expected);
+            throw new RegulaException(subject.says(d + " is not a feature store: " + expected));
         }
         FeatureStore store;
         try {
             store = FeatureStore.open(storeDir);
         } catch (FeatureStoreException e) {
-            throw new RegulaException(option + ": " + d + " is not a readable feature store (" + e.getMessage() + "); "
-                    + expected, e);
+            throw new RegulaException(subject.says(d + " is not a readable feature store (" + e.getMessage() + "); "
+                    + expected), e);
         }
         Path parent = storeDir.getParent();
         return new FeatureInputs(d, store, first(parent.resolve(FeatureJob.FEATURE_MODEL),

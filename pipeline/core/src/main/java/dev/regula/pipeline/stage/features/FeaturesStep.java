@@ -2,10 +2,13 @@ package dev.regula.pipeline.stage.features;
 
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
+import dev.regula.pipeline.OptionName;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.PipelineSpec;
 import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.stage.imports.ImportStep;
+import dev.regula.transfer.TransferException;
 import dev.regula.transfer.backbone.Backbone;
 import dev.regula.transfer.backbone.BackboneException;
 import dev.regula.transfer.backbone.FeatureModel;
@@ -28,7 +31,6 @@ import dev.regula.transfer.features.FeatureJobException;
 import dev.regula.transfer.features.FeatureJobResult;
 import dev.regula.transfer.features.FeatureJobSpec;
 import dev.regula.transfer.features.FeatureStore;
-import dev.regula.transfer.features.FeatureStoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -219,19 +221,19 @@ public final class FeaturesStep {
         Path given = featureModel.toAbsolutePath().normalize();
         Path file = Files.isDirectory(given) ? given.resolve(FeatureJob.FEATURE_MODEL) : given;
         if (!Files.isRegularFile(file)) {
-            throw new RegulaException("--feature-model: " + (Files.isDirectory(given) ? given + " holds no "
+            throw new RegulaException(Problem.about(OptionName.FEATURE_MODEL, (Files.isDirectory(given) ? given + " holds no "
                     + FeatureJob.FEATURE_MODEL : "not found: " + given) + "; expected the output folder of `regula import`, "
-                    + "a pipeline's work/import, or its feature-model.onnx");
+                    + "a pipeline's work/import, or its feature-model.onnx"));
         }
         FeatureModel model;
         try {
             model = FeatureModel.load(file);
         } catch (BackboneException e) {
-            throw new RegulaException("--feature-model: " + e.getMessage(), e);
+            throw RegulaException.wrap(OptionName.FEATURE_MODEL, e);
         }
         Path tok = tokenizer != null ? tokenizer.toAbsolutePath().normalize() : file.resolveSibling(ImportStep.TOKENIZER);
         if (tokenizer != null && !Files.isRegularFile(tok)) {
-            throw new RegulaException("--tokenizer: file not found: " + tok);
+            throw new RegulaException(Problem.about(OptionName.TOKENIZER, "file not found: " + tok));
         }
         try {
             SourceFile tokFile = Files.isRegularFile(tok) ? new SourceFile(tok, Hashing.sha256(tok), tok.toString()) : null;
@@ -264,8 +266,8 @@ public final class FeaturesStep {
             return new FeatureJobResult(store.dir(), modelCopy, upToDate, rows, model.dim(), store.labels(), seconds,
                     data.skipped().total() == 0 ? "" : data.skipped().toString());
         } catch (DatasetException e) {
-            throw new RegulaException("--data: " + e.getMessage(), e);
-        } catch (FeatureJobException | FeatureStoreException e) {
+            throw RegulaException.wrap(OptionName.DATA, e);
+        } catch (TransferException e) {
             throw RegulaException.wrap(e);
         } catch (IOException e) {
             throw new RegulaException("cannot write " + r.out() + ": " + e.getMessage(), e);
@@ -294,7 +296,7 @@ public final class FeaturesStep {
                     .path("tokenizer");
             return new Encoding(t.path("max_length").asInt(Sections.Backbone.DEFAULT_MAX_LENGTH), t.path("truncation").asBoolean(true));
         } catch (IOException e) {
-            throw new RegulaException("--feature-model: cannot read " + info + ": " + e.getMessage(), e);
+            throw new RegulaException(Problem.about(OptionName.FEATURE_MODEL, "cannot read " + info + ": " + e.getMessage()), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.regula.pipeline.stage.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Stage;
 import dev.regula.pipeline.run.StageContext;
@@ -50,14 +51,14 @@ public final class ImportStage implements Stage {
 
     private static Backbone load(StageContext ctx) throws RegulaException {
         Sections.Backbone s = ctx.spec().backbone();
-        return ImportStep.load(s.model(), s.tokenizer(), ctx.cacheDir(), "backbone");
+        return ImportStep.load(s.model(), s.tokenizer(), ctx.cacheDir(), Problem.atKey("backbone"));
     }
 
     @Override
     public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
         Sections.Backbone s = ctx.spec().backbone();
         FeatureModel model = ImportStep.writeInto(load(ctx), s.featureTensor(), s.pooling(), s.l2Normalize(), s.maskInput(),
-                staging, "backbone");
+                staging, Problem.atKey("backbone"));
         ctx.log("import: feature model of dim " + model.dim() + " from " + s.model());
         return Map.of();
     }

@@ -3,6 +3,8 @@ package dev.regula.pipeline.stage.imports;
 import dev.regula.models.Folders;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
+import dev.regula.pipeline.OptionName;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.run.OutputFolder;
@@ -71,20 +73,21 @@ public final class ImportStep {
 
     public static Result run(Request r) throws RegulaException {
         if (r.maxLength() < 1) {
-            throw new RegulaException("--max-length: " + r.maxLength() + " is not a positive number of tokens");
+            throw new RegulaException(Problem.about(OptionName.MAX_LENGTH, r.maxLength() + " is not a positive number of tokens")
+                    .withExpected("a positive number of tokens", String.valueOf(r.maxLength())));
         }
         Pooling pooling;
         try {
             pooling = Pooling.parse(r.pooling());
         } catch (IllegalArgumentException e) {
-            throw new RegulaException("--pooling: " + e.getMessage(), e);
+            throw RegulaException.wrap(OptionName.POOLING, e);
         }
         Path out = r.out().toAbsolutePath().normalize();
-        Map<String, Object> info = OutputFolder.write(out, "--out", FEATURE_MODEL, staging -> {
+        Map<String, Object> info = OutputFolder.write(out, OptionName.OUT, FEATURE_MODEL, staging -> {
             // Files read out of jars are copied into a cache; inside staging, it goes before the move.
             Path cache = staging.resolve(".cache");
-            Backbone backbone = load(r.backbone(), r.tokenizer(), cache, "--backbone");
-            FeatureModel model = writeInto(backbone, r.featureTensor(), pooling, r.l2Normalize(), r.maskInput(), staging, "--backbone");
+            Backbone backbone = load(r.backbone(), r.tokenizer(), cache, Problem.about(OptionName.BACKBONE));
+            FeatureModel model = writeInto(backbone, r.featureTensor(), pooling, r.l2Normalize(), r.maskInput(), staging, Problem.about(OptionName.BACKBONE));
             Folders.deleteTree(cache);
             Map<String, Object> m = describe(backbone, model, r.maxLength(), r.truncation());
             Json.write(staging.resolve(INFO), m);
@@ -95,12 +98,12 @@ public final class ImportStep {
                 ((Number) ((Map<?, ?>) info.get("feature_model")).get("dim")).intValue(), info);
     }
 
-    /** Resolves the backbone; an error names {@code option} (the spec key or the command's option). */
-    static Backbone load(String model, String tokenizer, Path cacheDir, String option) throws RegulaException {
+    /** Resolves the backbone; an error names {@code subject} (the spec key or the command's option). */
+    static Backbone load(String model, String tokenizer, Path cacheDir, Problem subject) throws RegulaException {
         try {
             return Backbone.load(model, tokenizer, cacheDir);
         } catch (BackboneException e) {
-            throw new RegulaException(option + ": " + e.getMessage(), e);
+            throw new RegulaException(subject.says(e.getMessage()), e);
         }
     }
 
@@ -109,10 +112,10 @@ public final class ImportStep {
      * {@code tokenizer.json} when the backbone has one) into {@code staging}.
      *
      * @param tensor the tensor to pool, or null for the backbone's first output
-     * @param key what errors name: the spec key or the command's option
+     * @param subject what errors name: the spec key or the command's option
      */
     static FeatureModel writeInto(Backbone backbone, String tensor, Pooling pooling, boolean l2, String maskInput,
-                                  Path staging, String key) throws RegulaException {
+                                  Path staging, Problem subject) throws RegulaException {
         try {
             String t = tensor != null && !tensor.isBlank() ? tensor
                     : OnnxModel.read(backbone.model().file()).proto().getGraph().getOutput(0).getName();
@@ -123,7 +126,7 @@ public final class ImportStep {
             }
             return model;
         } catch (BackboneException | OnnxModelException | IllegalArgumentException e) {
-            throw new RegulaException(key + ": " + e.getMessage(), e);
+            throw new RegulaException(subject.says(e.getMessage()), e);
         } catch (IOException e) {
             throw new RegulaException("import: cannot write " + staging + ": " + e.getMessage(), e);
         }

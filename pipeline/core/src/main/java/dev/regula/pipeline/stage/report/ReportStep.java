@@ -6,6 +6,8 @@ import dev.regula.ensemble.ClassificationMetrics;
 import dev.regula.ensemble.EnsembleException;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
+import dev.regula.pipeline.OptionName;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.run.Manifest;
@@ -93,40 +95,40 @@ public final class ReportStep {
 
     public static Result run(Request r) throws RegulaException {
         Path tune = r.tune() == null ? null : tuneFolder(r.tune());
-        FeatureInputs in = FeatureInputs.open(r.features(), "--features");
-        Map<String, TrainedHead> heads = TrainStep.loadHeads(r.heads(), "--heads", null);
+        FeatureInputs in = FeatureInputs.open(r.features(), Problem.about(OptionName.FEATURES));
+        Map<String, TrainedHead> heads = TrainStep.loadHeads(r.heads(), Problem.about(OptionName.HEADS), null);
         for (Map.Entry<String, TrainedHead> e : heads.entrySet()) {
-            TrainStep.checkFits(e.getKey(), e.getValue(), in, "--heads");
+            TrainStep.checkFits(e.getKey(), e.getValue(), in, Problem.about(OptionName.HEADS));
         }
         Path model = modelFile(r.model());
         Map<String, String> meta;
         try {
             meta = OnnxModel.read(model).metadata();
         } catch (OnnxModelException e) {
-            throw new RegulaException("--model: " + model + " is not a readable ONNX model: " + e.getMessage(), e);
+            throw new RegulaException(Problem.about(OptionName.MODEL, model + " is not a readable ONNX model: " + e.getMessage()), e);
         }
         String exported = meta.get("regula.head.name");
         if (exported == null) {
-            throw new RegulaException("--model: " + model + " has no regula.head.name in its metadata; expected a model "
-                    + "written by `regula export` or a pipeline's export stage");
+            throw new RegulaException(Problem.about(OptionName.MODEL, model + " has no regula.head.name in its metadata; expected a model "
+                    + "written by `regula export` or a pipeline's export stage"));
         }
         String storeData = in.store().manifest().key().dataSha256();
         if (!storeData.equals(meta.get("regula.data.sha256"))) {
-            throw new RegulaException("--model: " + model + " was exported from data sha256 " + meta.get("regula.data.sha256")
-                    + ", but the features in " + in.store().dir() + " come from data sha256 " + storeData);
+            throw new RegulaException(Problem.about(OptionName.MODEL, model + " was exported from data sha256 " + meta.get("regula.data.sha256")
+                    + ", but the features in " + in.store().dir() + " come from data sha256 " + storeData));
         }
         boolean isEnsemble = ExportStep.ENSEMBLE.equals(exported);
         if (isEnsemble && r.ensemble() == null) {
-            throw new RegulaException("--ensemble: " + model + " exports an ensemble; give the `regula ensemble` output it "
-                    + "was built from");
+            throw new RegulaException(Problem.about(OptionName.ENSEMBLE, model + " exports an ensemble; give the `regula ensemble` output it "
+                    + "was built from"));
         }
         // An ensemble's soup exported alone: its weights are rebuilt from --ensemble, not found in --heads.
         boolean isSoup = EnsembleConfig.SOUP.equals(exported) && !heads.containsKey(exported);
         if (isSoup) {
             checkSoup(r, model, meta);
         } else if (!isEnsemble && !heads.containsKey(exported)) {
-            throw new RegulaException("--heads: " + model + " exports head '" + exported + "', which " + r.heads()
-                    + " does not hold; its heads are " + heads.keySet());
+            throw new RegulaException(Problem.about(OptionName.HEADS, model + " exports head '" + exported + "', which " + r.heads()
+                    + " does not hold; its heads are " + heads.keySet()));
         }
         JsonNode ensembleReport = r.ensemble() == null ? null : ensembleReport(r.ensemble());
         JsonNode figures;
@@ -135,14 +137,14 @@ public final class ReportStep {
             Path dir = r.validation().toAbsolutePath().normalize();
             figures = validationReport(dir);
             if (!exported.equals(figures.path("head").asText())) {
-                throw new RegulaException("--validation: " + dir + " validated '" + figures.path("head").asText() + "', but "
-                        + model + " exports '" + exported + "'");
+                throw new RegulaException(Problem.about(OptionName.VALIDATION, dir + " validated '" + figures.path("head").asText() + "', but "
+                        + model + " exports '" + exported + "'"));
             }
             timings = validateTimings(dir.resolve(Manifest.FILE));
         } else {
             if (r.gates().maxParityError() != null) {
-                throw new RegulaException("--max-parity-error: needs --validation (the parity of the exported model on "
-                        + "ONNX Runtime comes from a validate stage output)");
+                throw new RegulaException(Problem.about(OptionName.MAX_PARITY_ERROR, "needs ", OptionName.VALIDATION, " (the parity of the exported model on "
+                        + "ONNX Runtime comes from a validate stage output)"));
             }
             Function<FeatureMatrix, float[][]> reference = isEnsemble
                     ? EnsembleStep.loadFolder(r.ensemble(), r.heads(), in)::predictProba
@@ -155,7 +157,7 @@ public final class ReportStep {
         ReportPage page = new ReportPage(r.title() == null ? DEFAULT_TITLE : r.title(), heads, figures, r.validation() != null,
                 timings, failures, ensembleReport, model, tune);
         Path out = r.out().toAbsolutePath().normalize();
-        OutputFolder.write(out, "--out", HTML, staging -> {
+        OutputFolder.write(out, OptionName.OUT, HTML, staging -> {
             writeInto(page, staging);
             return null;
         });
@@ -169,24 +171,24 @@ public final class ReportStep {
      */
     private static void checkSoup(Request r, Path model, Map<String, String> meta) throws RegulaException {
         if (r.ensemble() == null) {
-            throw new RegulaException("--ensemble: " + model + " exports the soup member of an ensemble ('"
+            throw new RegulaException(Problem.about(OptionName.ENSEMBLE, model + " exports the soup member of an ensemble ('"
                     + EnsembleConfig.SOUP + "' is not a head of " + r.heads() + "); give the `regula ensemble` output it "
-                    + "was built from");
+                    + "was built from"));
         }
         Path saved = r.ensemble().toAbsolutePath().normalize().resolve(EnsembleStep.ENSEMBLE);
         if (!Files.isRegularFile(saved)) {
-            throw new RegulaException("--ensemble: " + r.ensemble().toAbsolutePath().normalize() + " holds no "
-                    + EnsembleStep.ENSEMBLE + "; expected the output folder of `regula ensemble` or a pipeline's work/ensemble");
+            throw new RegulaException(Problem.about(OptionName.ENSEMBLE, r.ensemble().toAbsolutePath().normalize() + " holds no "
+                    + EnsembleStep.ENSEMBLE + "; expected the output folder of `regula ensemble` or a pipeline's work/ensemble"));
         }
         JsonNode soup = ExportStep.soupRecord(saved);
         if (!soup.hasNonNull("kind")) {
-            throw new RegulaException("--ensemble: " + saved + " records no soup member, but " + model + " exports '"
-                    + EnsembleConfig.SOUP + "'");
+            throw new RegulaException(Problem.about(OptionName.ENSEMBLE, saved + " records no soup member, but " + model + " exports '"
+                    + EnsembleConfig.SOUP + "'"));
         }
         String recorded = meta.get(ExportStep.SOUP_META);
         if (recorded != null && !recorded.equals(Json.compact(soup))) {
-            throw new RegulaException("--ensemble: the soup " + saved + " records (" + Json.compact(soup) + ") is not the one "
-                    + model + " exports (" + recorded + ")");
+            throw new RegulaException(Problem.about(OptionName.ENSEMBLE, "the soup " + saved + " records (" + Json.compact(soup) + ") is not the one "
+                    + model + " exports (" + recorded + ")"));
         }
     }
 
@@ -227,7 +229,7 @@ public final class ReportStep {
         try {
             TuneFolder.read(d);
         } catch (RegulaException e) {
-            throw new RegulaException("--tune: " + e.getMessage(), e);
+            throw new RegulaException(Problem.about(OptionName.TUNE, e.getMessage()), e);
         }
         return d;
     }
@@ -236,9 +238,9 @@ public final class ReportStep {
         Path p = given.toAbsolutePath().normalize();
         Path f = Files.isDirectory(p) ? p.resolve(ExportStep.MODEL) : p;
         if (!Files.isRegularFile(f)) {
-            throw new RegulaException("--model: " + (Files.isDirectory(p) ? p + " holds no " + ExportStep.MODEL
+            throw new RegulaException(Problem.about(OptionName.MODEL, (Files.isDirectory(p) ? p + " holds no " + ExportStep.MODEL
                     : "not found: " + p) + "; expected the output folder of `regula export`, a pipeline's work/export, "
-                    + "or its model.onnx");
+                    + "or its model.onnx"));
         }
         return f;
     }
@@ -246,18 +248,18 @@ public final class ReportStep {
     private static JsonNode validationReport(Path dir) throws RegulaException {
         Path f = dir.resolve(ValidateStep.REPORT);
         if (!Files.isRegularFile(f)) {
-            throw new RegulaException("--validation: " + (Files.isDirectory(dir) ? dir + " holds no " + ValidateStep.REPORT
-                    : "folder not found: " + dir) + "; expected a pipeline's work/validate");
+            throw new RegulaException(Problem.about(OptionName.VALIDATION, (Files.isDirectory(dir) ? dir + " holds no " + ValidateStep.REPORT
+                    : "folder not found: " + dir) + "; expected a pipeline's work/validate"));
         }
         try {
             JsonNode v = Json.MAPPER.readTree(f.toFile());
             if (!v.has("parity") || !v.has("accuracy") || !v.has("head")) {
-                throw new RegulaException("--validation: " + f + " is not a validate stage report (no head, accuracy "
-                        + "or parity)");
+                throw new RegulaException(Problem.about(OptionName.VALIDATION, f + " is not a validate stage report (no head, accuracy "
+                        + "or parity)"));
             }
             return v;
         } catch (IOException e) {
-            throw new RegulaException("--validation: cannot read " + f + ": " + e.getMessage(), e);
+            throw new RegulaException(Problem.about(OptionName.VALIDATION, "cannot read " + f + ": " + e.getMessage()), e);
         }
     }
 
@@ -265,14 +267,14 @@ public final class ReportStep {
         Path d = dir.toAbsolutePath().normalize();
         Path f = d.resolve(EnsembleStep.REPORT);
         if (!Files.isRegularFile(f)) {
-            throw new RegulaException("--ensemble: " + (Files.isDirectory(d) ? d + " holds no " + EnsembleStep.REPORT
+            throw new RegulaException(Problem.about(OptionName.ENSEMBLE, (Files.isDirectory(d) ? d + " holds no " + EnsembleStep.REPORT
                     : "folder not found: " + d) + "; expected the output folder of `regula ensemble` or a pipeline's "
-                    + "work/ensemble");
+                    + "work/ensemble"));
         }
         try {
             return Json.MAPPER.readTree(f.toFile());
         } catch (IOException e) {
-            throw new RegulaException("--ensemble: cannot read " + f + ": " + e.getMessage(), e);
+            throw new RegulaException(Problem.about(OptionName.ENSEMBLE, "cannot read " + f + ": " + e.getMessage()), e);
         }
     }
 
@@ -284,8 +286,8 @@ public final class ReportStep {
             throws RegulaException {
         var store = in.store();
         if (!store.splitNames().contains("test") || store.split("test").rows() == 0) {
-            throw new RegulaException("--features: " + store.dir() + " has no test rows; the report's test figures need "
-                    + "them (or give --validation)");
+            throw new RegulaException(Problem.about(OptionName.FEATURES, store.dir() + " has no test rows; the report's test figures need "
+                    + "them (or give ", OptionName.VALIDATION, ")"));
         }
         try {
             FeatureMatrix test = store.split("test");

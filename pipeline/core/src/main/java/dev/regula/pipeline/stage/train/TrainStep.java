@@ -1,5 +1,7 @@
 package dev.regula.pipeline.stage.train;
 
+import dev.regula.pipeline.OptionName;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Determinism;
 import dev.regula.pipeline.run.Json;
@@ -69,12 +71,12 @@ public final class TrainStep {
     /** Trains every head and writes {@code out} atomically (staging folder, then one move). */
     public static Result run(Request r) throws RegulaException {
         Determinism.configure();
-        FeatureInputs in = FeatureInputs.open(r.features(), "--features");
+        FeatureInputs in = FeatureInputs.open(r.features(), Problem.about(OptionName.FEATURES));
         if (r.heads().isEmpty()) {
             throw new RegulaException("no heads to train");
         }
         Path out = r.out().toAbsolutePath().normalize();
-        return OutputFolder.write(out, "--out", SUMMARY, staging -> {
+        return OutputFolder.write(out, OptionName.OUT, SUMMARY, staging -> {
             @SuppressWarnings("unchecked")
             Map<String, Double> seconds = (Map<String, Double>) trainInto(in.store(), r.heads(), null, staging, r.log())
                     .get("train_seconds");
@@ -149,7 +151,7 @@ public final class TrainStep {
                     + "trained as written; run `regula tune` (or the pipeline, whose tune stage searches it)");
         }
         Path from = tuned.resolve(name);
-        TrainedHead head = loadHead(from.resolve(HEAD), "tune");
+        TrainedHead head = loadHead(from.resolve(HEAD), Problem.atKey("tune"));
         try {
             Files.createDirectories(dir);
             Files.copy(from.resolve(HEAD), dir.resolve(HEAD));
@@ -162,13 +164,13 @@ public final class TrainStep {
 
     /**
      * Reloads the heads a train output holds ({@code <name>/head.json}), by name in {@code order}
-     * when given, else sorted by name.
+     * when given, else sorted by name; an error names {@code subject}, the option or key that gave {@code dir}.
      */
-    public static Map<String, TrainedHead> loadHeads(Path dir, String option, List<String> order) throws RegulaException {
+    public static Map<String, TrainedHead> loadHeads(Path dir, Problem subject, List<String> order) throws RegulaException {
         Path d = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(d)) {
-            throw new RegulaException(option + ": " + (Files.exists(d) ? d + " is not a folder" : "folder not found: " + d)
-                    + "; expected the output folder of `regula train` or a pipeline's work/train");
+            throw new RegulaException(subject.says((Files.exists(d) ? d + " is not a folder" : "folder not found: " + d)
+                    + "; expected the output folder of `regula train` or a pipeline's work/train"));
         }
         List<String> names = order;
         if (names == null) {
@@ -176,42 +178,43 @@ public final class TrainStep {
                 names = s.filter(p -> Files.isRegularFile(p.resolve(HEAD))).map(p -> p.getFileName().toString())
                         .sorted().toList();
             } catch (IOException e) {
-                throw new RegulaException(option + ": cannot list " + d + ": " + e.getMessage(), e);
+                throw new RegulaException(subject.says("cannot list " + d + ": " + e.getMessage()), e);
             }
         }
         if (names.isEmpty()) {
-            throw new RegulaException(option + ": " + d + " holds no <name>/" + HEAD
-                    + "; expected the output folder of `regula train` or a pipeline's work/train");
+            throw new RegulaException(subject.says(d + " holds no <name>/" + HEAD
+                    + "; expected the output folder of `regula train` or a pipeline's work/train"));
         }
         Map<String, TrainedHead> out = new LinkedHashMap<>();
         for (String n : names) {
-            out.put(n, loadHead(d.resolve(n).resolve(HEAD), option));
+            out.put(n, loadHead(d.resolve(n).resolve(HEAD), subject));
         }
         return out;
     }
 
-    public static TrainedHead loadHead(Path file, String option) throws RegulaException {
+    /** Reloads one head file; an error names {@code subject}, the option or key that gave it. */
+    public static TrainedHead loadHead(Path file, Problem subject) throws RegulaException {
         if (!Files.isRegularFile(file)) {
-            throw new RegulaException(option + ": head file not found: " + file);
+            throw new RegulaException(subject.says("head file not found: " + file));
         }
         try {
             return HeadFile.load(file);
         } catch (IOException | IllegalArgumentException e) {
-            throw new RegulaException(option + ": " + file + " is not a head file written by `regula train`: "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new RegulaException(subject.says(file + " is not a head file written by `regula train`: "
+                    + e.getMessage().lines().findFirst().orElse("")), e);
         }
     }
 
     /** Fails unless {@code head} takes the store's features and predicts its classes. */
-    public static void checkFits(String name, TrainedHead head, FeatureInputs in, String option) throws RegulaException {
+    public static void checkFits(String name, TrainedHead head, FeatureInputs in, Problem subject) throws RegulaException {
         int dim = head.layers().get(0).in();
         if (dim != in.dim()) {
-            throw new RegulaException(option + ": head '" + name + "' takes " + dim + " features, but the feature store "
-                    + in.store().dir() + " holds " + in.dim() + "; were they made from different backbones?");
+            throw new RegulaException(subject.says("head '" + name + "' takes " + dim + " features, but the feature store "
+                    + in.store().dir() + " holds " + in.dim() + "; were they made from different backbones?"));
         }
         if (head.classes() != in.store().labels().size()) {
-            throw new RegulaException(option + ": head '" + name + "' predicts " + head.classes() + " classes, but the feature "
-                    + "store " + in.store().dir() + " has " + in.store().labels().size() + " labels " + in.store().labels());
+            throw new RegulaException(subject.says("head '" + name + "' predicts " + head.classes() + " classes, but the feature "
+                    + "store " + in.store().dir() + " has " + in.store().labels().size() + " labels " + in.store().labels()));
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.regula.pipeline.stage.tune;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.regula.pipeline.OptionName;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Determinism;
 import dev.regula.pipeline.run.Json;
@@ -94,7 +96,7 @@ public final class TuneStep {
     /** Tunes every head and writes {@code out} atomically (staging folder, then one move). */
     public static Result run(Request r) throws RegulaException {
         Determinism.configure();
-        FeatureInputs in = FeatureInputs.open(r.features(), "--features");
+        FeatureInputs in = FeatureInputs.open(r.features(), Problem.about(OptionName.FEATURES));
         if (r.heads().isEmpty()) {
             throw new RegulaException("no heads to tune");
         }
@@ -105,7 +107,7 @@ public final class TuneStep {
         dev.regula.pipeline.spec.SpecReader.checkTune(Path.of("tune settings"), heads, r.tune());
         Path out = r.out().toAbsolutePath().normalize();
         Path partial = out.resolveSibling("." + out.getFileName() + ".tune-partial");
-        Result result = OutputFolder.write(out, "--out", SUMMARY, staging -> {
+        Result result = OutputFolder.write(out, OptionName.OUT, SUMMARY, staging -> {
             Map<String, Object> timings = tuneInto(in.store(), heads, r.tune(), r.seed(), staging, partial, r.log());
             @SuppressWarnings("unchecked")
             Map<String, Long> epochs = (Map<String, Long>) timings.get("epochs_trained");
