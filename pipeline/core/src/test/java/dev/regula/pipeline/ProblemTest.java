@@ -3,6 +3,7 @@ package dev.regula.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.regula.transfer.data.DatasetException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,18 @@ class ProblemTest {
         Problem subject = Problem.about(OptionName.HEADS);
         assertThat(subject.says("folder not found: ", "x").render(ProblemTest::flag)).isEqualTo("--heads: folder not found: x");
         assertThat(subject.text()).isEmpty();
+    }
+
+    @Test
+    void aWrappedTransferFailureKeepsItsFileAndLineAsData() {
+        DatasetException d = new DatasetException(Path.of("d.csv"), 3, "label", "empty label");
+        RegulaException e = RegulaException.wrap(d);
+        assertThat(e.getMessage()).isEqualTo("d.csv:3: empty label");
+        assertThat(e.problem().file()).isEqualTo(Path.of("d.csv"));
+        assertThat(e.problem().line()).isEqualTo(3);
+        assertThat(e.getCause()).isSameAs(d);
+        assertThat(RegulaException.wrap(OptionName.DATA, d).render(ProblemTest::flag)).isEqualTo("--data: d.csv:3: empty label");
+        assertThat(RegulaException.wrap(new java.io.IOException("disk full")).getMessage()).isEqualTo("disk full");
     }
 
     @Test

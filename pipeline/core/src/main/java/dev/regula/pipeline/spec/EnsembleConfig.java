@@ -6,6 +6,7 @@ import dev.regula.ensemble.CombinerSpec;
 import dev.regula.ensemble.MemberFactory;
 import dev.regula.ensemble.WeightedMean;
 import dev.regula.pipeline.RegulaException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -113,19 +114,19 @@ public record EnsembleConfig(List<String> members, int topK, int topTrials, Comb
 
     /** Reads the section; {@code heads} are the trained heads' names, for the error on an unknown member. */
     public static EnsembleConfig parse(String file, JsonNode section, List<String> heads) throws RegulaException {
-        String at = file + ": ensemble";
+        SpecKey at = new SpecKey(Path.of(file), "ensemble");
         if (section == null || !section.isObject()) {
-            throw new RegulaException(at + ": expected a mapping with keys " + KEYS + ", got " + section);
+            throw at.fail("expected a mapping with keys " + KEYS + ", got " + section);
         }
         for (Iterator<String> it = section.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KEYS.contains(k)) {
-                throw new RegulaException(at + "." + k + ": " + Levenshtein.unknownKey(k, KEYS));
+                throw at.child("." + k).fail(Levenshtein.unknownKey(k, KEYS));
             }
         }
-        Extra seeds = ExtraMemberKeys.extra(at + ".seeds", section.get("seeds"), heads, false);
-        Extra bagging = ExtraMemberKeys.extra(at + ".bagging", section.get("bagging"), heads, true);
-        Snapshots snapshots = ExtraMemberKeys.snapshots(at + ".snapshots", section.get("snapshots"), heads);
+        Extra seeds = ExtraMemberKeys.extra(at.child(".seeds"), section.get("seeds"), heads, false);
+        Extra bagging = ExtraMemberKeys.extra(at.child(".bagging"), section.get("bagging"), heads, true);
+        Snapshots snapshots = ExtraMemberKeys.snapshots(at.child(".snapshots"), section.get("snapshots"), heads);
         boolean hasSoup = section.hasNonNull("soup");
         List<String> members = null;
         int topK = 0;
@@ -138,85 +139,85 @@ public record EnsembleConfig(List<String> members, int topK, int topTrials, Comb
             for (int i = 0; i < m.size(); i++) {
                 JsonNode n = m.get(i);
                 if (!n.isTextual()) {
-                    throw new RegulaException(at + ".members[" + i + "]: expected a head name, got " + n);
+                    throw at.child(".members[" + i + "]").fail("expected a head name, got " + n);
                 }
                 if (!heads.contains(n.asText())) {
-                    throw new RegulaException(at + ".members[" + i + "]: '" + n.asText()
+                    throw at.child(".members[" + i + "]").fail("'" + n.asText()
                             + "' is not a trained head; the heads are " + heads);
                 }
                 if (members.contains(n.asText())) {
-                    throw new RegulaException(at + ".members[" + i + "]: '" + n.asText() + "' is listed twice");
+                    throw at.child(".members[" + i + "]").fail("'" + n.asText() + "' is listed twice");
                 }
                 members.add(n.asText());
             }
             if (members.isEmpty() && seeds == null && bagging == null && snapshots == null && !hasSoup) {
-                throw new RegulaException(at + ".members: empty list, expected at least one of " + heads
+                throw at.child(".members").fail("empty list, expected at least one of " + heads
                         + " (an empty list is allowed only with seeds, bagging, snapshots or soup)");
             }
         } else if (m.isObject() && m.has("top_trials")) {
             for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
                 if (!k.equals("top_trials") && !k.equals("heads")) {
-                    throw new RegulaException(at + ".members." + k + ": " + Levenshtein.unknownKey(k, List.of("top_trials", "heads")));
+                    throw at.child(".members." + k).fail(Levenshtein.unknownKey(k, List.of("top_trials", "heads")));
                 }
             }
             JsonNode k = m.get("top_trials");
             if (!k.canConvertToExactIntegral() || k.asInt() < 1) {
-                throw new RegulaException(at + ".members.top_trials: expected a whole number >= 1 (completed trials of the "
+                throw at.child(".members.top_trials").fail("expected a whole number >= 1 (completed trials of the "
                         + "tuned heads, lowest CV NLL first), got " + k);
             }
             topTrials = k.asInt();
-            members = names(at + ".members.heads", m.get("heads"), heads);
+            members = names(at.child(".members.heads"), m.get("heads"), heads);
         } else if (m.isObject() && m.size() == 1 && m.has("top_k")) {
             JsonNode k = m.get("top_k");
             if (!k.canConvertToExactIntegral() || k.asInt() < 1 || k.asInt() > heads.size()) {
-                throw new RegulaException(at + ".members.top_k: " + k + " is not an integer in [1, " + heads.size()
+                throw at.child(".members.top_k").fail(k + " is not an integer in [1, " + heads.size()
                         + "] (the number of trained heads)");
             }
             topK = k.asInt();
         } else {
-            throw new RegulaException(at + ".members: expected a list of head names, {top_k: N} or {top_trials: N, heads: [...]}, "
+            throw at.child(".members").fail("expected a list of head names, {top_k: N} or {top_trials: N, heads: [...]}, "
                     + "got " + m);
         }
-        EnsembleConfig noSoup = new EnsembleConfig(members, topK, topTrials, combiner(at + ".combiner", section.get("combiner")), seeds,
+        EnsembleConfig noSoup = new EnsembleConfig(members, topK, topTrials, combiner(at.child(".combiner"), section.get("combiner")), seeds,
                 bagging, snapshots, null);
         if (!hasSoup) {
             return noSoup;
         }
         return new EnsembleConfig(members, topK, topTrials, noSoup.combiner(), seeds, bagging, snapshots,
-                ExtraMemberKeys.soup(at + ".soup", section.get("soup"), heads, noSoup));
+                ExtraMemberKeys.soup(at.child(".soup"), section.get("soup"), heads, noSoup));
     }
 
     /** Head names listed beside {@code top_trials}: each a trained head, none twice; absent = none. */
-    private static List<String> names(String at, JsonNode n, List<String> heads) throws RegulaException {
+    private static List<String> names(SpecKey at, JsonNode n, List<String> heads) throws RegulaException {
         List<String> out = new ArrayList<>();
         if (n == null || n.isNull()) {
             return out;
         }
         if (!n.isArray()) {
-            throw new RegulaException(at + ": expected a list of head names, got " + n);
+            throw at.fail("expected a list of head names, got " + n);
         }
         for (int i = 0; i < n.size(); i++) {
             String name = n.get(i).asText();
             if (!n.get(i).isTextual() || !heads.contains(name)) {
-                throw new RegulaException(at + "[" + i + "]: '" + name + "' is not a trained head; the heads are " + heads);
+                throw at.child("[" + i + "]").fail("'" + name + "' is not a trained head; the heads are " + heads);
             }
             if (out.contains(name)) {
-                throw new RegulaException(at + "[" + i + "]: '" + name + "' is listed twice");
+                throw at.child("[" + i + "]").fail("'" + name + "' is listed twice");
             }
             out.add(name);
         }
         return out;
     }
 
-    private static CombinerSpec combiner(String at, JsonNode c) throws RegulaException {
+    private static CombinerSpec combiner(SpecKey at, JsonNode c) throws RegulaException {
         if (c == null || c.isNull()) {
             return CombinerSpec.defaults("mean");
         }
         return combiner(at, c, true);
     }
 
-    private static CombinerSpec combiner(String at, JsonNode c, boolean autoAllowed) throws RegulaException {
+    private static CombinerSpec combiner(SpecKey at, JsonNode c, boolean autoAllowed) throws RegulaException {
         List<String> kinds = new ArrayList<>(CombinerSpec.KINDS);
         if (autoAllowed) {
             kinds.add(CombinerSpec.AUTO);
@@ -225,9 +226,9 @@ public record EnsembleConfig(List<String> members, int topK, int topTrials, Comb
             return CombinerSpec.defaults(kind(at, c.asText(), kinds));
         }
         if (!c.isObject() || !c.has("kind")) {
-            throw new RegulaException(at + ": expected one of " + kinds + " or a mapping with 'kind', got " + c);
+            throw at.fail("expected one of " + kinds + " or a mapping with 'kind', got " + c);
         }
-        String kind = kind(at + ".kind", c.get("kind").asText(), kinds);
+        String kind = kind(at.child(".kind"), c.get("kind").asText(), kinds);
         Set<String> allowed = switch (kind) {
             case "weighted" -> Set.of("kind", "penalty", "strength", "temperature");
             case "caruana" -> Set.of("kind", "rounds", "temperature");
@@ -238,7 +239,7 @@ public record EnsembleConfig(List<String> members, int topK, int topTrials, Comb
         for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
-                throw new RegulaException(at + "." + k + ": not an option of combiner " + kind + "; its options are "
+                throw at.child("." + k).fail("not an option of combiner " + kind + "; its options are "
                         + new java.util.TreeSet<>(allowed) + Levenshtein.closest(k, new java.util.TreeSet<>(allowed))
                                 .map(o -> "; did you mean '" + o + "'?").orElse(""));
             }
@@ -248,17 +249,17 @@ public record EnsembleConfig(List<String> members, int topK, int topTrials, Comb
         if (c.has("penalty")) {
             String p = c.get("penalty").asText();
             if (!p.equals("l2") && !p.equals("entropy")) {
-                throw new RegulaException(at + ".penalty: '" + p + "', expected l2 or entropy");
+                throw at.child(".penalty").fail("'" + p + "', expected l2 or entropy");
             }
             penalty = WeightedMean.Penalty.valueOf(p.toUpperCase(Locale.ROOT));
         }
-        double strength = c.has("strength") ? number(at + ".strength", c.get("strength")) : d.strength();
-        int rounds = c.has("rounds") ? integer(at + ".rounds", c.get("rounds")) : d.rounds();
-        int folds = c.has("folds") ? integer(at + ".folds", c.get("folds")) : d.folds();
+        double strength = c.has("strength") ? number(at.child(".strength"), c.get("strength")) : d.strength();
+        int rounds = c.has("rounds") ? integer(at.child(".rounds"), c.get("rounds")) : d.rounds();
+        int folds = c.has("folds") ? integer(at.child(".folds"), c.get("folds")) : d.folds();
         boolean temperature = d.temperature();
         if (c.has("temperature")) {
             if (!c.get("temperature").isBoolean()) {
-                throw new RegulaException(at + ".temperature: expected true or false, got " + c.get("temperature"));
+                throw at.child(".temperature").fail("expected true or false, got " + c.get("temperature"));
             }
             temperature = c.get("temperature").asBoolean();
         }
@@ -270,25 +271,25 @@ public record EnsembleConfig(List<String> members, int topK, int topTrials, Comb
             } else if (g.isArray()) {
                 l2 = new double[g.size()];
                 for (int i = 0; i < g.size(); i++) {
-                    l2[i] = number(at + ".l2[" + i + "]", g.get(i));
+                    l2[i] = number(at.child(".l2[" + i + "]"), g.get(i));
                 }
             } else {
-                throw new RegulaException(at + ".l2: expected a number or a list of numbers >= 0, got " + g);
+                throw at.child(".l2").fail("expected a number or a list of numbers >= 0, got " + g);
             }
         }
         List<CombinerSpec> candidates = d.candidates();
         if (c.has("candidates")) {
             JsonNode list = c.get("candidates");
             if (!list.isArray() || list.isEmpty()) {
-                throw new RegulaException(at + ".candidates: expected a non-empty list of combiners (names or mappings), got "
+                throw at.child(".candidates").fail("expected a non-empty list of combiners (names or mappings), got "
                         + list);
             }
             candidates = new ArrayList<>();
             Set<String> names = new java.util.HashSet<>();
             for (int i = 0; i < list.size(); i++) {
-                CombinerSpec cc = combiner(at + ".candidates[" + i + "]", list.get(i), false);
+                CombinerSpec cc = combiner(at.child(".candidates[" + i + "]"), list.get(i), false);
                 if (!names.add(cc.name())) {
-                    throw new RegulaException(at + ".candidates[" + i + "]: '" + cc.name()
+                    throw at.child(".candidates[" + i + "]").fail("'" + cc.name()
                             + "' is listed twice; candidates are told apart by kind (+temperature)");
                 }
                 candidates.add(cc);
@@ -300,29 +301,29 @@ public record EnsembleConfig(List<String> members, int topK, int topTrials, Comb
             rule = switch (r) {
                 case "one_se" -> CombinerSelection.Rule.ONE_SE;
                 case "min" -> CombinerSelection.Rule.MIN;
-                default -> throw new RegulaException(at + ".rule: '" + r + "', expected one_se or min");
+                default -> throw at.child(".rule").fail("'" + r + "', expected one_se or min");
             };
         }
         return new CombinerSpec(kind, penalty, strength, rounds, l2, folds, temperature, candidates, rule);
     }
 
-    private static String kind(String at, String k, List<String> kinds) throws RegulaException {
+    private static String kind(SpecKey at, String k, List<String> kinds) throws RegulaException {
         if (!kinds.contains(k)) {
-            throw new RegulaException(at + ": '" + k + "', expected one of " + kinds);
+            throw at.fail("'" + k + "', expected one of " + kinds);
         }
         return k;
     }
 
-    private static double number(String at, JsonNode n) throws RegulaException {
+    private static double number(SpecKey at, JsonNode n) throws RegulaException {
         if (!n.isNumber()) {
-            throw new RegulaException(at + ": expected a number, got " + n);
+            throw at.fail("expected a number, got " + n);
         }
         return n.asDouble();
     }
 
-    private static int integer(String at, JsonNode n) throws RegulaException {
+    private static int integer(SpecKey at, JsonNode n) throws RegulaException {
         if (!n.canConvertToExactIntegral()) {
-            throw new RegulaException(at + ": expected an integer, got " + n);
+            throw at.fail("expected an integer, got " + n);
         }
         return n.asInt();
     }

@@ -13,51 +13,51 @@ final class ExtraMemberKeys {
     private ExtraMemberKeys() {
     }
 
-    static EnsembleConfig.Snapshots snapshots(String at, JsonNode n, List<String> heads) throws RegulaException {
+    static EnsembleConfig.Snapshots snapshots(SpecKey at, JsonNode n, List<String> heads) throws RegulaException {
         if (n == null || n.isNull()) {
             return null;
         }
         if (!n.isObject() || !n.has("head") || !n.has("cycles") || !n.has("epochs_per_cycle")) {
-            throw new RegulaException(at + ": expected a mapping {head: NAME, cycles: N, epochs_per_cycle: E}, got " + n);
+            throw at.fail("expected a mapping {head: NAME, cycles: N, epochs_per_cycle: E}, got " + n);
         }
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!EnsembleConfig.Snapshots.KEYS.contains(k)) {
-                throw new RegulaException(at + "." + k + ": " + Levenshtein.unknownKey(k, EnsembleConfig.Snapshots.KEYS));
+                throw at.child("." + k).fail(Levenshtein.unknownKey(k, EnsembleConfig.Snapshots.KEYS));
             }
         }
         JsonNode h = n.get("head");
         if (!h.isTextual() || !heads.contains(h.asText())) {
-            throw new RegulaException(at + ".head: " + h + " is not a trained head; the heads are " + heads);
+            throw at.child(".head").fail(h + " is not a trained head; the heads are " + heads);
         }
         JsonNode c = n.get("cycles");
         if (!c.canConvertToExactIntegral() || c.asInt() < 1 || c.asInt() > 100) {
-            throw new RegulaException(at + ".cycles: " + c + " is not an integer in [1, 100]");
+            throw at.child(".cycles").fail(c + " is not an integer in [1, 100]");
         }
         JsonNode e = n.get("epochs_per_cycle");
         if (!e.canConvertToExactIntegral() || e.asInt() < 1 || e.asInt() > 10_000) {
-            throw new RegulaException(at + ".epochs_per_cycle: " + e + " is not an integer in [1, 10000]");
+            throw at.child(".epochs_per_cycle").fail(e + " is not an integer in [1, 10000]");
         }
         return new EnsembleConfig.Snapshots(h.asText(), c.asInt(), e.asInt());
     }
 
     /** {@code soup:}; {@code of} names trained heads or the extra members {@code config} adds, or one group of them. */
-    static EnsembleConfig.Soup soup(String at, JsonNode n, List<String> heads, EnsembleConfig config) throws RegulaException {
+    static EnsembleConfig.Soup soup(SpecKey at, JsonNode n, List<String> heads, EnsembleConfig config) throws RegulaException {
         if (!n.isObject() || !n.has("of")) {
-            throw new RegulaException(at + ": expected a mapping {of: [NAME, ...] | snapshots | seeds | bagging, "
+            throw at.fail("expected a mapping {of: [NAME, ...] | snapshots | seeds | bagging, "
                     + "kind: uniform | greedy}, got " + n);
         }
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!EnsembleConfig.Soup.KEYS.contains(k)) {
-                throw new RegulaException(at + "." + k + ": " + Levenshtein.unknownKey(k, EnsembleConfig.Soup.KEYS));
+                throw at.child("." + k).fail(Levenshtein.unknownKey(k, EnsembleConfig.Soup.KEYS));
             }
         }
         boolean greedy = false;
         if (n.has("kind")) {
             String k = n.get("kind").asText();
             if (!k.equals("uniform") && !k.equals("greedy")) {
-                throw new RegulaException(at + ".kind: " + n.get("kind") + ", expected uniform or greedy");
+                throw at.child(".kind").fail(n.get("kind") + ", expected uniform or greedy");
             }
             greedy = k.equals("greedy");
         }
@@ -71,17 +71,17 @@ final class ExtraMemberKeys {
                 case "snapshots" -> config.snapshotNames();
                 case "seeds" -> config.seedNames();
                 case "bagging" -> config.baggingNames();
-                default -> throw new RegulaException(at + ".of: '" + g + "', expected a list of member names or one of "
+                default -> throw at.child(".of").fail("'" + g + "', expected a list of member names or one of "
                         + EnsembleConfig.Soup.GROUPS);
             };
             if (names.isEmpty()) {
-                throw new RegulaException(at + ".of: '" + g + "' names the " + g + " members, but the ensemble has no " + g
+                throw at.child(".of").fail("'" + g + "' names the " + g + " members, but the ensemble has no " + g
                         + " key");
             }
             return new EnsembleConfig.Soup(names, g, greedy);
         }
         if (!of.isArray() || of.isEmpty()) {
-            throw new RegulaException(at + ".of: expected a non-empty list of member names or one of " + EnsembleConfig.Soup.GROUPS
+            throw at.child(".of").fail("expected a non-empty list of member names or one of " + EnsembleConfig.Soup.GROUPS
                     + ", got " + of);
         }
         List<String> names = new ArrayList<>();
@@ -90,47 +90,47 @@ final class ExtraMemberKeys {
             if (!m.isTextual() || !(heads.contains(m.asText()) || extra.contains(m.asText()))) {
                 List<String> known = new ArrayList<>(heads);
                 known.addAll(extra);
-                throw new RegulaException(at + ".of[" + i + "]: " + m + " is not a trained head or extra member; expected one of "
+                throw at.child(".of[" + i + "]").fail(m + " is not a trained head or extra member; expected one of "
                         + known);
             }
             if (names.contains(m.asText())) {
-                throw new RegulaException(at + ".of[" + i + "]: '" + m.asText() + "' is listed twice");
+                throw at.child(".of[" + i + "]").fail("'" + m.asText() + "' is listed twice");
             }
             names.add(m.asText());
         }
         return new EnsembleConfig.Soup(names, null, greedy);
     }
 
-    static EnsembleConfig.Extra extra(String at, JsonNode n, List<String> heads, boolean bagging) throws RegulaException {
+    static EnsembleConfig.Extra extra(SpecKey at, JsonNode n, List<String> heads, boolean bagging) throws RegulaException {
         if (n == null || n.isNull()) {
             return null;
         }
         if (!n.isObject() || !n.has("head") || !n.has("count")) {
-            throw new RegulaException(at + ": expected a mapping {head: NAME, count: N" + (bagging ? ", early_stopping: oob|val" : "")
+            throw at.fail("expected a mapping {head: NAME, count: N" + (bagging ? ", early_stopping: oob|val" : "")
                     + "}, got " + n);
         }
         List<String> keys = bagging ? EnsembleConfig.Extra.BAGGING_KEYS : EnsembleConfig.Extra.KEYS;
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!keys.contains(k)) {
-                throw new RegulaException(at + "." + k + ": " + Levenshtein.unknownKey(k, keys));
+                throw at.child("." + k).fail(Levenshtein.unknownKey(k, keys));
             }
         }
         MemberFactory.StopOn stopOn = null;
         if (bagging) {
             String s = n.has("early_stopping") ? n.get("early_stopping").asText() : "oob";
             if (!s.equals("oob") && !s.equals("val")) {
-                throw new RegulaException(at + ".early_stopping: " + n.get("early_stopping") + ", expected oob or val");
+                throw at.child(".early_stopping").fail(n.get("early_stopping") + ", expected oob or val");
             }
             stopOn = MemberFactory.StopOn.valueOf(s.toUpperCase(Locale.ROOT));
         }
         JsonNode h = n.get("head");
         if (!h.isTextual() || !heads.contains(h.asText())) {
-            throw new RegulaException(at + ".head: " + h + " is not a trained head; the heads are " + heads);
+            throw at.child(".head").fail(h + " is not a trained head; the heads are " + heads);
         }
         JsonNode c = n.get("count");
         if (!c.canConvertToExactIntegral() || c.asInt() < 1 || c.asInt() > 100) {
-            throw new RegulaException(at + ".count: " + c + " is not an integer in [1, 100]");
+            throw at.child(".count").fail(c + " is not an integer in [1, 100]");
         }
         return new EnsembleConfig.Extra(h.asText(), c.asInt(), stopOn);
     }

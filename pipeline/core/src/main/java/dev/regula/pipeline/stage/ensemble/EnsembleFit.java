@@ -10,6 +10,7 @@ import dev.regula.ensemble.MemberPredictions;
 import dev.regula.ensemble.Soups;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.EnsembleConfig;
+import dev.regula.pipeline.spec.SpecKey;
 import dev.regula.transfer.features.FeatureMatrix;
 import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.train.TrainedHead;
@@ -88,9 +89,9 @@ final class EnsembleFit {
     private static Souped soup(EnsembleInputs in, EnsembleConfig config, List<Member> heads, List<Member> extra, FeatureMatrix val)
             throws RegulaException {
         EnsembleConfig.Soup soup = config.soup();
-        String at = in.origin() + ": ensemble.soup";
+        SpecKey at = in.key("ensemble.soup");
         if (in.heads().containsKey(EnsembleConfig.SOUP)) {
-            throw new RegulaException(at + ": the soup member is named '" + EnsembleConfig.SOUP
+            throw at.fail("the soup member is named '" + EnsembleConfig.SOUP
                     + "', which is also a head's name; rename that head");
         }
         List<Member> ingredients = new ArrayList<>();
@@ -107,7 +108,7 @@ final class EnsembleFit {
                 Soups.uniform(List.of(ingredients.get(0), ingredients.get(i)));
             } catch (EnsembleException e) {
                 String where = soup.group() == null ? ".of[" + i + "]" : ".of (" + soup.group() + ", member " + (i + 1) + ")";
-                throw new RegulaException(at + where + ": " + e.getMessage(), e);
+                throw at.child(where).fail(e.getMessage(), e);
             }
         }
         try {
@@ -117,7 +118,7 @@ final class EnsembleFit {
             }
             return new Souped(ExtraMembers.rename(Soups.uniform(ingredients), EnsembleConfig.SOUP), soup.of());
         } catch (EnsembleException e) {
-            throw new RegulaException(at + ": " + e.getMessage(), e);
+            throw at.fail(e.getMessage(), e);
         }
     }
 

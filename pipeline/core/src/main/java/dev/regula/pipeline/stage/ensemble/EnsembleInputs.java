@@ -5,6 +5,7 @@ import dev.regula.pipeline.RegulaException;
 import dev.regula.ensemble.Member;
 import dev.regula.ensemble.MemberPredictions;
 import dev.regula.pipeline.spec.EnsembleConfig;
+import dev.regula.pipeline.spec.SpecKey;
 import dev.regula.pipeline.stage.tune.TrialLibrary;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -28,6 +29,11 @@ record EnsembleInputs(String origin, JsonNode section, long seed, FeatureStore s
     /** The section, checked against the trained heads' names. */
     EnsembleConfig config() throws RegulaException {
         return EnsembleConfig.parse(origin, section, List.copyOf(heads.keySet()));
+    }
+
+    /** Key {@code path} of the section's origin, for errors found after parsing. */
+    SpecKey key(String path) {
+        return new SpecKey(java.nio.file.Path.of(origin), path);
     }
 
     /**

@@ -7,7 +7,9 @@ import dev.regula.pipeline.OptionName;
 import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.EnsembleConfig;
+import dev.regula.pipeline.spec.SpecException;
 import dev.regula.pipeline.spec.SpecReader;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -85,19 +87,15 @@ public final class EnsembleOptions {
     }
 
     /**
-     * {@code e} with its "{@value #ORIGIN}: ensemble.KEY...: " prefix turned into data: the option that
-     * set the key and the key path ({@code SOUP}, {@code ensemble.soup.of[1]}); other problems are
-     * returned unchanged.
+     * {@code e}, a problem at key {@code ensemble.KEY...} of the options' section, named by the option
+     * that set the key, with the key path ({@code SOUP}, {@code ensemble.soup.of[1]}); other problems
+     * are returned unchanged.
      */
     static RegulaException naming(RegulaException e, EnsembleStep.Request r) {
-        String prefix = ORIGIN + ": ensemble.";
-        String m = e.getMessage();
-        int colon = m == null || !m.startsWith(prefix) ? -1 : m.indexOf(": ", prefix.length());
-        if (colon < 0) {
+        if (!(e instanceof SpecException s) || !Path.of(ORIGIN).equals(s.file()) || !s.keyPath().startsWith("ensemble.")) {
             return e;
         }
-        String key = m.substring(ORIGIN.length() + 2, colon);
-        String rest = key.substring("ensemble.".length());
+        String rest = s.keyPath().substring("ensemble.".length());
         int end = 0;
         while (end < rest.length() && (Character.isLetterOrDigit(rest.charAt(end)) || rest.charAt(end) == '_')) {
             end++;
@@ -111,10 +109,7 @@ public final class EnsembleOptions {
             case "soup" -> OptionName.SOUP;
             default -> null;
         };
-        if (option == null) {
-            return e;
-        }
-        return new RegulaException(Problem.about(option, m.substring(colon + 2)).withKeyPath(key), e);
+        return option == null ? e : new RegulaException(s.problem().withOption(option), e);
     }
 
     private static ObjectNode extra(OptionName option, String value) throws RegulaException {

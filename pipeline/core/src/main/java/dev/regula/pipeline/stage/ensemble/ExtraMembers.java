@@ -6,6 +6,7 @@ import dev.regula.ensemble.MemberFactory;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.spec.EnsembleConfig;
+import dev.regula.pipeline.spec.SpecKey;
 import dev.regula.pipeline.stage.train.HeadFile;
 import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.train.TrainedHead;
@@ -65,7 +66,7 @@ final class ExtraMembers {
         }
         for (Member m : out) {
             if (heads.containsKey(m.name())) {
-                throw new RegulaException(in.origin() + ": ensemble: the extra member name '" + m.name()
+                throw in.key("ensemble").fail("the extra member name '" + m.name()
                         + "' is also a head's name; rename that head");
             }
         }
@@ -91,10 +92,10 @@ final class ExtraMembers {
      */
     private static List<Member> trainSnapshots(EnsembleInputs in, EnsembleConfig config) throws RegulaException {
         EnsembleConfig.Snapshots sn = config.snapshots();
-        String at = in.origin() + ": ensemble.snapshots";
+        SpecKey at = in.key("ensemble.snapshots");
         TrainedHead h = in.heads().get(sn.head());
         if (h.regularization().earlyStopping() != null) {
-            throw new RegulaException(at + ".head: '" + sn.head() + "' early-stops (regularization.early_stopping), but each "
+            throw at.child(".head").fail("'" + sn.head() + "' early-stops (regularization.early_stopping), but each "
                     + "snapshot must be the end of its cosine cycle; name a head without early stopping");
         }
         FeatureStore store = in.store();
@@ -108,7 +109,7 @@ final class ExtraMembers {
                 out.add(rename(snaps.get(i), names.get(i)));
             }
         } catch (EnsembleException e) {
-            throw new RegulaException(at + ": " + e.getMessage(), e);
+            throw at.fail(e.getMessage(), e);
         }
         return out;
     }

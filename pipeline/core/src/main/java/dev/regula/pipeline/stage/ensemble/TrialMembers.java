@@ -29,7 +29,7 @@ final class TrialMembers {
             return List.of();
         }
         if (in.trials() == null || in.trials().heads().isEmpty()) {
-            throw new RegulaException(in.origin() + ": ensemble.members.top_trials: no head is tuned, so there are no trials "
+            throw in.key("ensemble.members.top_trials").fail("no head is tuned, so there are no trials "
                     + "to take; give a head a range or regularization: auto (docs/pipeline.md)");
         }
         return in.trials().top(config.topTrials(), new HashSet<>(config.members()));
