@@ -6,6 +6,7 @@ import dev.regula.models.OnnxModelException;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.run.OutputFolder;
+import dev.regula.transfer.backbone.ArtifactResolver;
 import dev.regula.transfer.backbone.Backbone;
 import dev.regula.transfer.backbone.BackboneException;
 import dev.regula.transfer.backbone.FeatureModel;
@@ -83,7 +84,7 @@ public final class ImportStep {
         Map<String, Object> info = OutputFolder.write(out, "--out", FEATURE_MODEL, staging -> {
             // Files read out of jars are copied into a cache; inside staging, it goes before the move.
             Path cache = staging.resolve(".cache");
-            Backbone backbone = load(r.backbone(), r.tokenizer(), cache, "--backbone");
+            Backbone backbone = load(r.backbone(), r.tokenizer(), cache, ArtifactResolver.localRepository(), "--backbone");
             FeatureModel model = writeInto(backbone, r.featureTensor(), pooling, r.l2Normalize(), r.maskInput(), staging, "--backbone");
             Folders.deleteTree(cache);
             Map<String, Object> m = describe(backbone, model, r.maxLength(), r.truncation());
@@ -96,9 +97,10 @@ public final class ImportStep {
     }
 
     /** Resolves the backbone; an error names {@code option} (the spec key or the command's option). */
-    static Backbone load(String model, String tokenizer, Path cacheDir, String option) throws RegulaException {
+    static Backbone load(String model, String tokenizer, Path cacheDir, ArtifactResolver artifacts, String option)
+            throws RegulaException {
         try {
-            return Backbone.load(model, tokenizer, cacheDir);
+            return Backbone.load(model, tokenizer, cacheDir, artifacts);
         } catch (BackboneException e) {
             throw new RegulaException(option + ": " + e.getMessage(), e);
         }
