@@ -4,11 +4,16 @@ import dev.regula.models.ModelInfo;
 import dev.regula.pipeline.Inspection;
 import dev.regula.pipeline.RegulaException;
 import java.io.File;
+import java.util.List;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.repository.RemoteRepository;
 
 /**
  * {@code regula:inspect}: logs a model's inputs, outputs, opsets, parameter count and metadata
@@ -22,7 +27,7 @@ public class InspectMojo extends AbstractMojo {
     /**
      * The model: a path to an {@code .onnx} file, a folder holding {@code model.onnx},
      * {@code classpath:/PATH}, or {@code group:artifact:version[:classifier]!/path/inside/jar}
-     * read from the local Maven repository.
+     * resolved as the build resolves its dependencies (remote repositories, mirrors, offline mode).
      */
     @Parameter(property = "regula.model", required = true)
     String model;
@@ -30,6 +35,16 @@ public class InspectMojo extends AbstractMojo {
     /** Relative model paths resolve against this folder (the project's, or the current one without a project). */
     @Parameter(defaultValue = "${basedir}", readonly = true)
     File basedir;
+
+    @Component
+    RepositorySystem repositorySystem;
+
+    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true)
+    RepositorySystemSession repositorySession;
+
+    // Without a project, Maven's stand-in project carries the settings' repositories (central by default).
+    @Parameter(defaultValue = "${project.remoteProjectRepositories}", readonly = true)
+    List<RemoteRepository> remoteRepositories;
 
     /** Skip the goal. */
     @Parameter(property = "regula.skip", defaultValue = "false")
@@ -46,7 +61,7 @@ public class InspectMojo extends AbstractMojo {
         }
         ModelInfo info;
         try {
-            info = Inspection.inspect(resolve(model));
+            info = Inspection.inspect(resolve(model), MavenArtifacts.of(repositorySystem, repositorySession, remoteRepositories));
         } catch (RegulaException e) {
             throw Parameters.failure(GOAL, e);
         } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import dev.regula.pipeline.stage.validate.GateFailedException;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -18,6 +19,9 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.project.MavenProjectHelper;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.repository.RemoteRepository;
 
 /**
  * {@code regula:run}: runs a pipeline spec (the core of {@code regula run}), skipping stages that
@@ -71,6 +75,17 @@ public class RunMojo extends AbstractMojo {
     @Component
     MavenProjectHelper projectHelper;
 
+    // The build's own resolution: a group:artifact:version!/entry backbone comes through the same
+    // repositories, mirrors and offline mode as the project's dependencies (MavenArtifacts).
+    @Component
+    RepositorySystem repositorySystem;
+
+    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true)
+    RepositorySystemSession repositorySession;
+
+    @Parameter(defaultValue = "${project.remoteProjectRepositories}", readonly = true)
+    List<RemoteRepository> remoteRepositories;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
@@ -92,7 +107,7 @@ public class RunMojo extends AbstractMojo {
             }
         }
         RunRequest request = new RunRequest(spec.toPath(), workDirectory == null ? null : workDirectory.toPath(), fromStage,
-                force, getLog()::info);
+                force, getLog()::info).withArtifacts(MavenArtifacts.of(repositorySystem, repositorySession, remoteRepositories));
         RunResult result;
         try {
             result = Pipeline.run(request);

@@ -30,13 +30,23 @@ public record Backbone(SourceFile model, SourceFile tokenizer) {
      * @param cacheDir folder for copies read out of jars
      */
     public static Backbone load(String modelSource, String tokenizerSource, Path cacheDir) throws BackboneException {
+        return load(modelSource, tokenizerSource, cacheDir, ArtifactResolver.localRepository());
+    }
+
+    /**
+     * Resolves a backbone from its source strings, finding the jars of Maven coordinates with {@code artifacts}.
+     *
+     * @see #load(String, String, Path)
+     */
+    public static Backbone load(String modelSource, String tokenizerSource, Path cacheDir, ArtifactResolver artifacts)
+            throws BackboneException {
         BackboneSource model = BackboneSource.parse(modelSource);
-        SourceFile modelFile = model.resolve(cacheDir, FOLDER_MODEL);
+        SourceFile modelFile = model.resolve(cacheDir, FOLDER_MODEL, artifacts);
         SourceFile tokenizerFile = null;
         if (tokenizerSource != null && !tokenizerSource.isBlank()) {
-            tokenizerFile = BackboneSource.parse(tokenizerSource).resolve(cacheDir, FOLDER_TOKENIZER);
+            tokenizerFile = BackboneSource.parse(tokenizerSource).resolve(cacheDir, FOLDER_TOKENIZER, artifacts);
         } else if (model.isFolder() && model.path().resolve(FOLDER_TOKENIZER).toFile().isFile()) {
-            tokenizerFile = model.resolve(cacheDir, FOLDER_TOKENIZER);
+            tokenizerFile = model.resolve(cacheDir, FOLDER_TOKENIZER, artifacts);
         }
         return new Backbone(modelFile, tokenizerFile);
     }

@@ -14,8 +14,8 @@ import java.util.Objects;
  *   <li>a path to a file ({@code models/minilm.onnx});</li>
  *   <li>a folder holding {@code model.onnx} and {@code tokenizer.json};</li>
  *   <li>a classpath resource ({@code classpath:/all-minilm-l6-v2.onnx});</li>
- *   <li>an entry in a jar of the local Maven repository
- *       ({@code group:artifact:version[:classifier]!/path/inside/jar});</li>
+ *   <li>an entry in a jar named by Maven coordinates
+ *       ({@code group:artifact:version[:classifier]!/path/inside/jar}), found by an {@link ArtifactResolver};</li>
  *   <li>an entry in a local jar file ({@code libs/models.jar!/model.onnx}).</li>
  * </ul>
  * Parsing checks syntax only; {@link #resolve} finds the bytes.
@@ -91,18 +91,28 @@ public record BackboneSource(Kind kind, String text, Path path, MavenCoordinate 
     }
 
     /**
+     * {@link #resolve(Path, String, ArtifactResolver)} with Maven coordinates read from the local
+     * repository only ({@link ArtifactResolver#localRepository()}).
+     */
+    public SourceFile resolve(Path cacheDir, String folderEntry) throws BackboneException {
+        return resolve(cacheDir, folderEntry, ArtifactResolver.localRepository());
+    }
+
+    /**
      * Finds the bytes and hashes them. Jar entries and classpath resources inside jars are copied
      * into {@code cacheDir}; plain files are used where they are.
      *
      * @param cacheDir folder for copies out of jars (created when needed)
      * @param folderEntry the file to take when this source is a folder ({@code model.onnx} or {@code tokenizer.json})
+     * @param artifacts finds the jar of Maven coordinates (used by that form only)
      */
-    public SourceFile resolve(Path cacheDir, String folderEntry) throws BackboneException {
+    public SourceFile resolve(Path cacheDir, String folderEntry, ArtifactResolver artifacts) throws BackboneException {
+        Objects.requireNonNull(artifacts, "artifacts");
         try {
             return switch (kind) {
                 case PATH -> resolvePath(folderEntry);
                 case CLASSPATH -> resolveClasspath(cacheDir);
-                case MAVEN -> resolveMaven(cacheDir);
+                case MAVEN -> resolveMaven(cacheDir, artifacts);
                 case JAR_FILE -> {
                     if (!Files.isRegularFile(path)) {
                         throw new BackboneException(text, "jar file " + path.toAbsolutePath() + " does not exist");
@@ -156,12 +166,16 @@ public record BackboneSource(Kind kind, String text, Path path, MavenCoordinate 
         }
     }
 
-    private SourceFile resolveMaven(Path cacheDir) throws BackboneException {
-        Path repo = LocalMavenRepository.locate();
-        Path jar = coordinate.jarIn(repo);
-        if (!Files.isRegularFile(jar)) {
-            throw new BackboneException(text, "Maven artifact " + coordinate + " is not in the local repository "
-                    + repo + " (looked for " + jar + "). Fetch it with: " + coordinate.dependencyGetCommand());
+    private SourceFile resolveMaven(Path cacheDir, ArtifactResolver artifacts) throws BackboneException {
+        Path jar;
+        try {
+            jar = artifacts.jar(coordinate);
+        } catch (BackboneException e) {
+            // The resolver knows the coordinates, not the string the user wrote: name that string once.
+            throw e.source() != null ? e : new BackboneException(text, e.getMessage(), e);
+        }
+        if (jar == null || !Files.isRegularFile(jar)) {
+            throw new BackboneException(text, "Maven artifact " + coordinate + " resolved to " + jar + ", which is not a file");
         }
         return JarEntries.extract(this, jar, cacheDir);
     }

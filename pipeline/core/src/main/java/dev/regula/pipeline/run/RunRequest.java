@@ -1,5 +1,6 @@
 package dev.regula.pipeline.run;
 
+import dev.regula.transfer.backbone.ArtifactResolver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -15,8 +16,12 @@ import java.util.function.Consumer;
  * @param log receives one line per stage ("features: up to date", ...)
  * @param hook called with each stage's finished staging folder before it is committed (tests use
  *     it to simulate a crash); {@link Hook#NONE} otherwise
+ * @param artifacts finds the jars of {@code group:artifact:version!/entry} backbones: the CLI reads the
+ *     local repository ({@link ArtifactResolver#localRepository()}, the default), the Maven plugin
+ *     resolves through the build's repository system
  */
-public record RunRequest(Path spec, Path work, StageName from, boolean force, Consumer<String> log, Hook hook) {
+public record RunRequest(Path spec, Path work, StageName from, boolean force, Consumer<String> log, Hook hook,
+                         ArtifactResolver artifacts) {
     /** Called before a stage's staging folder is committed. */
     @FunctionalInterface
     public interface Hook {
@@ -29,10 +34,20 @@ public record RunRequest(Path spec, Path work, StageName from, boolean force, Co
         Objects.requireNonNull(spec, "spec");
         log = log == null ? line -> { } : log;
         hook = hook == null ? Hook.NONE : hook;
+        artifacts = artifacts == null ? ArtifactResolver.localRepository() : artifacts;
+    }
+
+    public RunRequest(Path spec, Path work, StageName from, boolean force, Consumer<String> log, Hook hook) {
+        this(spec, work, from, force, log, hook, null);
     }
 
     public RunRequest(Path spec, Path work, StageName from, boolean force, Consumer<String> log) {
-        this(spec, work, from, force, log, Hook.NONE);
+        this(spec, work, from, force, log, Hook.NONE, null);
+    }
+
+    /** This request with backbone jars found by {@code resolver}. */
+    public RunRequest withArtifacts(ArtifactResolver resolver) {
+        return new RunRequest(spec, work, from, force, log, hook, resolver);
     }
 
     /** The work folder this request resolves to. */

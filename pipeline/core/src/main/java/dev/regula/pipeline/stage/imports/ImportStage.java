@@ -51,7 +51,7 @@ public final class ImportStage implements Stage {
 
     private static Backbone load(StageContext ctx) throws RegulaException {
         Sections.Backbone s = ctx.spec().backbone();
-        return ImportStep.load(s.model(), s.tokenizer(), ctx.cacheDir(), Problem.atKey("backbone"));
+        return ImportStep.load(s.model(), s.tokenizer(), ctx.cacheDir(), ctx.artifacts(), Problem.atKey("backbone"));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.run.OutputFolder;
+import dev.regula.transfer.backbone.ArtifactResolver;
 import dev.regula.transfer.backbone.Backbone;
 import dev.regula.transfer.backbone.BackboneException;
 import dev.regula.transfer.backbone.FeatureModel;
@@ -86,7 +87,8 @@ public final class ImportStep {
         Map<String, Object> info = OutputFolder.write(out, OptionName.OUT, FEATURE_MODEL, staging -> {
             // Files read out of jars are copied into a cache; inside staging, it goes before the move.
             Path cache = staging.resolve(".cache");
-            Backbone backbone = load(r.backbone(), r.tokenizer(), cache, Problem.about(OptionName.BACKBONE));
+            Backbone backbone = load(r.backbone(), r.tokenizer(), cache, ArtifactResolver.localRepository(),
+                    Problem.about(OptionName.BACKBONE));
             FeatureModel model = writeInto(backbone, r.featureTensor(), pooling, r.l2Normalize(), r.maskInput(), staging, Problem.about(OptionName.BACKBONE));
             Folders.deleteTree(cache);
             Map<String, Object> m = describe(backbone, model, r.maxLength(), r.truncation());
@@ -99,9 +101,10 @@ public final class ImportStep {
     }
 
     /** Resolves the backbone; an error names {@code subject} (the spec key or the command's option). */
-    static Backbone load(String model, String tokenizer, Path cacheDir, Problem subject) throws RegulaException {
+    static Backbone load(String model, String tokenizer, Path cacheDir, ArtifactResolver artifacts, Problem subject)
+            throws RegulaException {
         try {
-            return Backbone.load(model, tokenizer, cacheDir);
+            return Backbone.load(model, tokenizer, cacheDir, artifacts);
         } catch (BackboneException e) {
             throw new RegulaException(subject.says(e.getMessage()), e);
         }
