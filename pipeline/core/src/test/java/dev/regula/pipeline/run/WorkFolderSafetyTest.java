@@ -109,6 +109,11 @@ class WorkFolderSafetyTest {
                 assertThat(e.getMessage()).contains(work.toString(), "in use by another run", "pid " + e.pid());
             });
             assertThat((System.nanoTime() - t0) / 1e9).as("refused at once").isLessThan(10);
+            // the refusal did not weaken the lock (on Linux, closing any channel of the file would drop it):
+            // another process is still refused, naming this one
+            try (Child probe = Child.start(dir.resolve("probe.log"), LockProbeMain.class, work.toString())) {
+                assertThat(probe.await("refused ")).isEqualTo("refused " + ProcessHandle.current().pid());
+            }
             // the refused run cleared nothing: the first run's staging is still there, and it finishes
             assertThat(list(work.resolve(StageFolders.STAGING))).isEqualTo(stagingBefore).isNotEmpty();
             release.countDown();
