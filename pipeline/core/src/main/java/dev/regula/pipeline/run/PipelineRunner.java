@@ -39,6 +39,24 @@ public final class PipelineRunner {
      * @throws RegulaException when a stage fails (earlier stages stay committed; the failed one leaves nothing)
      */
     public static Ran run(RunRequest request, PipelineSpec spec, List<Stage> stages) throws RegulaException {
+        return run(request, spec, stages, ran -> ran);
+    }
+
+    /** What a caller does with the stages' outcome while the work folder is still locked (write a summary). */
+    @FunctionalInterface
+    public interface AfterStages<T> {
+        T accept(Ran ran) throws RegulaException;
+    }
+
+    /**
+     * Runs {@code stages} as {@link #run(RunRequest, PipelineSpec, List)} does, then {@code after}, all under
+     * the work folder's lock ({@link WorkLock}).
+     *
+     * @throws WorkFolderLockedException when another run holds the work folder (nothing is run or touched)
+     * @throws ForeignFolderException when a stage folder was not written by Regula (nothing is run or touched)
+     */
+    public static <T> T run(RunRequest request, PipelineSpec spec, List<Stage> stages, AfterStages<T> after)
+            throws RegulaException {
         Path work = request.workDir();
         try {
             Files.createDirectories(work);
@@ -61,7 +79,7 @@ public final class PipelineRunner {
             } catch (IOException e) {
                 throw new RegulaException("cannot prepare the work folder " + work + ": " + e.getMessage(), e);
             }
-            return runLocked(request, spec, stages, work);
+            return after.accept(runLocked(request, spec, stages, work));
         } catch (IOException e) {
             throw new RegulaException("cannot unlock the work folder " + work + ": " + e.getMessage(), e);
         }
