@@ -1,5 +1,6 @@
 package dev.regula.ensemble;
 
+import dev.regula.models.TempPaths;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -90,7 +91,7 @@ public record EnsembleReport(
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            tmp = TempPaths.file(dir, file.getFileName().toString(), ".tmp");
             json.writeValue(tmp.toFile(), this);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

@@ -92,7 +92,7 @@ class ImportReportCommandsTest {
         assertThat(JSON.readTree(r.out()).get("out").asText()).isEqualTo(p("imp"));
         try (Stream<Path> s = Files.list(dir.resolve("imp"))) {
             assertThat(s.map(x -> x.getFileName().toString()))
-                    .containsExactlyInAnyOrder("feature-model.onnx", "tokenizer.json", "import.json");
+                    .containsExactlyInAnyOrder("feature-model.onnx", "tokenizer.json", "import.json", ".regula-output");
         }
 
         // other settings: a different feature model; rerunning onto an earlier output replaces it
@@ -199,7 +199,7 @@ class ImportReportCommandsTest {
         assertThat(notModel.code()).isEqualTo(ExitCodes.FAILURE);
         CliRun occupied = run("import", "--backbone", p("backbone.onnx"), "--out", w("features"));
         assertThat(occupied.code()).isEqualTo(ExitCodes.FAILURE);
-        assertThat(occupied.err()).contains("--out: " + w("features") + " is not empty and holds no feature-model.onnx");
+        assertThat(occupied.err()).contains("--out: " + w("features") + " is not empty and was not written by this command (it has no .regula-output marker naming feature-model.onnx)");
         for (String o : List.of("i1", "i2", "i3", "i4", "i5", "i6")) {
             assertThat(dir.resolve(o)).as(o).doesNotExist();
         }

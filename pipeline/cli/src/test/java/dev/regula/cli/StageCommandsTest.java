@@ -289,7 +289,7 @@ class StageCommandsTest {
         Files.writeString(dir.resolve("occupied/notes.txt"), "mine");
         CliRun occupied = run("train", "--features", features.toString(), "--kind", "linear", "--epochs", "1", "--out", p("occupied"));
         assertThat(occupied.code()).isEqualTo(ExitCodes.FAILURE);
-        assertThat(occupied.err()).contains("--out: " + p("occupied") + " is not empty and holds no heads.json");
+        assertThat(occupied.err()).contains("--out: " + p("occupied") + " is not empty and was not written by this command (it has no .regula-output marker naming heads.json)");
         assertThat(dir.resolve("occupied/notes.txt")).hasContent("mine");
         CliRun typo = run("train", "--features", features.toString(), "--heads", writeYaml("typo.yaml",
                 "heads: [{kind: linear, trainng: {epochs: 1}}]\n"), "--out", p("o3"));

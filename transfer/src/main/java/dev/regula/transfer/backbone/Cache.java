@@ -1,5 +1,6 @@
 package dev.regula.transfer.backbone;
 
+import dev.regula.models.TempPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +20,7 @@ final class Cache {
 
     static SourceFile store(InputStream in, Path cacheDir, String name, String source) throws IOException {
         Files.createDirectories(cacheDir);
-        Path tmp = Files.createTempFile(cacheDir, ".incoming-", ".tmp");
+        Path tmp = TempPaths.file(cacheDir, ".incoming-", ".tmp");
         try {
             String sha;
             try (OutputStream out = Files.newOutputStream(tmp)) {

@@ -1,5 +1,6 @@
 package dev.regula.transfer.backbone;
 
+import dev.regula.models.TempPaths;
 import dev.regula.models.onnx.ModelProto;
 import dev.regula.models.onnx.StringStringEntryProto;
 import dev.regula.transfer.encode.ModelInput;
@@ -95,7 +96,7 @@ public final class FeatureModel {
     public void save(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        Path tmp = TempPaths.file(dir, "." + file.getFileName(), ".tmp");
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 out.write(bytes);

@@ -1,5 +1,6 @@
 package dev.regula.transfer.export;
 
+import dev.regula.models.TempPaths;
 import dev.regula.models.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ final class StagedFolder implements AutoCloseable {
         }
         Path parent = target.getParent();
         Files.createDirectories(parent);
-        return new StagedFolder(target, Files.createTempDirectory(parent, "." + target.getFileName() + ".staging-"));
+        return new StagedFolder(target, TempPaths.folder(parent, "." + target.getFileName() + ".staging-"));
     }
 
     Path path() {
@@ -46,7 +47,7 @@ final class StagedFolder implements AutoCloseable {
         Path dest = staging.resolve(name);
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(staging, "." + name, ".tmp");
+            tmp = TempPaths.file(staging, "." + name, ".tmp");
             Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
             Folders.move(tmp, dest);
         } catch (IOException e) {

@@ -57,16 +57,12 @@ public final class FeatureJob {
         if (data.skipped().total() > 0) {
             LOG.warn("{}: skipped {}", data.path(), data.skipped());
         }
-        StoreKey key = new StoreKey(backbone.model().sha256(), data.sha256(), encoderConfig(spec, backbone));
         Path storeDir = spec.outDir().resolve(STORE);
         Path modelFile = spec.outDir().resolve(FEATURE_MODEL);
         Files.createDirectories(spec.outDir());
-
-        if (FeatureStore.isUpToDate(storeDir, key) && Files.isRegularFile(modelFile)) {
-            FeatureStore store = FeatureStore.open(storeDir);
-            LOG.info("features up to date in {} (backbone {}, data {})", storeDir, shortHash(key.backboneSha256()),
-                    shortHash(key.dataSha256()));
-            return result(storeDir, modelFile, true, store, 0, data);
+        FeatureJobResult upToDate = upToDate(spec, backbone, data);
+        if (upToDate != null) {
+            return upToDate;
         }
 
         FeatureModel model = FeatureModelBuilder.build(backbone, spec.feature());
@@ -75,6 +71,33 @@ public final class FeatureJob {
         FeatureStore store = extractChecked(storeDir, model, backbone, data, spec);
         double seconds = (System.nanoTime() - start) / 1e9;
         return result(storeDir, modelFile, false, store, seconds, data);
+    }
+
+    /**
+     * What {@link #run} returns when {@code spec.outDir()} already holds its store and feature model,
+     * else {@code null}; writes nothing but the backbone cache ({@code spec.cacheDir()}). Lets a caller
+     * that stages a new output beside the old one skip the work.
+     */
+    public static FeatureJobResult ifUpToDate(FeatureJobSpec spec) throws FeatureJobException {
+        try {
+            Backbone backbone = Backbone.load(spec.backbone(), spec.tokenizer(), spec.cacheDir());
+            return upToDate(spec, backbone, DatasetReader.read(spec.data()));
+        } catch (BackboneException | DatasetException | FeatureStoreException e) {
+            throw new FeatureJobException(e.getMessage(), e);
+        }
+    }
+
+    private static FeatureJobResult upToDate(FeatureJobSpec spec, Backbone backbone, Dataset data) throws FeatureStoreException {
+        StoreKey key = new StoreKey(backbone.model().sha256(), data.sha256(), encoderConfig(spec, backbone));
+        Path storeDir = spec.outDir().resolve(STORE);
+        Path modelFile = spec.outDir().resolve(FEATURE_MODEL);
+        if (!FeatureStore.isUpToDate(storeDir, key) || !Files.isRegularFile(modelFile)) {
+            return null;
+        }
+        FeatureStore store = FeatureStore.open(storeDir);
+        LOG.info("features up to date in {} (backbone {}, data {})", storeDir, shortHash(key.backboneSha256()),
+                shortHash(key.dataSha256()));
+        return result(storeDir, modelFile, true, store, 0, data);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.regula.transfer.train;
 
+import dev.regula.models.TempPaths;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -39,7 +40,7 @@ public record TrainingHistory(
     public void writeJson(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        Path tmp = TempPaths.file(dir, file.getFileName().toString(), ".tmp");
         try {
             JSON.writeValue(tmp.toFile(), this);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -1,5 +1,6 @@
 package dev.regula.transfer.tune;
 
+import dev.regula.models.TempPaths;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,7 @@ public final class JsonlTrialLog implements TrialLog {
         }
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        Path tmp = TempPaths.file(dir, file.getFileName().toString(), ".tmp");
         try {
             Files.writeString(tmp, s, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -1,5 +1,6 @@
 package dev.regula.transfer.tune;
 
+import dev.regula.models.TempPaths;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -19,7 +20,7 @@ public final class OutOfFold {
     public static void write(Path file, float[][] proba, int classes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        Path tmp = TempPaths.file(dir, file.getFileName().toString(), ".tmp");
         try {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
                 out.writeInt(proba.length);

@@ -1,5 +1,6 @@
 package dev.regula.pipeline.run;
 
+import dev.regula.models.TempPaths;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -63,10 +64,9 @@ public final class Json {
     public static void writeBytes(Path file, byte[] bytes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        Path tmp = TempPaths.file(dir, "." + file.getFileName(), ".tmp");
         try {
             Files.write(tmp, bytes);
-            readableByAll(tmp);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -74,15 +74,6 @@ public final class Json {
             }
         } finally {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Temp files are created owner-only; artifacts are ordinary files others may read. */
-    private static void readableByAll(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: keep its defaults
         }
     }
 

@@ -39,13 +39,53 @@ public final class PipelineRunner {
      * @throws RegulaException when a stage fails (earlier stages stay committed; the failed one leaves nothing)
      */
     public static Ran run(RunRequest request, PipelineSpec spec, List<Stage> stages) throws RegulaException {
+        return run(request, spec, stages, ran -> ran);
+    }
+
+    /** What a caller does with the stages' outcome while the work folder is still locked (write a summary). */
+    @FunctionalInterface
+    public interface AfterStages<T> {
+        T accept(Ran ran) throws RegulaException;
+    }
+
+    /**
+     * Runs {@code stages} as {@link #run(RunRequest, PipelineSpec, List)} does, then {@code after}, all under
+     * the work folder's lock ({@link WorkLock}).
+     *
+     * @throws WorkFolderLockedException when another run holds the work folder (nothing is run or touched)
+     * @throws ForeignFolderException when a stage folder was not written by Regula (nothing is run or touched)
+     */
+    public static <T> T run(RunRequest request, PipelineSpec spec, List<Stage> stages, AfterStages<T> after)
+            throws RegulaException {
         Path work = request.workDir();
         try {
             Files.createDirectories(work);
-            StageFolders.clearStaging(work);
         } catch (IOException e) {
             throw new RegulaException("cannot prepare the work folder " + work + ": " + e.getMessage(), e);
         }
+        WorkLock lock;
+        try {
+            lock = WorkLock.acquire(work);
+        } catch (IOException e) {
+            throw new RegulaException("cannot lock the work folder " + work + ": " + e.getMessage(), e);
+        }
+        try (lock; Interrupts.Registration unlock = Interrupts.register(() -> {
+            lock.close();
+            return "released the lock on " + work;
+        })) {
+            StageFolders.checkOwned(work, stages);
+            try {
+                StageFolders.clearStaging(work);
+            } catch (IOException e) {
+                throw new RegulaException("cannot prepare the work folder " + work + ": " + e.getMessage(), e);
+            }
+            return after.accept(runLocked(request, spec, stages, work));
+        } catch (IOException e) {
+            throw new RegulaException("cannot unlock the work folder " + work + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Ran runLocked(RunRequest request, PipelineSpec spec, List<Stage> stages, Path work) throws RegulaException {
         StageContext ctx = new StageContext(spec, work, request.log(), request.artifacts());
         Map<StageName, RunResult.Outcome> outcomes = new LinkedHashMap<>();
         Map<StageName, Manifest> manifests = new LinkedHashMap<>();
@@ -76,19 +116,32 @@ public final class PipelineRunner {
         Path staging = null;
         try {
             staging = StageFolders.newStaging(work, stage.name());
-            long t0 = System.nanoTime();
-            Map<String, Object> timings = new TreeMap<>(stage.run(ctx, staging));
-            Map<String, String> outputs = StageFolders.hashPayload(staging, stage.unhashedFiles());
-            timings.put("seconds", (System.nanoTime() - t0) / 1e9);
-            Manifest m = new Manifest(stage.name().dir(), Manifest.SCHEMA_VERSION, configHash, inputs, outputs, seed,
-                    Versions.all(), timings);
-            Json.write(staging.resolve(Manifest.FILE), m);
-            request.hook().beforeCommit(stage.name(), staging);
-            StageFolders.commit(staging, ctx.dir(stage.name()), work, stage.name());
-            staging = null;
+            Path unfinished = staging;
+            Manifest m;
+            try (Interrupts.Registration reg = Interrupts.register(() -> {
+                if (!Files.exists(unfinished)) {
+                    return null;
+                }
+                StageFolders.deleteTree(unfinished);
+                return stage.name() + ": removed its unfinished staging folder " + unfinished;
+            })) {
+                long t0 = System.nanoTime();
+                Map<String, Object> timings = new TreeMap<>(stage.run(ctx, staging));
+                Map<String, String> outputs = StageFolders.hashPayload(staging, stage.unhashedFiles());
+                timings.put("seconds", (System.nanoTime() - t0) / 1e9);
+                m = new Manifest(stage.name().dir(), Manifest.SCHEMA_VERSION, configHash, inputs, outputs, seed,
+                        Versions.all(), timings);
+                Json.write(staging.resolve(Manifest.FILE), m);
+                request.hook().beforeCommit(stage.name(), staging);
+                reg.commit(() -> {
+                    StageFolders.commit(unfinished, ctx.dir(stage.name()), work, stage.name());
+                    return null;
+                });
+                staging = null;
+            }
             stage.afterCommit(ctx);
             request.log().accept(String.format(java.util.Locale.ROOT, "%s: done in %.1f s", stage.name(),
-                    (Double) timings.get("seconds")));
+                    (Double) m.timings().get("seconds")));
             return m;
         } catch (IOException e) {
             throw new RegulaException(stage.name() + ": I/O error in " + work + ": " + e.getMessage(), e);

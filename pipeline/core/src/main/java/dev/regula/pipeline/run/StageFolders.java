@@ -1,10 +1,13 @@
 package dev.regula.pipeline.run;
 
 import dev.regula.models.Folders;
+import dev.regula.pipeline.Problem;
 import dev.regula.transfer.data.Hashing;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -19,6 +22,46 @@ final class StageFolders {
     static final String STAGING = ".staging";
 
     private StageFolders() {
+    }
+
+    /**
+     * Refuses the run when a stage folder it may replace was not written by Regula: every existing
+     * {@code <work>/<stage>} must be a folder holding that stage's {@code manifest.json}. Checked before
+     * any stage runs, so a refused run touches nothing.
+     */
+    static void checkOwned(Path work, List<Stage> stages) throws ForeignFolderException {
+        for (Stage stage : stages) {
+            Path dir = work.resolve(stage.name().dir());
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            String expected = "the " + stage.name().dir() + " stage's " + Manifest.FILE;
+            String found;
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                found = "it is not a folder";
+            } else if (!Files.isRegularFile(dir.resolve(Manifest.FILE), LinkOption.NOFOLLOW_LINKS)) {
+                found = "it has no " + Manifest.FILE;
+            } else {
+                found = manifestStage(dir.resolve(Manifest.FILE))
+                        .filter(s -> !s.equals(stage.name().dir()))
+                        .map(s -> "its " + Manifest.FILE + " is not that stage's (stage: " + s + ")")
+                        .orElse(null);
+            }
+            if (found != null) {
+                throw new ForeignFolderException(dir, expected, Problem.of("the work folder holds " + dir + ", which Regula did not write ("
+                        + found + "; expected " + expected + "); Regula replaces stage folders as a whole and does not delete "
+                        + "files it did not write: move it away, or use another work folder"));
+            }
+        }
+    }
+
+    /** The stage a manifest names; "unreadable" when it cannot be read as one (so not Regula's). */
+    private static java.util.Optional<String> manifestStage(Path file) {
+        try {
+            return java.util.Optional.of(Json.read(file, Manifest.class).stage());
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.of("unreadable");
+        }
     }
 
     /** Removes leftovers of interrupted runs: everything under {@code <work>/.staging}. */

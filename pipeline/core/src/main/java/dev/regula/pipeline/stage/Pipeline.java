@@ -59,8 +59,8 @@ public final class Pipeline {
     public static RunResult run(RunRequest request) throws RegulaException {
         Determinism.configure();
         PipelineSpec spec = SpecReader.read(request.spec());
-        PipelineRunner.Ran ran = PipelineRunner.run(request, spec, stages(spec));
-        return finish(spec, request.workDir(), ran);
+        // the summary is written under the work folder's lock too
+        return PipelineRunner.run(request, spec, stages(spec), ran -> finish(spec, request.workDir(), ran));
     }
 
     /**

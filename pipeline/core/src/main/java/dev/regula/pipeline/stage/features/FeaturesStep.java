@@ -1,10 +1,12 @@
 package dev.regula.pipeline.stage.features;
 
+import dev.regula.models.TempPaths;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
 import dev.regula.pipeline.OptionName;
 import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.run.OutputFolder;
 import dev.regula.pipeline.spec.PipelineSpec;
 import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.stage.imports.ImportStep;
@@ -91,6 +93,13 @@ public final class FeaturesStep {
             Objects.requireNonNull(out, "out");
             fractions = List.copyOf(fractions);
         }
+
+        /** The same request writing to {@code other}. */
+        Request withOut(Path other) {
+            return new Request(backbone, tokenizer, featureTensor, pooling, l2Normalize, maskInput, maxLength, truncation, data,
+                    format, textField, labelField, groupField, splitField, badRows, fractions, grouped, seed, batchSize,
+                    threads, progress, other);
+        }
     }
 
     /**
@@ -98,7 +107,53 @@ public final class FeaturesStep {
      * as {@code OUT/tokenizer.json}, so the folder holds all that {@code regula export} needs.
      */
     public static FeatureJobResult run(Request r) throws RegulaException {
-        return removingNewOutOnFailure(r.out(), () -> extract(r));
+        return removingNewOutOnFailure(r.out(), () -> staged(r, () -> upToDate(r), staging -> extract(r.withOut(staging))));
+    }
+
+    /** The output kind recorded in {@code OUT}'s {@link OutputFolder#MARKER}. */
+    private static final String KIND = "features " + STORE;
+
+    private interface Check {
+        FeatureJobResult upToDateOrNull() throws RegulaException;
+    }
+
+    /**
+     * Finds {@code OUT} up to date, or writes it anew beside itself and moves it into place, so a
+     * failed or killed command leaves the earlier output or none, never a half-written one. An
+     * existing {@code OUT} must be an earlier output of this command (its marker), or it is refused.
+     */
+    private static FeatureJobResult staged(Request r, Check check, OutputFolder.Body<FeatureJobResult> body)
+            throws RegulaException {
+        Path target = r.out().toAbsolutePath().normalize();
+        OutputFolder.check(target, OptionName.OUT, KIND);
+        if (KIND.equals(OutputFolder.kindOf(target))) {
+            FeatureJobResult up = check.upToDateOrNull();
+            if (up != null) {
+                return up;
+            }
+        }
+        return OutputFolder.write(target, OptionName.OUT, KIND, staging -> {
+            FeatureJobResult res = body.write(staging);
+            return new FeatureJobResult(moved(res.store(), staging, target), moved(res.featureModel(), staging, target),
+                    res.upToDate(), res.rows(), res.dim(), res.labels(), res.extractSeconds(), res.skippedRows());
+        });
+    }
+
+    private static Path moved(Path p, Path staging, Path target) {
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(staging) ? target.resolve(staging.relativize(abs)) : p;
+    }
+
+    private static FeatureJobResult upToDate(Request r) throws RegulaException {
+        try {
+            FeatureJobResult result = FeatureJob.ifUpToDate(toSpec(r));
+            if (result != null) {
+                copyTokenizer(r);
+            }
+            return result;
+        } catch (FeatureJobException e) {
+            throw RegulaException.wrap(e);
+        }
     }
 
     private static FeatureJobResult extract(Request r) throws RegulaException {
@@ -109,6 +164,13 @@ public final class FeaturesStep {
         } catch (FeatureJobException e) {
             throw RegulaException.wrap(e);
         }
+        copyTokenizer(r);
+        return result;
+    }
+
+    /** Keeps the backbone's tokenizer beside the store as {@code OUT/tokenizer.json}. */
+    private static void copyTokenizer(Request r) throws RegulaException {
+        FeatureJobSpec spec = toSpec(r);
         try {
             Backbone b = Backbone.load(r.backbone(), r.tokenizer(), spec.cacheDir());
             Path copy = r.out().resolve(ImportStep.TOKENIZER);
@@ -120,7 +182,6 @@ public final class FeaturesStep {
         } catch (IOException e) {
             throw new RegulaException("cannot copy the tokenizer into " + r.out() + ": " + e.getMessage(), e);
         }
-        return result;
     }
 
     /**
@@ -136,7 +197,15 @@ public final class FeaturesStep {
      */
     public static FeatureJobResult runOnFeatureModel(Path featureModel, Path tokenizer, Request r)
             throws RegulaException {
-        return removingNewOutOnFailure(r.out(), () -> extractOnFeatureModel(featureModel, tokenizer, r));
+        Path given = featureModel.toAbsolutePath().normalize();
+        Path dir = Files.isDirectory(given) ? given : given.getParent();
+        if (dir != null && dir.equals(r.out().toAbsolutePath().normalize())) {
+            // OUT is the import's own folder: only its store/ is written, and that atomically
+            return extractOnFeatureModel(featureModel, tokenizer, r, false);
+        }
+        return removingNewOutOnFailure(r.out(), () -> staged(r,
+                () -> extractOnFeatureModel(featureModel, tokenizer, r, true),
+                staging -> extractOnFeatureModel(featureModel, tokenizer, r.withOut(staging), false)));
     }
 
     /**
@@ -216,7 +285,8 @@ public final class FeaturesStep {
         }
     }
 
-    private static FeatureJobResult extractOnFeatureModel(Path featureModel, Path tokenizer, Request r)
+    /** With {@code onlyIfUpToDate}, returns {@code null} instead of extracting (and writes nothing). */
+    private static FeatureJobResult extractOnFeatureModel(Path featureModel, Path tokenizer, Request r, boolean onlyIfUpToDate)
             throws RegulaException {
         Path given = featureModel.toAbsolutePath().normalize();
         Path file = Files.isDirectory(given) ? given.resolve(FeatureJob.FEATURE_MODEL) : given;
@@ -247,6 +317,9 @@ public final class FeaturesStep {
             boolean upToDate = FeatureJob.isUpToDate(storeDir, committed, data, spec)
                     && (inPlace || hashes(modelCopy, model.sha256())
                         && (tokFile == null || hashes(r.out().resolve(ImportStep.TOKENIZER), tokFile.sha256())));
+            if (onlyIfUpToDate && !upToDate) {
+                return null;
+            }
             long t0 = System.nanoTime();
             FeatureStore store;
             if (upToDate) {
@@ -301,7 +374,7 @@ public final class FeaturesStep {
     }
 
     private static void copyAtomically(Path from, Path to) throws IOException {
-        Path tmp = Files.createTempFile(to.getParent(), "." + to.getFileName(), ".tmp");
+        Path tmp = TempPaths.file(to.getParent(), "." + to.getFileName(), ".tmp");
         try {
             Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
