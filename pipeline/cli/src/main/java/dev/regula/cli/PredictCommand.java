@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.run.Json;
 import dev.regula.models.runtime.Device;
 import dev.regula.models.runtime.RunnerOptions;
 import dev.regula.pipeline.RegulaException;

@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.run.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.Sections;
@@ -95,7 +96,7 @@ final class TuneCommand implements Callable<Integer> {
             m.put("out", r.out().toString());
             m.put("heads", r.heads());
             m.put("epochs_trained", r.epochs());
-            o.println(Json.write(m));
+            o.println(Json.text(m));
         } else {
             o.printf(Locale.ROOT, "tune: %s%n", r.out());
             r.heads().forEach((name, h) -> print(o, name, h));

@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.run.Json;
 import dev.regula.models.runtime.Device;
 import dev.regula.models.runtime.RunnerOptions;
 import dev.regula.pipeline.RegulaException;
@@ -75,7 +76,7 @@ final class ValidateCommand implements Callable<Integer> {
         ValidateStep.Result r = ValidateStep.run(new ValidateStep.Request(model, dataSpec, options));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(r));
+            out.println(Json.text(r));
         } else {
             out.printf(Locale.ROOT, "%d rows on %s%n", r.rows(), r.provider());
             out.printf(Locale.ROOT, "accuracy %.4f  macro-F1 %.4f  NLL %.4f  Brier %.4f  ECE %.4f%n", r.metrics().accuracy(),

@@ -1,11 +1,11 @@
 package dev.regula.transfer.export;
 
+import dev.regula.models.AtomicFiles;
 import dev.regula.models.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A hidden folder beside a target folder, filled and then moved onto the target in one rename, so
@@ -41,24 +41,12 @@ final class StagedFolder implements AutoCloseable {
         return staging;
     }
 
-    /** Copies {@code source} into the staging folder as {@code name}, through a temporary file and a rename. */
+    /** Copies {@code source} into the staging folder as {@code name}, atomically ({@link AtomicFiles}). */
     void copyIn(Path source, String name) throws ExportException {
-        Path dest = staging.resolve(name);
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(staging, "." + name, ".tmp");
-            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Folders.move(tmp, dest);
+            AtomicFiles.copy(source, staging.resolve(name));
         } catch (IOException e) {
             throw new ExportException(source, "cannot copy it into the export as " + name + ": " + e, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the staging folder is deleted as a whole on failure
-                }
-            }
         }
     }
 

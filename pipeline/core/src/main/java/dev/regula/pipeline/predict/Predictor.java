@@ -1,7 +1,7 @@
 package dev.regula.pipeline.predict;
 
+import dev.regula.pipeline.run.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
 import dev.regula.models.runtime.OrtRunner;
@@ -144,7 +144,7 @@ public final class Predictor implements AutoCloseable {
     private static List<String> classes(Path file, Map<String, String> meta) throws RegulaException {
         String json = need(file, meta, KEY_CLASSES, "a JSON array of class names");
         try {
-            return List.copyOf(new ObjectMapper().readValue(json, new TypeReference<List<String>>() {}));
+            return List.copyOf(Json.MAPPER.readValue(json, new TypeReference<List<String>>() {}));
         } catch (IOException e) {
             throw new RegulaException(file + ": metadata " + KEY_CLASSES + " = " + json + " is not a JSON array of class names");
         }

@@ -1,7 +1,7 @@
 package dev.regula.pipeline.run;
 
 import dev.regula.models.Folders;
-import dev.regula.transfer.data.Hashing;
+import dev.regula.models.Hashing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

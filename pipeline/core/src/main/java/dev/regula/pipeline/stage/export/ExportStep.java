@@ -18,7 +18,7 @@ import dev.regula.pipeline.stage.imports.ImportStep;
 import dev.regula.pipeline.stage.train.TrainStep;
 import dev.regula.transfer.backbone.BackboneException;
 import dev.regula.transfer.backbone.FeatureModel;
-import dev.regula.transfer.data.Hashing;
+import dev.regula.models.Hashing;
 import dev.regula.transfer.export.ExportException;
 import dev.regula.transfer.export.ExportMetadata;
 import dev.regula.transfer.features.FeatureStore;
