@@ -18,7 +18,9 @@ import java.util.Objects;
 /**
  * The provenance and encoder settings an exported model carries in its {@code metadata_props},
  * written by {@link ModelExport} and read back by whatever serves the model. Specs are stored as
- * JSON with the same keys as the YAML specs.
+ * JSON with the same keys as the YAML specs. Its {@code KEY_*} constants are the one list of the
+ * keys Regula writes into an export (the feature model's own keys come from {@link FeatureModel},
+ * an ensemble's from the ensemble module), read by the pipeline's export, predict and report.
  *
  * @param classes class names in index order ({@code probabilities[:, k]} is class {@code k})
  * @param tokenizerFile the tokenizer file beside the model, or {@code null} for numeric backbones
@@ -47,6 +49,10 @@ public record ExportMetadata(List<String> classes, String tokenizerFile, Integer
     public static final String KEY_DATA_SHA256 = "regula.data.sha256";
     public static final String KEY_BEST_EPOCH = "regula.best_epoch";
     public static final String KEY_VERSION = "regula.version";
+    /** What was exported: a head's name, {@code soup}, or {@code ensemble} (pipeline exports). */
+    public static final String KEY_HEAD_NAME = "regula.head.name";
+    /** An ensemble's soup exported alone: its kind, {@code of} and ingredients (pipeline exports). */
+    public static final String KEY_SOUP = "regula.soup";
     /** File name of the tokenizer copied beside {@code model.onnx}. */
     public static final String TOKENIZER_FILE = "tokenizer.json";
 

@@ -1,5 +1,7 @@
 package dev.regula.pipeline.predict;
 
+import dev.regula.transfer.export.ExportMetadata;
+import dev.regula.transfer.export.ModelExport;
 import dev.regula.pipeline.run.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.regula.models.OnnxModel;
@@ -23,15 +25,10 @@ import java.util.Map;
 /**
  * Runs an exported text model the way Regula wrote it: the tokenizer file, maximum length,
  * truncation and class names come from the model's metadata and the export folder, never from
- * the caller, so predictions match what {@code validate} measured.
+ * the caller, so predictions match what {@code validate} measured. Output names and metadata
+ * keys are the export's own ({@link ModelExport}, {@link ExportMetadata}).
  */
 public final class Predictor implements AutoCloseable {
-    /** Metadata keys an exported text model carries (written by the export stage). */
-    public static final String KEY_CLASSES = "regula.classes";
-    public static final String KEY_TOKENIZER_FILE = "regula.tokenizer.file";
-    public static final String KEY_MAX_LENGTH = "regula.tokenizer.max_length";
-    public static final String KEY_TRUNCATION = "regula.tokenizer.truncation";
-
     /** Texts per call; 1 for models that quantize dynamically (see {@link OnnxModel#quantizesDynamically()}). */
     public static final int BATCH = 32;
 
@@ -51,7 +48,7 @@ public final class Predictor implements AutoCloseable {
 
     /** Opens {@code model.onnx} (or a folder holding it) with the tokenizer named in its metadata, beside it. */
     public static Predictor open(Path modelPath, RunnerOptions options) throws RegulaException {
-        Path file = Files.isDirectory(modelPath) ? modelPath.resolve("model.onnx") : modelPath;
+        Path file = Files.isDirectory(modelPath) ? modelPath.resolve(ModelExport.MODEL_FILE) : modelPath;
         OnnxModel model;
         try {
             model = OnnxModel.read(file);
@@ -60,13 +57,13 @@ public final class Predictor implements AutoCloseable {
         }
         Map<String, String> meta = model.metadata();
         List<String> classes = classes(file, meta);
-        Path tokenizer = file.toAbsolutePath().getParent().resolve(need(file, meta, KEY_TOKENIZER_FILE, "the tokenizer file name"));
+        Path tokenizer = file.toAbsolutePath().getParent().resolve(need(file, meta, ExportMetadata.KEY_TOKENIZER_FILE, "the tokenizer file name"));
         if (!Files.isRegularFile(tokenizer)) {
             throw new RegulaException(file + ": its tokenizer " + tokenizer + " is missing; keep the export folder together "
                     + "(model.onnx and " + tokenizer.getFileName() + ")");
         }
-        int maxLength = integer(file, meta, KEY_MAX_LENGTH);
-        boolean truncation = Boolean.parseBoolean(need(file, meta, KEY_TRUNCATION, "true or false"));
+        int maxLength = integer(file, meta, ExportMetadata.KEY_MAX_LENGTH);
+        boolean truncation = Boolean.parseBoolean(need(file, meta, ExportMetadata.KEY_TRUNCATION, "true or false"));
         List<ModelInput> inputs = ModelInput.of(model.proto());
         TextEncoder encoder = null;
         try {
@@ -117,8 +114,8 @@ public final class Predictor implements AutoCloseable {
             } catch (OnnxModelException e) {
                 throw RegulaException.wrap(e);
             }
-            float[] p = result.get("probabilities").floats();
-            long[] labels = result.get("label").longs();
+            float[] p = result.get(ModelExport.PROBABILITIES).floats();
+            long[] labels = result.get(ModelExport.LABEL).longs();
             int c = classes.size();
             for (int i = 0; i < slice.size(); i++) {
                 Map<String, Double> probs = new LinkedHashMap<>();
@@ -142,11 +139,11 @@ public final class Predictor implements AutoCloseable {
     }
 
     private static List<String> classes(Path file, Map<String, String> meta) throws RegulaException {
-        String json = need(file, meta, KEY_CLASSES, "a JSON array of class names");
+        String json = need(file, meta, ExportMetadata.KEY_CLASSES, "a JSON array of class names");
         try {
             return List.copyOf(Json.MAPPER.readValue(json, new TypeReference<List<String>>() {}));
         } catch (IOException e) {
-            throw new RegulaException(file + ": metadata " + KEY_CLASSES + " = " + json + " is not a JSON array of class names");
+            throw new RegulaException(file + ": metadata " + ExportMetadata.KEY_CLASSES + " = " + json + " is not a JSON array of class names");
         }
     }
 

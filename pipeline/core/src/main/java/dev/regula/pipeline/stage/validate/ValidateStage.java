@@ -1,5 +1,6 @@
 package dev.regula.pipeline.stage.validate;
 
+import dev.regula.transfer.export.ModelExport;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.regula.ensemble.ClassificationMetrics;
 import dev.regula.ensemble.Ensemble;
@@ -23,11 +24,9 @@ import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.stage.ensemble.EnsembleStage;
 import dev.regula.pipeline.stage.export.ExportStage;
 import dev.regula.pipeline.stage.export.ExportStep;
-import dev.regula.pipeline.stage.export.SingleHeadExport;
 import dev.regula.pipeline.stage.features.FeaturesStage;
 import dev.regula.pipeline.stage.features.FeaturesStep;
 import dev.regula.pipeline.stage.imports.ImportStage;
-import dev.regula.pipeline.stage.imports.ImportStep;
 import dev.regula.pipeline.stage.train.TrainStage;
 import dev.regula.transfer.data.Dataset;
 import dev.regula.transfer.data.DatasetException;
@@ -222,8 +221,8 @@ public final class ValidateStage implements Stage {
             for (int from = 0; from < n; from += batch) {
                 int to = Math.min(n, from + batch);
                 Map<String, Tensor> out = runner.run(enc.batch(from, to, inputs));
-                System.arraycopy(out.get(SingleHeadExport.PROBABILITIES).floats(), 0, probs, from * classes, (to - from) * classes);
-                System.arraycopy(out.get(SingleHeadExport.LABEL).longs(), 0, labels, from, to - from);
+                System.arraycopy(out.get(ModelExport.PROBABILITIES).floats(), 0, probs, from * classes, (to - from) * classes);
+                System.arraycopy(out.get(ModelExport.LABEL).longs(), 0, labels, from, to - from);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             timings.put("provider", runner.activeProvider());
@@ -254,13 +253,13 @@ public final class ValidateStage implements Stage {
                     labelAgreeing++;
                 }
             }
-            ParityReport parity = Parity.within(v.parityAtol(), v.parityRtol()).withArgmax(SingleHeadExport.PROBABILITIES)
-                    .compareMatrices(Map.of(SingleHeadExport.PROBABILITIES, expected),
-                            Map.of(SingleHeadExport.PROBABILITIES, Tensor.ofFloats(probs, n, classes)));
+            ParityReport parity = Parity.within(v.parityAtol(), v.parityRtol()).withArgmax(ModelExport.PROBABILITIES)
+                    .compareMatrices(Map.of(ModelExport.PROBABILITIES, expected),
+                            Map.of(ModelExport.PROBABILITIES, Tensor.ofFloats(probs, n, classes)));
             Map<String, Object> par = new LinkedHashMap<>();
             par.put("provider", runner.activeProvider());
-            par.put("max_abs_error", parity.output(SingleHeadExport.PROBABILITIES).maxAbsError());
-            par.put("max_rel_error", parity.output(SingleHeadExport.PROBABILITIES).maxRelError());
+            par.put("max_abs_error", parity.output(ModelExport.PROBABILITIES).maxAbsError());
+            par.put("max_rel_error", parity.output(ModelExport.PROBABILITIES).maxRelError());
             par.put("argmax_agreement", parity.argmaxAgreement().map(a -> a.fraction()).orElse(Double.NaN));
             // the label output (int64 ArgMax inside the graph) against the reference's argmax
             par.put("label_agreement", n == 0 ? 1.0 : (double) labelAgreeing / n);
@@ -330,7 +329,7 @@ public final class ValidateStage implements Stage {
                 NumericEncoder e = new NumericEncoder(vectors.get(0).length);
                 return new Encoder(null, e, e.encodeAll(vectors));
             }
-            Path tok = ctx.dir(StageName.EXPORT).resolve(ImportStep.TOKENIZER);
+            Path tok = ctx.dir(StageName.EXPORT).resolve(ExportStep.TOKENIZER);
             try {
                 TextEncoder e = TextEncoder.open(tok, ctx.spec().backbone().maxLength(), ctx.spec().backbone().truncation());
                 return new Encoder(e, e, e.encodeAll(test.stream().map(Example::text).toList()));
