@@ -29,7 +29,7 @@ import java.util.Map;
  * keys are the export's own ({@link ModelExport}, {@link ExportMetadata}).
  */
 public final class Predictor implements AutoCloseable {
-    /** Texts per call; 1 for models that quantize dynamically (see {@link OnnxModel#quantizesDynamically()}). */
+    /** Texts per call; 1 for models that quantize dynamically (see {@link OnnxModel#independentBatch(int)}). */
     public static final int BATCH = 32;
 
     private final List<String> classes;
@@ -69,7 +69,7 @@ public final class Predictor implements AutoCloseable {
         try {
             encoder = TextEncoder.open(tokenizer, maxLength, truncation);
             encoder.check(inputs);
-            return new Predictor(classes, inputs, encoder, OrtRunner.open(model, options), model.quantizesDynamically() ? 1 : BATCH);
+            return new Predictor(classes, inputs, encoder, OrtRunner.open(model, options), model.independentBatch(BATCH));
         } catch (IOException e) {
             closeQuietly(encoder);
             throw new RegulaException(tokenizer + ": cannot load the tokenizer: " + e.getMessage(), e);

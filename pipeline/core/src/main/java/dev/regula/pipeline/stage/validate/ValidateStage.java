@@ -115,13 +115,13 @@ public final class ValidateStage implements Stage {
             List<ModelInput> inputs = ModelInput.of(exported.proto());
             // The features were extracted one example per call for such a model; batching here would
             // change each example's outputs by its batch mates and fail parity for no fault of the export.
-            int batch = exported.quantizesDynamically() ? 1 : v.throughputBatch();
+            int batch = exported.independentBatch(v.throughputBatch());
             if (batch != v.throughputBatch()) {
                 ctx.log("validate: the model quantizes dynamically (int8): running one example per call, not "
                         + v.throughputBatch());
             }
             int featureBatch = ctx.spec().features().batchSize();
-            if (exported.quantizesDynamically() && featureBatch > 1) {
+            if (featureBatch > 1 && exported.independentBatch(featureBatch) != featureBatch) {
                 ctx.log("validate: warning: features.batch_size " + featureBatch + " made each example's stored features "
                         + "depend on its batch mates; parity is measured against them (0, automatic, extracts one per call)");
             }
