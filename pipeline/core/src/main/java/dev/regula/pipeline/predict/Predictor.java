@@ -46,6 +46,11 @@ public final class Predictor implements AutoCloseable {
         this.runner = runner;
     }
 
+    /** Serves {@code request}: {@link #open(Path, RunnerOptions)} with its model and options. */
+    public static Predictor open(ModelRequest request) throws RegulaException {
+        return open(request.model(), request.options());
+    }
+
     /** Opens {@code model.onnx} (or a folder holding it) with the tokenizer named in its metadata, beside it. */
     public static Predictor open(Path modelPath, RunnerOptions options) throws RegulaException {
         Path file = Files.isDirectory(modelPath) ? modelPath.resolve(ModelExport.MODEL_FILE) : modelPath;
@@ -95,37 +100,36 @@ public final class Predictor implements AutoCloseable {
 
     /** Predictions for {@code texts}, in order. */
     public List<Prediction> predict(List<String> texts) throws RegulaException {
+        int c = classes.size();
+        Scoring.Scores scores;
+        try {
+            scores = Scoring.run(runner, texts.size(), c, batch, (from, to) -> encode(texts, from, to));
+        } catch (OnnxModelException e) {
+            throw RegulaException.wrap(e);
+        }
         List<Prediction> out = new ArrayList<>(texts.size());
-        for (int start = 0; start < texts.size(); start += batch) {
-            List<String> slice = texts.subList(start, Math.min(texts.size(), start + batch));
-            List<TextEncoder.Tokens> tokens;
-            try {
-                tokens = encoder.encodeAll(slice);
-            } catch (IllegalArgumentException e) {
-                throw new RegulaException("text " + start + "+: " + e.getMessage(), e);
+        for (int i = 0; i < texts.size(); i++) {
+            Map<String, Double> probs = new LinkedHashMap<>();
+            for (int k = 0; k < c; k++) {
+                probs.put(classes.get(k), (double) scores.probabilities()[i * c + k]);
             }
-            Map<String, Tensor> feed = new LinkedHashMap<>();
-            for (Map.Entry<String, BatchTensor> e : encoder.collate(tokens, inputs).entrySet()) {
-                feed.put(e.getKey(), Tensor.ofLongs(e.getValue().longs(), e.getValue().shape()));
-            }
-            Map<String, Tensor> result;
-            try {
-                result = runner.run(feed);
-            } catch (OnnxModelException e) {
-                throw RegulaException.wrap(e);
-            }
-            float[] p = result.get(ModelExport.PROBABILITIES).floats();
-            long[] labels = result.get(ModelExport.LABEL).longs();
-            int c = classes.size();
-            for (int i = 0; i < slice.size(); i++) {
-                Map<String, Double> probs = new LinkedHashMap<>();
-                for (int k = 0; k < c; k++) {
-                    probs.put(classes.get(k), (double) p[i * c + k]);
-                }
-                out.add(new Prediction(classes.get((int) labels[i]), probs));
-            }
+            out.add(new Prediction(classes.get((int) scores.labels()[i]), probs));
         }
         return out;
+    }
+
+    private Map<String, Tensor> encode(List<String> texts, int from, int to) throws RegulaException {
+        List<TextEncoder.Tokens> tokens;
+        try {
+            tokens = encoder.encodeAll(texts.subList(from, to));
+        } catch (IllegalArgumentException e) {
+            throw new RegulaException("text " + from + "+: " + e.getMessage(), e);
+        }
+        Map<String, Tensor> feed = new LinkedHashMap<>();
+        for (Map.Entry<String, BatchTensor> e : encoder.collate(tokens, inputs).entrySet()) {
+            feed.put(e.getKey(), Tensor.ofLongs(e.getValue().longs(), e.getValue().shape()));
+        }
+        return feed;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.regula.pipeline.stage.validate;
 
+import dev.regula.pipeline.predict.Scoring;
 import dev.regula.transfer.export.ModelExport;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.regula.ensemble.ClassificationMetrics;
@@ -215,15 +216,12 @@ public final class ValidateStage implements Stage {
                 .intraOpThreads(ctx.spec().features().threads()).build();
         Map<String, Object> timings = new TreeMap<>();
         try (OrtRunner runner = OrtRunner.open(modelFile, options)) {
-            float[] probs = new float[n * classes];
-            long[] labels = new long[n];
             long t0 = System.nanoTime();
-            for (int from = 0; from < n; from += batch) {
-                int to = Math.min(n, from + batch);
-                Map<String, Tensor> out = runner.run(enc.batch(from, to, inputs));
-                System.arraycopy(out.get(ModelExport.PROBABILITIES).floats(), 0, probs, from * classes, (to - from) * classes);
-                System.arraycopy(out.get(ModelExport.LABEL).longs(), 0, labels, from, to - from);
-            }
+            // The scoring path Predictor serves with; only the encoder differs (the stage's test split,
+            // text or numeric, encoded once for every provider).
+            Scoring.Scores scores = Scoring.run(runner, n, classes, batch, (from, to) -> enc.batch(from, to, inputs));
+            float[] probs = scores.probabilities();
+            long[] labels = scores.labels();
             double seconds = (System.nanoTime() - t0) / 1e9;
             timings.put("provider", runner.activeProvider());
             timings.put("throughput_batch", batch);
@@ -233,7 +231,7 @@ public final class ValidateStage implements Stage {
             for (int i = 0; i < samples; i++) {
                 Map<String, Tensor> one = enc.batch(i, i + 1, inputs);
                 long s = System.nanoTime();
-                runner.run(one);
+                Scoring.run(runner, 1, classes, 1, (from, to) -> one);
                 ms[i] = (System.nanoTime() - s) / 1e6;
             }
             Arrays.sort(ms);
