@@ -11,8 +11,6 @@ import dev.regula.transfer.data.Example;
 import dev.regula.transfer.data.Splitter;
 import dev.regula.transfer.encode.TextEncoder;
 import dev.regula.transfer.export.ExportParity;
-import dev.regula.transfer.export.ExportRequest;
-import dev.regula.transfer.export.ExportResult;
 import dev.regula.transfer.export.ModelExport;
 import dev.regula.transfer.data.DatasetSpec;
 import dev.regula.transfer.data.SplitFractions;
@@ -32,6 +30,7 @@ import dev.regula.transfer.train.HeadTrainer;
 import dev.regula.transfer.train.Metrics;
 import dev.regula.transfer.train.TrainedHead;
 import dev.regula.transfer.train.TrainingSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -172,15 +171,15 @@ public final class SpamQualityBenchmark {
     private static ParityReport exportAndCheck(TrainedHead head, FeatureJobResult features, FeatureStore store,
             DatasetSpec dataSpec, SplitSpec splitSpec, Path out) throws Exception {
         Backbone backbone = Backbone.load(BACKBONE, TOKENIZER, out.resolve("cache"));
-        ExportResult export = ModelExport.export(ExportRequest.text(FeatureModel.load(features.featureModel()), head, store.labels(),
-                backbone.tokenizer().file(), MAX_LENGTH, true, store.manifest().key().dataSha256()), out.resolve("export-mlp"));
+        Path model = Files.createDirectories(out.resolve("export-mlp")).resolve(ModelExport.MODEL_FILE);
+        ModelExport.withHead(FeatureModel.load(features.featureModel()), head, false).write(model);
         // The split, redone, lines the raw test texts up with the store's test rows.
         List<String> texts = Splitter.split(DatasetReader.read(dataSpec), splitSpec).test().stream().map(Example::text).toList();
         long t = System.nanoTime();
-        try (TextEncoder enc = TextEncoder.open(export.tokenizer(), MAX_LENGTH, true)) {
-            ParityReport report = ExportParity.check(export.model(), store.split("test"), head, texts, enc);
+        try (TextEncoder enc = TextEncoder.open(backbone.tokenizer().file(), MAX_LENGTH, true)) {
+            ParityReport report = ExportParity.check(model, store.split("test"), head, texts, enc);
             System.out.printf(Locale.ROOT, "%nexport: %s; ORT on %d raw test texts vs stored features + DJL head (%.1f s): %s%n",
-                    export.model(), texts.size(), (System.nanoTime() - t) / 1e9, report.toJson());
+                    model, texts.size(), (System.nanoTime() - t) / 1e9, report.toJson());
             return report;
         }
     }

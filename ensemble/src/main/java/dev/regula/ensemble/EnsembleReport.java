@@ -1,6 +1,6 @@
 package dev.regula.ensemble;
 
-import dev.regula.models.TempPaths;
+import dev.regula.models.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,7 +8,6 @@ import dev.regula.transfer.features.FeatureMatrix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,23 +86,10 @@ public record EnsembleReport(
     /** Writes the report as indented JSON, atomically (temp file in the same folder, then a move). */
     public void write(Path file) throws EnsembleException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            tmp = TempPaths.file(dir, file.getFileName().toString(), ".tmp");
-            json.writeValue(tmp.toFile(), this);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(file, out -> json.writeValue(out, this));
         } catch (IOException e) {
             throw new EnsembleException("report: cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the move succeeded or the write failed already; nothing more to report
-                }
-            }
         }
     }
 }

@@ -277,6 +277,25 @@ public final class OnnxModel {
         return proto.getGraph().getNodeList().stream().anyMatch(n -> DYNAMIC_QUANTIZATION_OPS.contains(n.getOpType()));
     }
 
+    /**
+     * Examples per run that give each example the outputs it gets alone, as the exported model
+     * serves one request: 1 for a model that {@linkplain #quantizesDynamically() quantizes
+     * dynamically} (one scale per tensor, so batch mates would shift each other's outputs), else
+     * {@code preferred}. The one place this rule is written: feature extraction, parity, validate
+     * and predict all ask here.
+     */
+    public int independentBatch(int preferred) {
+        return independentBatch(proto, preferred);
+    }
+
+    /** {@link #independentBatch(int)} of a bare proto. */
+    public static int independentBatch(ModelProto proto, int preferred) {
+        if (preferred < 1) {
+            throw new IllegalArgumentException("preferred batch must be >= 1, got " + preferred);
+        }
+        return quantizesDynamically(proto) ? 1 : preferred;
+    }
+
     /** Summary of inputs, outputs, opsets, weights and metadata. */
     public ModelInfo inspect() {
         return ModelInspector.inspect(proto);

@@ -47,4 +47,31 @@ class AtomicFilesTest {
         assertThat(Files.readAllBytes(target)).isEqualTo(content);
         assertThat(dir.toFile().list()).containsExactly("m.bin");
     }
+
+    @Test
+    void aBodyThatClosesItsStreamStillCommits() throws Exception {
+        Path target = dir.resolve("sub/report.json");
+        AtomicFiles.write(target, out -> {
+            try (out) { // as Jackson's writeValue and try-with-resources do
+                out.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        });
+        assertThat(Files.readString(target)).isEqualTo("{}");
+    }
+
+    @Test
+    void copyAndTextWritesGetTheSameModeAsAPlainNewFile() throws Exception {
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+        Path copied = dir.resolve("copied.txt");
+        Path text = dir.resolve("text.txt");
+        AtomicFiles.copy(plain, copied);
+        AtomicFiles.writeString(text, "y");
+        assertThat(Files.readString(copied)).isEqualTo("x");
+        assertThat(Files.readString(text)).isEqualTo("y");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        // Not owner-only as a temp file would be: the user's umask decides, as for any file they create.
+        assertThat(Files.getPosixFilePermissions(copied)).isEqualTo(Files.getPosixFilePermissions(plain));
+        assertThat(Files.getPosixFilePermissions(text)).isEqualTo(Files.getPosixFilePermissions(plain));
+    }
 }

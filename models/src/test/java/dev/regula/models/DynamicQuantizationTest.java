@@ -22,4 +22,13 @@ class DynamicQuantizationTest {
         // static quantization: the scale is a constant, batch mates do not matter
         assertThat(OnnxModel.quantizesDynamically(withNode("QuantizeLinear", ""))).isFalse();
     }
+
+    @Test
+    void aDynamicallyQuantizedModelRunsOneExamplePerCallOthersAsAsked() {
+        assertThat(OnnxModel.of(TinyModels.add()).independentBatch(32)).isEqualTo(32);
+        assertThat(OnnxModel.of(withNode("DynamicQuantizeLinear", "")).independentBatch(32)).isEqualTo(1);
+        assertThat(OnnxModel.independentBatch(withNode("QuantizeLinear", ""), 7)).isEqualTo(7);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxModel.of(TinyModels.add()).independentBatch(0))
+                .hasMessageContaining("got 0");
+    }
 }

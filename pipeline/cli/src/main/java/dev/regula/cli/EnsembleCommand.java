@@ -1,6 +1,7 @@
 package dev.regula.cli;
 
 import dev.regula.pipeline.OptionName;
+import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.stage.ensemble.EnsembleOptions;
 import dev.regula.pipeline.stage.ensemble.EnsembleStep;
@@ -120,7 +121,7 @@ final class EnsembleCommand implements Callable<Integer> {
             m.put("test", r.test());
             m.put("best_single", r.bestSingle());
             m.put("best_single_test", r.bestSingleTest());
-            o.println(Json.write(m));
+            o.println(Json.text(m));
         } else {
             o.printf(Locale.ROOT, "ensemble: %s%n", r.out());
             o.printf(Locale.ROOT, "  members   %s, combined by %s%n", r.members(), r.combiner());

@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.stage.export.ExportStep;
 import java.io.PrintWriter;
@@ -81,7 +82,7 @@ final class ExportCommand implements Callable<Integer> {
             m.put("model_sha256", r.modelSha256());
             m.put("exported", r.exported());
             m.put("labels", r.labels());
-            o.println(Json.write(m));
+            o.println(Json.text(m));
         } else {
             o.printf(Locale.ROOT, "export: %s → %s%n", r.exported(), r.model());
             o.printf(Locale.ROOT, "  labels %s%n  sha256 %s%n", r.labels(), r.modelSha256());

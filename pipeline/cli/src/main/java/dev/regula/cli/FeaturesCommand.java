@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.stage.features.FeaturesStep;
@@ -127,7 +128,7 @@ final class FeaturesCommand implements Callable<Integer> {
             m.put("labels", r.labels());
             m.put("extract_seconds", r.extractSeconds());
             m.put("skipped_rows", r.skippedRows());
-            o.println(Json.write(m));
+            o.println(Json.text(m));
         } else {
             o.printf(Locale.ROOT, "%s%n", r.upToDate() ? "features: up to date" : "features: extracted");
             o.printf(Locale.ROOT, "  store          %s%n", r.store());

@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.stage.imports.ImportStep;
@@ -58,7 +59,7 @@ final class ImportCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>(r.info());
             m.put("out", r.out().toString());
-            o.println(Json.write(m));
+            o.println(Json.text(m));
         } else {
             Map<?, ?> fm = (Map<?, ?>) r.info().get("feature_model");
             Map<?, ?> b = (Map<?, ?>) r.info().get("backbone");

@@ -1,7 +1,7 @@
 package dev.regula.cli;
 
-import dev.regula.models.runtime.Device;
-import dev.regula.models.runtime.RunnerOptions;
+import dev.regula.pipeline.predict.ModelRequest;
+import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.predict.Prediction;
 import dev.regula.pipeline.predict.Predictor;
@@ -58,14 +58,14 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws RegulaException {
         List<String> texts = source.texts != null ? source.texts : readLines(source.input);
-        RunnerOptions options;
+        ModelRequest request;
         try {
-            options = RunnerOptions.defaults().toBuilder().device(Device.parse(device)).build();
+            request = ModelRequest.of(model, device);
         } catch (IllegalArgumentException e) {
             throw new RegulaException("--device: " + e.getMessage(), e);
         }
         List<Prediction> predictions;
-        try (Predictor p = Predictor.open(model, options)) {
+        try (Predictor p = Predictor.open(request)) {
             predictions = p.predict(texts);
         }
         PrintWriter out = spec.commandLine().getOut();

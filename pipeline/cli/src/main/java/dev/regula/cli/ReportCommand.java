@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.stage.report.ReportStep;
@@ -96,7 +97,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             m.put("test", f);
             m.put("gate_failures", r.gateFailures());
-            o.println(Json.write(m));
+            o.println(Json.text(m));
         } else {
             o.printf(Locale.ROOT, "report: %s%n", r.html());
             o.printf(Locale.ROOT, "  exported %s; test accuracy %.4f (%s)%n", r.exported(), r.figures().path("accuracy").asDouble(),

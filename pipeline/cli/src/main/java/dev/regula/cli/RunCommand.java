@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.RunRequest;
 import dev.regula.pipeline.run.RunResult;
@@ -70,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
             doc.put("stages", stages);
             doc.put("model", result.model().toString());
             doc.put("summary", result.summary());
-            out.println(Json.write(doc));
+            out.println(Json.text(doc));
             out.flush();
             return ExitCodes.OK;
         }

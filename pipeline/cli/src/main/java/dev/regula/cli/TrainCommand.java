@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.HeadOptions;
 import dev.regula.pipeline.spec.Sections;
@@ -129,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
             m.put("out", r.out().toString());
             m.put("heads", r.heads());
             m.put("train_seconds", r.seconds());
-            o.println(Json.write(m));
+            o.println(Json.text(m));
         } else {
             o.printf(Locale.ROOT, "heads: %s%n", r.out());
             r.heads().forEach((name, line) -> o.printf(Locale.ROOT, "  %-20s best epoch %s  val NLL %s  val accuracy %s%n",

@@ -1,5 +1,6 @@
 package dev.regula.cli;
 
+import dev.regula.pipeline.run.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.regula.pipeline.OptionName;
 import dev.regula.pipeline.Problem;
@@ -97,7 +98,7 @@ final class TuneCommand implements Callable<Integer> {
             m.put("out", r.out().toString());
             m.put("heads", r.heads());
             m.put("epochs_trained", r.epochs());
-            o.println(Json.write(m));
+            o.println(Json.text(m));
         } else {
             o.printf(Locale.ROOT, "tune: %s%n", r.out());
             r.heads().forEach((name, h) -> print(o, name, h));

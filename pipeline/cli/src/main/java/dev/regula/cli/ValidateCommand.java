@@ -1,12 +1,9 @@
 package dev.regula.cli;
 
-import dev.regula.models.runtime.Device;
-import dev.regula.models.runtime.RunnerOptions;
+import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.predict.QualityGates;
 import dev.regula.pipeline.stage.validate.ValidateStep;
-import dev.regula.transfer.data.DatasetFormat;
-import dev.regula.transfer.data.DatasetSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,18 +61,17 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws RegulaException {
-        RunnerOptions options;
-        DatasetSpec dataSpec;
+        ValidateStep.Request request;
         try {
-            options = RunnerOptions.defaults().toBuilder().device(Device.parse(device)).build();
-            dataSpec = DatasetSpec.of(data, DatasetFormat.guess(data)).withTextField(textField).withLabelField(labelField);
+            request = ValidateStep.Request.of(model, device, data, textField, labelField,
+                    new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll));
         } catch (IllegalArgumentException e) {
             throw new RegulaException(e.getMessage(), e);
         }
-        ValidateStep.Result r = ValidateStep.run(new ValidateStep.Request(model, dataSpec, options));
+        ValidateStep.Result r = ValidateStep.run(request);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(r));
+            out.println(Json.text(r));
         } else {
             out.printf(Locale.ROOT, "%d rows on %s%n", r.rows(), r.provider());
             out.printf(Locale.ROOT, "accuracy %.4f  macro-F1 %.4f  NLL %.4f  Brier %.4f  ECE %.4f%n", r.metrics().accuracy(),
@@ -84,7 +80,7 @@ final class ValidateCommand implements Callable<Integer> {
                     r.latencyMsP50(), r.latencyMsP95(), r.throughput(), r.throughputBatch());
         }
         out.flush();
-        List<String> failed = new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll).failures(r.metrics(), k -> "--" + k.replace('_', '-'));
+        List<String> failed = request.failures(r, k -> "--" + k.replace('_', '-'));
         if (!failed.isEmpty()) {
             throw new RegulaException(String.format(Locale.ROOT, "%s on %s (%d rows): gate%s failed: %s",
                     model, data, r.rows(), failed.size() > 1 ? "s" : "", String.join("; ", failed)));

@@ -1,5 +1,6 @@
 package dev.regula.maven;
 
+import dev.regula.pipeline.stage.export.ExportStep;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.RunRequest;
 import dev.regula.pipeline.run.RunResult;
@@ -133,7 +134,7 @@ public class RunMojo extends AbstractMojo {
         }
         projectHelper.attachArtifact(project, "onnx", classifier, model.toFile());
         getLog().info("attached " + model.getFileName() + " (type onnx, classifier " + classifier + ")");
-        Path tokenizer = model.resolveSibling("tokenizer.json");
+        Path tokenizer = model.resolveSibling(ExportStep.TOKENIZER);
         if (Files.isRegularFile(tokenizer)) {
             projectHelper.attachArtifact(project, "json", classifier + "-tokenizer", tokenizer.toFile());
             getLog().info("attached " + tokenizer.getFileName() + " (type json, classifier " + classifier + "-tokenizer)");

@@ -1,13 +1,9 @@
 package dev.regula.maven;
 
 import dev.regula.ensemble.ClassificationMetrics;
-import dev.regula.models.runtime.Device;
-import dev.regula.models.runtime.RunnerOptions;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.predict.QualityGates;
 import dev.regula.pipeline.stage.validate.ValidateStep;
-import dev.regula.transfer.data.DatasetFormat;
-import dev.regula.transfer.data.DatasetSpec;
 import java.io.File;
 import java.util.List;
 import java.util.Locale;
@@ -75,18 +71,16 @@ public class ValidateMojo extends AbstractMojo {
         }
         require(model, "model", "the exported model.onnx or its folder");
         require(data, "data", "the labelled data file");
-        RunnerOptions options;
-        DatasetSpec dataSpec;
+        ValidateStep.Request request;
         try {
-            options = RunnerOptions.defaults().toBuilder().device(Device.parse(device)).build();
-            dataSpec = DatasetSpec.of(data.toPath(), DatasetFormat.guess(data.toPath()))
-                    .withTextField(textField).withLabelField(labelField);
+            request = ValidateStep.Request.of(model.toPath(), device, data.toPath(), textField, labelField,
+                    new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll));
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(GOAL + ": " + e.getMessage(), e);
         }
         ValidateStep.Result r;
         try {
-            r = ValidateStep.run(new ValidateStep.Request(model.toPath(), dataSpec, options));
+            r = ValidateStep.run(request);
         } catch (RegulaException e) {
             throw Parameters.failure(GOAL, e);
         } catch (RuntimeException e) {
@@ -99,7 +93,7 @@ public class ValidateMojo extends AbstractMojo {
         getLog().info(String.format(Locale.ROOT, "latency p50 %.2f ms, p95 %.2f ms (batch 1), throughput %.1f texts/s (batch %d)",
                 r.latencyMsP50(), r.latencyMsP95(), r.throughput(), r.throughputBatch()));
 
-        List<String> failed = new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll).failures(m, ValidateMojo::parameterName);
+        List<String> failed = request.failures(r, ValidateMojo::parameterName);
         if (!failed.isEmpty()) {
             throw new MojoFailureException(String.format(Locale.ROOT, "%s: quality gate%s failed for %s on %s (%d rows): %s%n  figures: %s",
                     GOAL, failed.size() > 1 ? "s" : "", model, data, r.rows(), String.join("; ", failed), figures));

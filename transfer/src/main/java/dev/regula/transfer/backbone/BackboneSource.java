@@ -1,5 +1,6 @@
 package dev.regula.transfer.backbone;
 
+import dev.regula.models.Hashing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -144,7 +145,7 @@ public record BackboneSource(Kind kind, String text, Path path, MavenCoordinate 
         } else if (!Files.isRegularFile(path)) {
             throw new BackboneException(text, path.toAbsolutePath() + " is not a regular file");
         }
-        return new SourceFile(file, Sha256.of(file), text);
+        return new SourceFile(file, Hashing.sha256(file), text);
     }
 
     private SourceFile resolveClasspath(Path cacheDir) throws BackboneException, IOException {
@@ -156,7 +157,7 @@ public record BackboneSource(Kind kind, String text, Path path, MavenCoordinate 
         if ("file".equals(url.getProtocol())) {
             try {
                 Path file = Path.of(url.toURI());
-                return new SourceFile(file, Sha256.of(file), text);
+                return new SourceFile(file, Hashing.sha256(file), text);
             } catch (URISyntaxException e) {
                 // fall through to copying the stream
             }

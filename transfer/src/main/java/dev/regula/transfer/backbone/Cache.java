@@ -1,19 +1,18 @@
 package dev.regula.transfer.backbone;
 
+import dev.regula.models.AtomicFiles;
+import dev.regula.models.Hashing;
 import dev.regula.models.TempPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Content-addressed copies of files read out of jars: {@code cacheDir/<sha256>/<name>}.
- * A copy is written to a temporary file in the cache folder and moved into place atomically,
- * so a crash never leaves a half-written file under its final name.
+ * A copy is written through {@link AtomicFiles}, so a crash never leaves a half-written file
+ * under its final name.
  */
 final class Cache {
     private Cache() {}
@@ -24,16 +23,14 @@ final class Cache {
         try {
             String sha;
             try (OutputStream out = Files.newOutputStream(tmp)) {
-                sha = Sha256.copy(in, out);
+                sha = Hashing.copy(in, out);
             }
             Path dir = Files.createDirectories(cacheDir.resolve(sha));
             Path target = dir.resolve(name);
-            if (!Files.isRegularFile(target) || !Sha256.of(target).equals(sha)) {
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+            if (!Files.isRegularFile(target) || !Hashing.sha256(target).equals(sha)) {
+                // The name is known only once the bytes went through, so they land in a scratch file
+                // first; the cached copy is then written like every other file (umask, atomic).
+                AtomicFiles.copy(tmp, target);
             }
             return new SourceFile(target, sha, source);
         } finally {

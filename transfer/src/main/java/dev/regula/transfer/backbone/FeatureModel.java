@@ -1,15 +1,13 @@
 package dev.regula.transfer.backbone;
 
-import dev.regula.models.TempPaths;
+import dev.regula.models.AtomicFiles;
+import dev.regula.models.Hashing;
 import dev.regula.models.onnx.ModelProto;
 import dev.regula.models.onnx.StringStringEntryProto;
 import dev.regula.transfer.encode.ModelInput;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +41,7 @@ public final class FeatureModel {
 
     private FeatureModel(byte[] bytes, ModelProto proto) throws BackboneException {
         this.bytes = bytes;
-        this.sha256 = Sha256.of(bytes);
+        this.sha256 = Hashing.sha256(bytes);
         Map<String, String> meta = new HashMap<>();
         for (StringStringEntryProto e : proto.getMetadataPropsList()) {
             meta.put(e.getKey(), e.getValue());
@@ -92,23 +90,9 @@ public final class FeatureModel {
         }
     }
 
-    /** Writes the bytes to {@code file} through a temporary file in the same folder and an atomic move. */
+    /** Writes the bytes to {@code file} atomically ({@link AtomicFiles}). */
     public void save(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = TempPaths.file(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(bytes);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, bytes);
     }
 
     /** A copy of the serialized model. */

@@ -1,5 +1,6 @@
 package dev.regula.transfer.data;
 
+import dev.regula.models.Hashing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -38,7 +38,7 @@ public final class ExportParity {
     /** The rule applied: {@value #ATOL} absolute, no relative slack, argmax on the probabilities. */
     public static final Parity RULE = Parity.within(ATOL, 0).withArgmax(ModelExport.PROBABILITIES);
 
-    /** Items per exported-model call; 1 for a model that quantizes dynamically (batch mates would shift its outputs). */
+    /** Items per exported-model call, before {@link OnnxModel#independentBatch(int)}. */
     private static final int BATCH = 32;
 
     private ExportParity() {}
@@ -92,7 +92,7 @@ public final class ExportParity {
         try {
             OnnxModel exported = OnnxModel.read(modelOnnx);
             inputs = ModelInput.of(exported.proto());
-            batch = exported.quantizesDynamically() ? 1 : BATCH;
+            batch = exported.independentBatch(BATCH);
             encoder.check(inputs);
         } catch (OnnxModelException | EncoderMismatchException e) {
             throw new ExportException(modelOnnx, e.getMessage(), e);

@@ -5,14 +5,11 @@ import dev.regula.models.ElemType;
 import dev.regula.models.GraphBuilder;
 import dev.regula.models.OnnxCheckException;
 import dev.regula.models.OnnxModel;
-import dev.regula.models.OnnxModelException;
 import dev.regula.models.OnnxRef;
 import dev.regula.models.onnx.TensorShapeProto;
 import dev.regula.models.onnx.ValueInfoProto;
 import dev.regula.transfer.backbone.FeatureModel;
 import dev.regula.transfer.train.TrainedHead;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -21,8 +18,12 @@ import java.util.function.BiFunction;
  * backbone, pooling, the head, and two outputs, {@value #PROBABILITIES} float {@code [B, C]} and
  * {@value #LABEL} int64 {@code [B]} (their row-wise ArgMax). The head is written into the feature
  * model's own graph, in the feature model's own opset, so the backbone's nodes are kept byte for
- * byte. Class names, encoder settings and provenance go into {@code metadata_props}
- * ({@link ExportMetadata}), beside the feature model's own keys.
+ * byte. Class names, encoder settings and provenance go into {@code metadata_props} under
+ * {@link ExportMetadata}'s keys, beside the feature model's own keys.
+ *
+ * <p>This is the graph half of the one export path: the pipeline's export stage
+ * ({@code pipeline.stage.export}) writes the files and the metadata, and {@link ExportParity}
+ * checks any exported file against the DJL reference.
  */
 public final class ModelExport {
     /** The model's file name in an export folder. */
@@ -35,16 +36,12 @@ public final class ModelExport {
     private ModelExport() {}
 
     /**
-     * The merged model, in memory, checked by {@link Checker}.
-     *
-     * @throws ExportException when the head cannot be written at the feature model's opset or the
-     *     merged model fails the structural check
+     * The feature model continued by one trained head ({@link #append} with the head's own graph),
+     * checked by {@link Checker}. Metadata is the feature model's; the pipeline's export stage adds
+     * the provenance under {@link ExportMetadata}'s keys.
      */
-    public static OnnxModel build(ExportRequest request) throws ExportException {
-        TrainedHead head = request.head();
-        OnnxModel merged = append(request.featureModel(), head.classes(), head::writeGraph, request.keepFeatures(),
-                head.spec().kind().yamlName() + " head");
-        return check(merged.withMetadata(ExportMetadata.of(request).toProps()));
+    public static OnnxModel withHead(FeatureModel featureModel, TrainedHead head, boolean keepFeatures) throws ExportException {
+        return append(featureModel, head.classes(), head::writeGraph, keepFeatures, head.spec().kind().yamlName() + " head");
     }
 
     /**
@@ -87,44 +84,6 @@ public final class ModelExport {
             throw new ExportException(null, "the merged model fails the ONNX structural check: " + e.problems(), e);
         }
         return merged;
-    }
-
-    /**
-     * Writes {@code dir/model.onnx} and, for text backbones, {@code dir/tokenizer.json}. Both are
-     * written into a hidden staging folder beside {@code dir} that is then moved into place, so
-     * {@code dir} is either the complete new export or what was there before; an existing export
-     * folder is replaced.
-     *
-     * @throws ExportException when {@code dir} is a file, a file cannot be written or copied, or
-     *     {@link #build} fails; nothing is left behind
-     */
-    public static ExportResult export(ExportRequest request, Path dir) throws ExportException {
-        OnnxModel model = build(request);
-        Path target = dir.toAbsolutePath().normalize();
-        try (StagedFolder staged = StagedFolder.create(target)) {
-            try {
-                model.write(staged.path().resolve(MODEL_FILE));
-            } catch (OnnxModelException e) {
-                throw new ExportException(target.resolve(MODEL_FILE), "cannot write the model: " + e.getMessage(), e);
-            }
-            if (request.tokenizer() != null) {
-                staged.copyIn(request.tokenizer(), ExportMetadata.TOKENIZER_FILE);
-            }
-            staged.commit();
-        } catch (IOException e) {
-            throw new ExportException(target, "cannot write the export: " + e, e);
-        }
-        return new ExportResult(target, target.resolve(MODEL_FILE),
-                request.tokenizer() == null ? null : target.resolve(ExportMetadata.TOKENIZER_FILE), ExportMetadata.of(request));
-    }
-
-    /**
-     * The class names of an exported model, in index order.
-     *
-     * @throws ExportException when {@code regula.classes} is missing or not a JSON array of strings
-     */
-    public static List<String> readClasses(OnnxModel model) throws ExportException {
-        return ExportMetadata.readClasses(model);
     }
 
     /** The feature output's batch dim: its symbolic name or fixed size as declared, else {@code batch}. */

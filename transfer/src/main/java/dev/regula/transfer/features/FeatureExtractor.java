@@ -1,17 +1,18 @@
 package dev.regula.transfer.features;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
+import dev.regula.models.OnnxModel;
+import dev.regula.models.runtime.Device;
+import dev.regula.models.runtime.GraphOptimization;
+import dev.regula.models.runtime.OrtRunner;
+import dev.regula.models.runtime.RunnerException;
+import dev.regula.models.runtime.RunnerOptions;
+import dev.regula.models.runtime.Tensor;
 import dev.regula.transfer.backbone.FeatureModel;
 import dev.regula.transfer.encode.BatchTensor;
 import dev.regula.transfer.encode.EncoderMismatchException;
 import dev.regula.transfer.encode.InputEncoder;
 import dev.regula.transfer.encode.ModelInput;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -32,34 +33,29 @@ public final class FeatureExtractor implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FeatureExtractor.class);
     private final FeatureModel model;
     private final FeatureExtractorOptions options;
-    private final OrtSession session;
+    private final OrtRunner runner;
 
-    private FeatureExtractor(FeatureModel model, FeatureExtractorOptions options, OrtSession session) {
+    private FeatureExtractor(FeatureModel model, FeatureExtractorOptions options, OrtRunner runner) {
         this.model = model;
         this.options = options;
-        this.session = session;
+        this.runner = runner;
     }
 
-    /** Loads the feature model into an ONNX Runtime session (CPU). */
+    /** Loads the feature model into an ONNX Runtime session (CPU), through {@link OrtRunner}. */
     public static FeatureExtractor open(FeatureModel model, FeatureExtractorOptions options) throws FeatureExtractorException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (options.intraOpThreads() > 0) {
-                so.setIntraOpNumThreads(options.intraOpThreads());
-            }
-            boolean dynamicQuantization = dev.regula.models.OnnxModel.quantizesDynamically(model.proto());
-            FeatureExtractorOptions resolved = options;
-            if (options.batchSize() == FeatureExtractorOptions.AUTO_BATCH) {
-                // One quantization scale per tensor: in a batch, every example would shift the others' features.
-                resolved = options.withBatchSize(dynamicQuantization ? 1 : FeatureExtractorOptions.FLOAT_BATCH);
-            } else if (options.batchSize() > 1 && dynamicQuantization) {
-                LOG.warn("the feature model quantizes dynamically (DynamicQuantizeLinear): with batch size {} each example's"
-                        + " features depend on its batch mates (cosine ~0.99 to a lone run); batch size 1 (or 0, automatic)"
-                        + " gives the features the exported model computes per request", options.batchSize());
-            }
-            return new FeatureExtractor(model, resolved, env.createSession(model.bytes(), so));
-        } catch (OrtException e) {
+        FeatureExtractorOptions resolved = options;
+        if (options.batchSize() == FeatureExtractorOptions.AUTO_BATCH) {
+            resolved = options.withBatchSize(OnnxModel.independentBatch(model.proto(), FeatureExtractorOptions.FLOAT_BATCH));
+        } else if (OnnxModel.independentBatch(model.proto(), options.batchSize()) != options.batchSize()) {
+            LOG.warn("the feature model quantizes dynamically (DynamicQuantizeLinear): with batch size {} each example's"
+                    + " features depend on its batch mates (cosine ~0.99 to a lone run); batch size 1 (or 0, automatic)"
+                    + " gives the features the exported model computes per request", options.batchSize());
+        }
+        RunnerOptions runner = RunnerOptions.builder().device(Device.CPU).optimization(GraphOptimization.ALL)
+                .intraOpThreads(options.intraOpThreads()).build();
+        try {
+            return new FeatureExtractor(model, resolved, OrtRunner.open(model.bytes(), runner));
+        } catch (RunnerException e) {
             throw new FeatureExtractorException("ONNX Runtime cannot load the feature model (backbone "
                     + model.backboneSource() + "): " + e.getMessage(), e);
         }
@@ -118,22 +114,21 @@ public final class FeatureExtractor implements AutoCloseable {
             java.util.Arrays.sort(order, Comparator.comparingInt(i -> encoded.get(i).length()));
         }
         float[] out = new float[n * d];
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
         int batches = (n + options.batchSize() - 1) / options.batchSize();
         try (Progress progress = options.progress() ? Progress.start("features", n) : Progress.none()) {
             if (options.concurrentBatches() == 1 || batches <= 1) {
                 for (int b = 0; b < batches; b++) {
-                    progress.step(runSlice(env, encoder, encoded, order, b, inputs, out));
+                    progress.step(runSlice(encoder, encoded, order, b, inputs, out));
                 }
             } else {
-                runConcurrently(env, encoder, encoded, order, batches, inputs, out, progress);
+                runConcurrently(encoder, encoded, order, batches, inputs, out, progress);
             }
         }
         return out;
     }
 
     /** Runs batch {@code b} of the (sorted) order and writes its rows into {@code out}; returns its size. */
-    private <E extends InputEncoder.Encoded> int runSlice(OrtEnvironment env, InputEncoder<?, E> encoder, List<E> encoded,
+    private <E extends InputEncoder.Encoded> int runSlice(InputEncoder<?, E> encoder, List<E> encoded,
                                                          Integer[] order, int b, List<ModelInput> inputs, float[] out)
             throws FeatureExtractorException {
         int d = model.dim();
@@ -143,14 +138,14 @@ public final class FeatureExtractor implements AutoCloseable {
         for (int k = start; k < end; k++) {
             batch.add(encoded.get(order[k]));
         }
-        float[] rows = runBatch(env, encoder.collate(batch, inputs), end - start, d);
+        float[] rows = runBatch(encoder.collate(batch, inputs), end - start, d);
         for (int k = start; k < end; k++) {
             System.arraycopy(rows, (k - start) * d, out, order[k] * d, d);
         }
         return end - start;
     }
 
-    private <E extends InputEncoder.Encoded> void runConcurrently(OrtEnvironment env, InputEncoder<?, E> encoder, List<E> encoded,
+    private <E extends InputEncoder.Encoded> void runConcurrently(InputEncoder<?, E> encoder, List<E> encoded,
                                                                  Integer[] order, int batches, List<ModelInput> inputs,
                                                                  float[] out, Progress progress) throws FeatureExtractorException {
         // ORT sessions are safe to run from several threads; batches write disjoint rows of out.
@@ -163,7 +158,7 @@ public final class FeatureExtractor implements AutoCloseable {
             List<Future<Integer>> done = new ArrayList<>(batches);
             for (int b = 0; b < batches; b++) {
                 int batch = b;
-                done.add(pool.submit(() -> runSlice(env, encoder, encoded, order, batch, inputs, out)));
+                done.add(pool.submit(() -> runSlice(encoder, encoded, order, batch, inputs, out)));
             }
             for (Future<Integer> f : done) {
                 int rows = f.get();
@@ -184,39 +179,33 @@ public final class FeatureExtractor implements AutoCloseable {
         }
     }
 
-    private float[] runBatch(OrtEnvironment env, Map<String, BatchTensor> feed, int rows, int d) throws FeatureExtractorException {
-        Map<String, OnnxTensor> tensors = new HashMap<>();
-        try {
-            for (Map.Entry<String, BatchTensor> e : feed.entrySet()) {
-                BatchTensor t = e.getValue();
-                tensors.put(e.getKey(), t.longs() != null
-                        ? OnnxTensor.createTensor(env, LongBuffer.wrap(t.longs()), t.shape())
-                        : OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), t.shape()));
-            }
-            try (OrtSession.Result r = session.run(tensors)) {
-                OnnxValue v = r.get(FeatureModel.OUTPUT).orElseThrow(
-                        () -> new FeatureExtractorException("the feature model returned no '" + FeatureModel.OUTPUT + "' output"));
-                FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
-                if (fb.remaining() != rows * d) {
-                    throw new FeatureExtractorException("the feature model returned " + fb.remaining() + " floats for "
-                            + rows + " rows of " + d);
-                }
-                float[] out = new float[rows * d];
-                fb.get(out);
-                return out;
-            }
-        } catch (OrtException e) {
-            throw new FeatureExtractorException("ONNX Runtime failed on a batch of " + rows + ": " + e.getMessage(), e);
-        } finally {
-            tensors.values().forEach(OnnxTensor::close);
+    private float[] runBatch(Map<String, BatchTensor> feed, int rows, int d) throws FeatureExtractorException {
+        Map<String, Tensor> tensors = new HashMap<>();
+        for (Map.Entry<String, BatchTensor> e : feed.entrySet()) {
+            BatchTensor t = e.getValue();
+            tensors.put(e.getKey(), t.longs() != null ? Tensor.ofLongs(t.longs(), t.shape()) : Tensor.ofFloats(t.floats(), t.shape()));
         }
+        Tensor v;
+        try {
+            v = runner.run(tensors).get(FeatureModel.OUTPUT);
+        } catch (RunnerException e) {
+            throw new FeatureExtractorException("ONNX Runtime failed on a batch of " + rows + ": " + e.getMessage(), e);
+        }
+        if (v == null) {
+            throw new FeatureExtractorException("the feature model returned no '" + FeatureModel.OUTPUT + "' output");
+        }
+        float[] out = v.floats();
+        if (out.length != rows * d) {
+            throw new FeatureExtractorException("the feature model returned " + out.length + " floats for " + rows + " rows of " + d);
+        }
+        return out;
     }
 
     @Override
     public void close() throws FeatureExtractorException {
         try {
-            session.close();
-        } catch (OrtException e) {
+            runner.close();
+        } catch (RunnerException e) {
             throw new FeatureExtractorException("cannot close the ONNX Runtime session: " + e.getMessage(), e);
         }
     }

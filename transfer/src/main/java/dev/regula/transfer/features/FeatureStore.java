@@ -1,7 +1,7 @@
 package dev.regula.transfer.features;
 
 import dev.regula.models.Folders;
-import dev.regula.transfer.data.Hashing;
+import dev.regula.models.Hashing;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;

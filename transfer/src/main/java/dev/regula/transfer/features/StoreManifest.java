@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.regula.transfer.data.Hashing;
+import dev.regula.models.Hashing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

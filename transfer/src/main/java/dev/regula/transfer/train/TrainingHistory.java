@@ -1,13 +1,12 @@
 package dev.regula.transfer.train;
 
-import dev.regula.models.TempPaths;
+import dev.regula.models.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -38,15 +37,7 @@ public record TrainingHistory(
 
     /** Writes the history as JSON, atomically (temp file in the same folder, then move). */
     public void writeJson(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = TempPaths.file(dir, file.getFileName().toString(), ".tmp");
-        try {
-            JSON.writeValue(tmp.toFile(), this);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, out -> JSON.writeValue(out, this));
     }
 
     /** Reads a history written by {@link #writeJson}. */

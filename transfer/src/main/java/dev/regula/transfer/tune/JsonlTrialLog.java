@@ -1,12 +1,11 @@
 package dev.regula.transfer.tune;
 
-import dev.regula.models.TempPaths;
+import dev.regula.models.AtomicFiles;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,15 +84,7 @@ public final class JsonlTrialLog implements TrialLog {
         for (TrialResult r : finals) {
             s.append(TuneJson.trialLine(r)).append('\n');
         }
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = TempPaths.file(dir, file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, s, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(file, s);
     }
 
     private Path oofFile(TrialResult r) {

@@ -1,14 +1,12 @@
 package dev.regula.transfer.tune;
 
-import dev.regula.models.TempPaths;
+import dev.regula.models.AtomicFiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Out-of-fold probabilities on disk: {@code int rows, int classes}, then {@code rows·classes} float32,
@@ -18,23 +16,17 @@ public final class OutOfFold {
     private OutOfFold() {}
 
     public static void write(Path file, float[][] proba, int classes) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = TempPaths.file(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-                out.writeInt(proba.length);
-                out.writeInt(classes);
-                for (float[] row : proba) {
-                    for (int c = 0; c < classes; c++) {
-                        out.writeFloat(row == null ? Float.NaN : row[c]);
-                    }
+        AtomicFiles.write(file, stream -> {
+            DataOutputStream out = new DataOutputStream(stream);
+            out.writeInt(proba.length);
+            out.writeInt(classes);
+            for (float[] row : proba) {
+                for (int c = 0; c < classes; c++) {
+                    out.writeFloat(row == null ? Float.NaN : row[c]);
                 }
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            out.flush();
+        });
     }
 
     public static float[][] read(Path file) throws IOException {

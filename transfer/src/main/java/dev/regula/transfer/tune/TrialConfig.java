@@ -1,12 +1,10 @@
 package dev.regula.transfer.tune;
 
+import dev.regula.models.Hashing;
 import dev.regula.transfer.regularize.RegularizationSpec;
 import dev.regula.transfer.train.TrainingSpec;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -44,12 +42,7 @@ public record TrialConfig(Map<Knob, Double> params, long seed, boolean baseline)
         if (baseline) {
             s.append(";baseline");
         }
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
-            return (baseline ? "b-" : "t-") + HexFormat.of().formatHex(h, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return (baseline ? "b-" : "t-") + Hashing.sha256(s.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 12);
     }
 
     /** The value of {@code k}, or null. */

@@ -1,5 +1,6 @@
 package dev.regula.transfer.backbone;
 
+import dev.regula.models.Hashing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,7 +78,7 @@ class BackboneSourceTest {
         Files.writeString(folder.resolve("tokenizer.json"), "{}");
         Backbone fromFolder = Backbone.load(folder.toString(), null, dir.resolve("cache"));
         assertThat(fromFolder.model().file()).isEqualTo(folder.resolve("model.onnx"));
-        assertThat(fromFolder.model().sha256()).isEqualTo(Sha256.of(model))
+        assertThat(fromFolder.model().sha256()).isEqualTo(Hashing.sha256(model))
                 .isEqualTo("9f64a747e1b97f131fabb6b447296c9b6f0201e79fb3c5356e6c77e89b6a806a");
         assertThat(fromFolder.tokenizer().file()).isEqualTo(folder.resolve("tokenizer.json"));
 
@@ -102,7 +103,7 @@ class BackboneSourceTest {
         Path cache = dir.resolve("cache");
         SourceFile f = BackboneSource.parse("classpath:/all-minilm-l6-v2-tokenizer.json").resolve(cache, "tokenizer.json");
         assertThat(f.file()).startsWith(cache).hasFileName("all-minilm-l6-v2-tokenizer.json");
-        assertThat(Sha256.of(f.file())).isEqualTo(f.sha256());
+        assertThat(Hashing.sha256(f.file())).isEqualTo(f.sha256());
         assertThat(f.file().getParent().getFileName().toString()).isEqualTo(f.sha256());
         // A second resolve reuses the same cache entry and leaves no temporary files behind.
         SourceFile again = BackboneSource.parse("classpath:/all-minilm-l6-v2-tokenizer.json").resolve(cache, "tokenizer.json");
@@ -120,7 +121,7 @@ class BackboneSourceTest {
         writeJar(jar, "models/tiny.onnx", "MODEL", "models/tiny-tokenizer.json", "{}", "README", "hi");
         Backbone bb = Backbone.load(COORDS + "!/models/tiny.onnx", COORDS + "!/models/tiny-tokenizer.json", dir.resolve("cache"));
         assertThat(Files.readString(bb.model().file())).isEqualTo("MODEL");
-        assertThat(bb.model().sha256()).isEqualTo(Sha256.of("MODEL".getBytes(StandardCharsets.UTF_8)));
+        assertThat(bb.model().sha256()).isEqualTo(Hashing.sha256("MODEL".getBytes(StandardCharsets.UTF_8)));
         assertThat(bb.model().source()).isEqualTo(COORDS + "!/models/tiny.onnx");
         assertThat(Files.readString(bb.tokenizer().file())).isEqualTo("{}");
     }

@@ -1,5 +1,6 @@
 package dev.regula.transfer.data;
 
+import dev.regula.models.Hashing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

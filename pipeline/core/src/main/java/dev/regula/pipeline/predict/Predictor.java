@@ -1,7 +1,9 @@
 package dev.regula.pipeline.predict;
 
+import dev.regula.transfer.export.ExportMetadata;
+import dev.regula.transfer.export.ModelExport;
+import dev.regula.pipeline.run.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
 import dev.regula.models.runtime.OrtRunner;
@@ -23,16 +25,11 @@ import java.util.Map;
 /**
  * Runs an exported text model the way Regula wrote it: the tokenizer file, maximum length,
  * truncation and class names come from the model's metadata and the export folder, never from
- * the caller, so predictions match what {@code validate} measured.
+ * the caller, so predictions match what {@code validate} measured. Output names and metadata
+ * keys are the export's own ({@link ModelExport}, {@link ExportMetadata}).
  */
 public final class Predictor implements AutoCloseable {
-    /** Metadata keys an exported text model carries (written by the export stage). */
-    public static final String KEY_CLASSES = "regula.classes";
-    public static final String KEY_TOKENIZER_FILE = "regula.tokenizer.file";
-    public static final String KEY_MAX_LENGTH = "regula.tokenizer.max_length";
-    public static final String KEY_TRUNCATION = "regula.tokenizer.truncation";
-
-    /** Texts per call; 1 for models that quantize dynamically (see {@link OnnxModel#quantizesDynamically()}). */
+    /** Texts per call; 1 for models that quantize dynamically (see {@link OnnxModel#independentBatch(int)}). */
     public static final int BATCH = 32;
 
     private final List<String> classes;
@@ -49,9 +46,14 @@ public final class Predictor implements AutoCloseable {
         this.runner = runner;
     }
 
+    /** Serves {@code request}: {@link #open(Path, RunnerOptions)} with its model and options. */
+    public static Predictor open(ModelRequest request) throws RegulaException {
+        return open(request.model(), request.options());
+    }
+
     /** Opens {@code model.onnx} (or a folder holding it) with the tokenizer named in its metadata, beside it. */
     public static Predictor open(Path modelPath, RunnerOptions options) throws RegulaException {
-        Path file = Files.isDirectory(modelPath) ? modelPath.resolve("model.onnx") : modelPath;
+        Path file = Files.isDirectory(modelPath) ? modelPath.resolve(ModelExport.MODEL_FILE) : modelPath;
         OnnxModel model;
         try {
             model = OnnxModel.read(file);
@@ -60,19 +62,19 @@ public final class Predictor implements AutoCloseable {
         }
         Map<String, String> meta = model.metadata();
         List<String> classes = classes(file, meta);
-        Path tokenizer = file.toAbsolutePath().getParent().resolve(need(file, meta, KEY_TOKENIZER_FILE, "the tokenizer file name"));
+        Path tokenizer = file.toAbsolutePath().getParent().resolve(need(file, meta, ExportMetadata.KEY_TOKENIZER_FILE, "the tokenizer file name"));
         if (!Files.isRegularFile(tokenizer)) {
             throw new RegulaException(file + ": its tokenizer " + tokenizer + " is missing; keep the export folder together "
                     + "(model.onnx and " + tokenizer.getFileName() + ")");
         }
-        int maxLength = integer(file, meta, KEY_MAX_LENGTH);
-        boolean truncation = Boolean.parseBoolean(need(file, meta, KEY_TRUNCATION, "true or false"));
+        int maxLength = integer(file, meta, ExportMetadata.KEY_MAX_LENGTH);
+        boolean truncation = Boolean.parseBoolean(need(file, meta, ExportMetadata.KEY_TRUNCATION, "true or false"));
         List<ModelInput> inputs = ModelInput.of(model.proto());
         TextEncoder encoder = null;
         try {
             encoder = TextEncoder.open(tokenizer, maxLength, truncation);
             encoder.check(inputs);
-            return new Predictor(classes, inputs, encoder, OrtRunner.open(model, options), model.quantizesDynamically() ? 1 : BATCH);
+            return new Predictor(classes, inputs, encoder, OrtRunner.open(model, options), model.independentBatch(BATCH));
         } catch (IOException e) {
             closeQuietly(encoder);
             throw new RegulaException(tokenizer + ": cannot load the tokenizer: " + e.getMessage(), e);
@@ -98,37 +100,36 @@ public final class Predictor implements AutoCloseable {
 
     /** Predictions for {@code texts}, in order. */
     public List<Prediction> predict(List<String> texts) throws RegulaException {
+        int c = classes.size();
+        Scoring.Scores scores;
+        try {
+            scores = Scoring.run(runner, texts.size(), c, batch, (from, to) -> encode(texts, from, to));
+        } catch (OnnxModelException e) {
+            throw RegulaException.wrap(e);
+        }
         List<Prediction> out = new ArrayList<>(texts.size());
-        for (int start = 0; start < texts.size(); start += batch) {
-            List<String> slice = texts.subList(start, Math.min(texts.size(), start + batch));
-            List<TextEncoder.Tokens> tokens;
-            try {
-                tokens = encoder.encodeAll(slice);
-            } catch (IllegalArgumentException e) {
-                throw new RegulaException("text " + start + "+: " + e.getMessage(), e);
+        for (int i = 0; i < texts.size(); i++) {
+            Map<String, Double> probs = new LinkedHashMap<>();
+            for (int k = 0; k < c; k++) {
+                probs.put(classes.get(k), (double) scores.probabilities()[i * c + k]);
             }
-            Map<String, Tensor> feed = new LinkedHashMap<>();
-            for (Map.Entry<String, BatchTensor> e : encoder.collate(tokens, inputs).entrySet()) {
-                feed.put(e.getKey(), Tensor.ofLongs(e.getValue().longs(), e.getValue().shape()));
-            }
-            Map<String, Tensor> result;
-            try {
-                result = runner.run(feed);
-            } catch (OnnxModelException e) {
-                throw RegulaException.wrap(e);
-            }
-            float[] p = result.get("probabilities").floats();
-            long[] labels = result.get("label").longs();
-            int c = classes.size();
-            for (int i = 0; i < slice.size(); i++) {
-                Map<String, Double> probs = new LinkedHashMap<>();
-                for (int k = 0; k < c; k++) {
-                    probs.put(classes.get(k), (double) p[i * c + k]);
-                }
-                out.add(new Prediction(classes.get((int) labels[i]), probs));
-            }
+            out.add(new Prediction(classes.get((int) scores.labels()[i]), probs));
         }
         return out;
+    }
+
+    private Map<String, Tensor> encode(List<String> texts, int from, int to) throws RegulaException {
+        List<TextEncoder.Tokens> tokens;
+        try {
+            tokens = encoder.encodeAll(texts.subList(from, to));
+        } catch (IllegalArgumentException e) {
+            throw new RegulaException("text " + from + "+: " + e.getMessage(), e);
+        }
+        Map<String, Tensor> feed = new LinkedHashMap<>();
+        for (Map.Entry<String, BatchTensor> e : encoder.collate(tokens, inputs).entrySet()) {
+            feed.put(e.getKey(), Tensor.ofLongs(e.getValue().longs(), e.getValue().shape()));
+        }
+        return feed;
     }
 
     @Override
@@ -142,11 +143,11 @@ public final class Predictor implements AutoCloseable {
     }
 
     private static List<String> classes(Path file, Map<String, String> meta) throws RegulaException {
-        String json = need(file, meta, KEY_CLASSES, "a JSON array of class names");
+        String json = need(file, meta, ExportMetadata.KEY_CLASSES, "a JSON array of class names");
         try {
-            return List.copyOf(new ObjectMapper().readValue(json, new TypeReference<List<String>>() {}));
+            return List.copyOf(Json.MAPPER.readValue(json, new TypeReference<List<String>>() {}));
         } catch (IOException e) {
-            throw new RegulaException(file + ": metadata " + KEY_CLASSES + " = " + json + " is not a JSON array of class names");
+            throw new RegulaException(file + ": metadata " + ExportMetadata.KEY_CLASSES + " = " + json + " is not a JSON array of class names");
         }
     }
 

@@ -1,23 +1,22 @@
 package dev.regula.pipeline.run;
 
-import dev.regula.models.TempPaths;
+import dev.regula.models.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.regula.transfer.data.Hashing;
+import dev.regula.models.Hashing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Canonical JSON: keys sorted (object properties and map entries alike), two-space indent, a final
  * newline. The same value always gives the same bytes, which byte-identical reruns rely on.
+ * The one JSON helper of the pipeline and its front ends (the CLI's {@code --json} output too).
  */
 public final class Json {
     /** The canonical mapper; use it for every JSON file a stage writes. */
@@ -40,6 +39,12 @@ public final class Json {
         }
     }
 
+    /** Canonical indented JSON as text without the final newline, e.g. for a command's {@code --json} output. */
+    public static String text(Object value) {
+        String s = new String(bytes(value), StandardCharsets.UTF_8);
+        return s.substring(0, s.length() - 1);
+    }
+
     /** One-line canonical JSON (sorted keys, no indent), e.g. for ONNX metadata values. */
     public static String compact(Object value) {
         try {
@@ -60,21 +65,9 @@ public final class Json {
         writeBytes(file, bytes(value));
     }
 
-    /** Writes bytes through a temp file in the same folder and an atomic move. */
+    /** Writes bytes atomically ({@link AtomicFiles}); the file gets the user's umask like any other. */
     public static void writeBytes(Path file, byte[] bytes) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = TempPaths.file(dir, "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, bytes);
     }
 
     public static <T> T read(Path file, Class<T> type) throws IOException {

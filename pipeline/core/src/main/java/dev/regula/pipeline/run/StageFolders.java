@@ -1,8 +1,8 @@
 package dev.regula.pipeline.run;
 
 import dev.regula.models.Folders;
+import dev.regula.models.Hashing;
 import dev.regula.pipeline.Problem;
-import dev.regula.transfer.data.Hashing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,6 +1,6 @@
 package dev.regula.pipeline.run;
 
-import dev.regula.transfer.data.Hashing;
+import dev.regula.models.Hashing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

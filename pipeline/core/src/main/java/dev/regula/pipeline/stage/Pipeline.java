@@ -25,7 +25,7 @@ import dev.regula.pipeline.stage.validate.GateFailedException;
 import dev.regula.pipeline.stage.validate.Gates;
 import dev.regula.pipeline.stage.validate.ValidateStage;
 import dev.regula.pipeline.stage.validate.ValidateStep;
-import dev.regula.transfer.data.Hashing;
+import dev.regula.models.Hashing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.regula.pipeline.run;
 
+import dev.regula.models.Hashing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,11 +53,11 @@ class PipelineRunnerTest {
                 if (rel.equals("report/" + ReportStep.HTML)) {
                     String masked = ReportStep.maskTimings(Files.readString(p));
                     assertThat(masked).as("the report's timings element").contains(ReportStep.TIMINGS_BEGIN + "(masked)");
-                    out.put(rel + " (timings masked)", dev.regula.transfer.data.Hashing.sha256(
+                    out.put(rel + " (timings masked)", Hashing.sha256(
                             masked.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                     continue;
                 }
-                out.put(rel, dev.regula.transfer.data.Hashing.sha256(p));
+                out.put(rel, Hashing.sha256(p));
             }
         }
         return out;

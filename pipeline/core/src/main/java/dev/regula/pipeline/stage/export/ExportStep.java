@@ -16,13 +16,13 @@ import dev.regula.pipeline.run.OutputFolder;
 import dev.regula.pipeline.spec.EnsembleConfig;
 import dev.regula.pipeline.stage.ensemble.EnsembleStep;
 import dev.regula.pipeline.stage.features.FeatureInputs;
-import dev.regula.pipeline.stage.imports.ImportStep;
 import dev.regula.pipeline.stage.train.TrainStep;
 import dev.regula.transfer.backbone.BackboneException;
 import dev.regula.transfer.backbone.FeatureModel;
-import dev.regula.transfer.data.Hashing;
+import dev.regula.models.Hashing;
 import dev.regula.transfer.export.ExportException;
 import dev.regula.transfer.export.ExportMetadata;
+import dev.regula.transfer.export.ModelExport;
 import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.train.TrainedHead;
 import java.io.IOException;
@@ -41,14 +41,14 @@ import java.util.TreeMap;
  * and {@code regula export} (explicit paths, {@link #run}) write through it.
  */
 public final class ExportStep {
-    /** The exported model. */
-    public static final String MODEL = "model.onnx";
+    /** The exported model (the export format's own file name). */
+    public static final String MODEL = ModelExport.MODEL_FILE;
+    /** The tokenizer beside the model, for text backbones (the name the model's metadata gives). */
+    public static final String TOKENIZER = ExportMetadata.TOKENIZER_FILE;
     /** What was exported: the head's name, its labels and outputs. */
     public static final String INFO = "export.json";
     /** What export.json names as its head when the ensemble was exported. */
     public static final String ENSEMBLE = "ensemble";
-    /** Metadata key of an exported soup: its kind, {@code of} and ingredients, as in ensemble.json. */
-    public static final String SOUP_META = "regula.soup";
 
     private ExportStep() {
     }
@@ -75,7 +75,7 @@ public final class ExportStep {
                 return new Choice(ENSEMBLE, null, ensemble, Map.of());
             }
             return new Choice(EnsembleConfig.SOUP, soupMember(ensemble).head(), null,
-                    Map.of(SOUP_META, Json.compact(soupRecord(ensembleJson))));
+                    Map.of(ExportMetadata.KEY_SOUP, Json.compact(soupRecord(ensembleJson))));
         }
     }
 
@@ -220,7 +220,7 @@ public final class ExportStep {
     }
 
     /**
-     * The {@code soup} record of an ensemble.json (kind, of, ingredients), what {@link #SOUP_META}
+     * The {@code soup} record of an ensemble.json (kind, of, ingredients), what {@link #ExportMetadata.KEY_SOUP}
      * holds; a missing node when the ensemble has no soup.
      */
     public static com.fasterxml.jackson.databind.JsonNode soupRecord(Path ensembleJson) throws RegulaException {
@@ -267,10 +267,10 @@ public final class ExportStep {
         TrainedHead head = choice.head();
         Ensemble ensemble = choice.ensemble();
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("regula.data.sha256", store.manifest().key().dataSha256());
+        meta.put(ExportMetadata.KEY_DATA_SHA256, store.manifest().key().dataSha256());
         if (tokenizer != null) {
             // What `regula predict` needs to encode text exactly as training did.
-            meta.put(ExportMetadata.KEY_TOKENIZER_FILE, ImportStep.TOKENIZER);
+            meta.put(ExportMetadata.KEY_TOKENIZER_FILE, TOKENIZER);
             meta.put(ExportMetadata.KEY_MAX_LENGTH, Integer.toString(maxLength));
             meta.put(ExportMetadata.KEY_TRUNCATION, Boolean.toString(truncation));
         }
@@ -278,16 +278,16 @@ public final class ExportStep {
         try {
             OnnxModel model;
             if (ensemble == null) {
-                meta.put("regula.head.name", chosen);
-                meta.put("regula.head.spec", Json.compact(head.spec()));
-                meta.put("regula.regularization", Json.compact(head.regularization()));
-                meta.put("regula.training", Json.compact(head.training()));
-                meta.put("regula.best_epoch", Integer.toString(head.history().bestEpoch()));
+                meta.put(ExportMetadata.KEY_HEAD_NAME, chosen);
+                meta.put(ExportMetadata.KEY_HEAD_SPEC, Json.compact(head.spec()));
+                meta.put(ExportMetadata.KEY_REGULARIZATION, Json.compact(head.regularization()));
+                meta.put(ExportMetadata.KEY_TRAINING, Json.compact(head.training()));
+                meta.put(ExportMetadata.KEY_BEST_EPOCH, Integer.toString(head.history().bestEpoch()));
                 new TreeMap<>(choice.meta()).forEach(meta::put);
                 model = SingleHeadExport.build(features, head, store.labels(), meta);
                 info.put("val_loss", head.history().best().valLoss());
             } else {
-                meta.put("regula.head.name", ENSEMBLE);
+                meta.put(ExportMetadata.KEY_HEAD_NAME, ENSEMBLE);
                 meta.putAll(EnsembleMetadata.of(ensemble));
                 model = SingleHeadExport.build(features, ensemble.classes().size(), store.labels(),
                         (g, x) -> EnsembleExport.writeGraph(g, x, ensemble), meta);
@@ -296,11 +296,11 @@ public final class ExportStep {
             }
             model.write(staging.resolve(MODEL));
             if (tokenizer != null) {
-                Files.copy(tokenizer, staging.resolve(ImportStep.TOKENIZER));
+                Files.copy(tokenizer, staging.resolve(TOKENIZER));
             }
             info.put("head", chosen);
             info.put("labels", store.labels());
-            info.put("outputs", List.of(SingleHeadExport.PROBABILITIES, SingleHeadExport.LABEL));
+            info.put("outputs", List.of(ModelExport.PROBABILITIES, ModelExport.LABEL));
             Json.write(staging.resolve(INFO), info);
         } catch (OnnxModelException | ExportException | IllegalArgumentException e) {
             throw new RegulaException("export: " + e.getMessage(), e);

@@ -15,16 +15,11 @@ import java.util.function.BiFunction;
 
 /**
  * The export of one head after the feature model: inputs → backbone → pooled features → head →
- * {@value #PROBABILITIES} {@code [batch, C]} float and {@value #LABEL} {@code [batch]} int64
+ * {@value ModelExport#PROBABILITIES} {@code [batch, C]} float and {@value ModelExport#LABEL} {@code [batch]} int64
  * (ArgMax). An ensemble exports through the same frame ({@link #build(FeatureModel, int, List, BiFunction, Map)}),
  * writing its fused members and combiner where the head would go.
  */
 public final class SingleHeadExport {
-    public static final String PROBABILITIES = ModelExport.PROBABILITIES;
-    public static final String LABEL = ModelExport.LABEL;
-    /** Metadata key holding the class names in index order, as a JSON list (the key single-head exports use too). */
-    public static final String KEY_LABELS = ExportMetadata.KEY_CLASSES;
-
     private SingleHeadExport() {
     }
 
@@ -52,7 +47,7 @@ public final class SingleHeadExport {
                     + " label names were given: " + labels);
         }
         Map<String, String> meta = new java.util.LinkedHashMap<>();
-        meta.put(KEY_LABELS, Json.compact(labels));
+        meta.put(ExportMetadata.KEY_CLASSES, Json.compact(labels));
         meta.putAll(metadata);
         return ModelExport.append(features, classes, classifier, false, "classifier").withMetadata(meta);
     }

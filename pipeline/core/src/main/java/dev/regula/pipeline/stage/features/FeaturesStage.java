@@ -8,7 +8,7 @@ import dev.regula.pipeline.run.StageContext;
 import dev.regula.pipeline.run.StageName;
 import dev.regula.pipeline.stage.imports.ImportStage;
 import dev.regula.transfer.backbone.FeatureModel;
-import dev.regula.transfer.data.Hashing;
+import dev.regula.models.Hashing;
 import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.features.FeatureStoreException;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.regula.pipeline.stage.features;
 
-import dev.regula.models.TempPaths;
+import dev.regula.pipeline.run.Json;
+import dev.regula.models.AtomicFiles;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
 import dev.regula.pipeline.OptionName;
@@ -23,7 +24,7 @@ import dev.regula.transfer.data.DatasetException;
 import dev.regula.transfer.data.DatasetFormat;
 import dev.regula.transfer.data.DatasetReader;
 import dev.regula.transfer.data.DatasetSpec;
-import dev.regula.transfer.data.Hashing;
+import dev.regula.models.Hashing;
 import dev.regula.transfer.data.SplitFractions;
 import dev.regula.transfer.data.SplitSpec;
 import dev.regula.transfer.encode.EncoderMismatchException;
@@ -36,7 +37,6 @@ import dev.regula.transfer.features.FeatureStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,7 +175,7 @@ public final class FeaturesStep {
             Backbone b = Backbone.load(r.backbone(), r.tokenizer(), spec.cacheDir());
             Path copy = r.out().resolve(ImportStep.TOKENIZER);
             if (b.tokenizer() != null && !hashes(copy, b.tokenizer().sha256())) {
-                copyAtomically(b.tokenizer().file(), copy);
+                AtomicFiles.copy(b.tokenizer().file(), copy);
             }
         } catch (BackboneException e) {
             throw RegulaException.wrap(e);
@@ -329,7 +329,7 @@ public final class FeaturesStep {
                 if (!inPlace) {
                     model.save(modelCopy);
                     if (tokFile != null) {
-                        copyAtomically(tok, r.out().resolve(ImportStep.TOKENIZER));
+                        AtomicFiles.copy(tok, r.out().resolve(ImportStep.TOKENIZER));
                     }
                 }
             }
@@ -365,7 +365,7 @@ public final class FeaturesStep {
             return new Encoding(Sections.Backbone.DEFAULT_MAX_LENGTH, true);
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode t = new com.fasterxml.jackson.databind.ObjectMapper().readTree(info.toFile())
+            com.fasterxml.jackson.databind.JsonNode t = Json.MAPPER.readTree(info.toFile())
                     .path("tokenizer");
             return new Encoding(t.path("max_length").asInt(Sections.Backbone.DEFAULT_MAX_LENGTH), t.path("truncation").asBoolean(true));
         } catch (IOException e) {
@@ -373,15 +373,6 @@ public final class FeaturesStep {
         }
     }
 
-    private static void copyAtomically(Path from, Path to) throws IOException {
-        Path tmp = TempPaths.file(to.getParent(), "." + to.getFileName(), ".tmp");
-        try {
-            Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 
 
     static FeatureJobSpec toSpec(Request r) throws RegulaException {

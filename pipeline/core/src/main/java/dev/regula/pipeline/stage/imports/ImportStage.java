@@ -1,5 +1,6 @@
 package dev.regula.pipeline.stage.imports;
 
+import dev.regula.models.Hashing;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
@@ -71,7 +72,7 @@ public final class ImportStage implements Stage {
                     model.backboneSource());
             Path tok = dir.resolve(ImportStep.TOKENIZER);
             var tokenizer = Files.isRegularFile(tok) ? new dev.regula.transfer.backbone.SourceFile(tok,
-                    dev.regula.transfer.data.Hashing.sha256(tok), tok.toString()) : null;
+                    Hashing.sha256(tok), tok.toString()) : null;
             return new Backbone(modelFile, tokenizer);
         } catch (IOException e) {
             throw new RegulaException("cannot read " + dir + ": " + e.getMessage(), e);

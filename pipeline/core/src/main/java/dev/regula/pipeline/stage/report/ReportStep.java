@@ -1,5 +1,6 @@
 package dev.regula.pipeline.stage.report;
 
+import dev.regula.transfer.export.ExportMetadata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regula.ensemble.ClassificationMetrics;
@@ -107,14 +108,14 @@ public final class ReportStep {
         } catch (OnnxModelException e) {
             throw new RegulaException(Problem.about(OptionName.MODEL, model + " is not a readable ONNX model: " + e.getMessage()), e);
         }
-        String exported = meta.get("regula.head.name");
+        String exported = meta.get(ExportMetadata.KEY_HEAD_NAME);
         if (exported == null) {
-            throw new RegulaException(Problem.about(OptionName.MODEL, model + " has no regula.head.name in its metadata; expected a model "
+            throw new RegulaException(Problem.about(OptionName.MODEL, model + " has no " + ExportMetadata.KEY_HEAD_NAME + " in its metadata; expected a model "
                     + "written by `regula export` or a pipeline's export stage"));
         }
         String storeData = in.store().manifest().key().dataSha256();
-        if (!storeData.equals(meta.get("regula.data.sha256"))) {
-            throw new RegulaException(Problem.about(OptionName.MODEL, model + " was exported from data sha256 " + meta.get("regula.data.sha256")
+        if (!storeData.equals(meta.get(ExportMetadata.KEY_DATA_SHA256))) {
+            throw new RegulaException(Problem.about(OptionName.MODEL, model + " was exported from data sha256 " + meta.get(ExportMetadata.KEY_DATA_SHA256)
                     + ", but the features in " + in.store().dir() + " come from data sha256 " + storeData));
         }
         boolean isEnsemble = ExportStep.ENSEMBLE.equals(exported);
@@ -185,7 +186,7 @@ public final class ReportStep {
             throw new RegulaException(Problem.about(OptionName.ENSEMBLE, saved + " records no soup member, but " + model + " exports '"
                     + EnsembleConfig.SOUP + "'"));
         }
-        String recorded = meta.get(ExportStep.SOUP_META);
+        String recorded = meta.get(ExportMetadata.KEY_SOUP);
         if (recorded != null && !recorded.equals(Json.compact(soup))) {
             throw new RegulaException(Problem.about(OptionName.ENSEMBLE, "the soup " + saved + " records (" + Json.compact(soup) + ") is not the one "
                     + model + " exports (" + recorded + ")"));

@@ -1,5 +1,7 @@
 package dev.regula.pipeline.stage.validate;
 
+import dev.regula.pipeline.predict.Scoring;
+import dev.regula.transfer.export.ModelExport;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.regula.ensemble.ClassificationMetrics;
 import dev.regula.ensemble.Ensemble;
@@ -23,11 +25,9 @@ import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.stage.ensemble.EnsembleStage;
 import dev.regula.pipeline.stage.export.ExportStage;
 import dev.regula.pipeline.stage.export.ExportStep;
-import dev.regula.pipeline.stage.export.SingleHeadExport;
 import dev.regula.pipeline.stage.features.FeaturesStage;
 import dev.regula.pipeline.stage.features.FeaturesStep;
 import dev.regula.pipeline.stage.imports.ImportStage;
-import dev.regula.pipeline.stage.imports.ImportStep;
 import dev.regula.pipeline.stage.train.TrainStage;
 import dev.regula.transfer.data.Dataset;
 import dev.regula.transfer.data.DatasetException;
@@ -116,13 +116,13 @@ public final class ValidateStage implements Stage {
             List<ModelInput> inputs = ModelInput.of(exported.proto());
             // The features were extracted one example per call for such a model; batching here would
             // change each example's outputs by its batch mates and fail parity for no fault of the export.
-            int batch = exported.quantizesDynamically() ? 1 : v.throughputBatch();
+            int batch = exported.independentBatch(v.throughputBatch());
             if (batch != v.throughputBatch()) {
                 ctx.log("validate: the model quantizes dynamically (int8): running one example per call, not "
                         + v.throughputBatch());
             }
             int featureBatch = ctx.spec().features().batchSize();
-            if (exported.quantizesDynamically() && featureBatch > 1) {
+            if (featureBatch > 1 && exported.independentBatch(featureBatch) != featureBatch) {
                 ctx.log("validate: warning: features.batch_size " + featureBatch + " made each example's stored features "
                         + "depend on its batch mates; parity is measured against them (0, automatic, extracts one per call)");
             }
@@ -216,15 +216,12 @@ public final class ValidateStage implements Stage {
                 .intraOpThreads(ctx.spec().features().threads()).build();
         Map<String, Object> timings = new TreeMap<>();
         try (OrtRunner runner = OrtRunner.open(modelFile, options)) {
-            float[] probs = new float[n * classes];
-            long[] labels = new long[n];
             long t0 = System.nanoTime();
-            for (int from = 0; from < n; from += batch) {
-                int to = Math.min(n, from + batch);
-                Map<String, Tensor> out = runner.run(enc.batch(from, to, inputs));
-                System.arraycopy(out.get(SingleHeadExport.PROBABILITIES).floats(), 0, probs, from * classes, (to - from) * classes);
-                System.arraycopy(out.get(SingleHeadExport.LABEL).longs(), 0, labels, from, to - from);
-            }
+            // The scoring path Predictor serves with; only the encoder differs (the stage's test split,
+            // text or numeric, encoded once for every provider).
+            Scoring.Scores scores = Scoring.run(runner, n, classes, batch, (from, to) -> enc.batch(from, to, inputs));
+            float[] probs = scores.probabilities();
+            long[] labels = scores.labels();
             double seconds = (System.nanoTime() - t0) / 1e9;
             timings.put("provider", runner.activeProvider());
             timings.put("throughput_batch", batch);
@@ -234,7 +231,7 @@ public final class ValidateStage implements Stage {
             for (int i = 0; i < samples; i++) {
                 Map<String, Tensor> one = enc.batch(i, i + 1, inputs);
                 long s = System.nanoTime();
-                runner.run(one);
+                Scoring.run(runner, 1, classes, 1, (from, to) -> one);
                 ms[i] = (System.nanoTime() - s) / 1e6;
             }
             Arrays.sort(ms);
@@ -254,13 +251,13 @@ public final class ValidateStage implements Stage {
                     labelAgreeing++;
                 }
             }
-            ParityReport parity = Parity.within(v.parityAtol(), v.parityRtol()).withArgmax(SingleHeadExport.PROBABILITIES)
-                    .compareMatrices(Map.of(SingleHeadExport.PROBABILITIES, expected),
-                            Map.of(SingleHeadExport.PROBABILITIES, Tensor.ofFloats(probs, n, classes)));
+            ParityReport parity = Parity.within(v.parityAtol(), v.parityRtol()).withArgmax(ModelExport.PROBABILITIES)
+                    .compareMatrices(Map.of(ModelExport.PROBABILITIES, expected),
+                            Map.of(ModelExport.PROBABILITIES, Tensor.ofFloats(probs, n, classes)));
             Map<String, Object> par = new LinkedHashMap<>();
             par.put("provider", runner.activeProvider());
-            par.put("max_abs_error", parity.output(SingleHeadExport.PROBABILITIES).maxAbsError());
-            par.put("max_rel_error", parity.output(SingleHeadExport.PROBABILITIES).maxRelError());
+            par.put("max_abs_error", parity.output(ModelExport.PROBABILITIES).maxAbsError());
+            par.put("max_rel_error", parity.output(ModelExport.PROBABILITIES).maxRelError());
             par.put("argmax_agreement", parity.argmaxAgreement().map(a -> a.fraction()).orElse(Double.NaN));
             // the label output (int64 ArgMax inside the graph) against the reference's argmax
             par.put("label_agreement", n == 0 ? 1.0 : (double) labelAgreeing / n);
@@ -330,7 +327,7 @@ public final class ValidateStage implements Stage {
                 NumericEncoder e = new NumericEncoder(vectors.get(0).length);
                 return new Encoder(null, e, e.encodeAll(vectors));
             }
-            Path tok = ctx.dir(StageName.EXPORT).resolve(ImportStep.TOKENIZER);
+            Path tok = ctx.dir(StageName.EXPORT).resolve(ExportStep.TOKENIZER);
             try {
                 TextEncoder e = TextEncoder.open(tok, ctx.spec().backbone().maxLength(), ctx.spec().backbone().truncation());
                 return new Encoder(e, e, e.encodeAll(test.stream().map(Example::text).toList()));

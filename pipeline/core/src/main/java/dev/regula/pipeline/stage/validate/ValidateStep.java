@@ -1,5 +1,8 @@
 package dev.regula.pipeline.stage.validate;
 
+import dev.regula.transfer.data.DatasetFormat;
+import dev.regula.pipeline.predict.QualityGates;
+import dev.regula.pipeline.predict.ModelRequest;
 import dev.regula.ensemble.ClassificationMetrics;
 import dev.regula.ensemble.EnsembleException;
 import dev.regula.models.runtime.RunnerOptions;
@@ -31,17 +34,49 @@ public final class ValidateStep {
     }
 
     /**
-     * A validation of an exported model.
+     * A validation of an exported model: the one request {@code regula validate} and the plugin's
+     * {@code regula:validate} send.
      *
-     * @param model {@code model.onnx}, or the export folder holding it
+     * @param model the model and where to run it, as {@code regula predict} sends it
      * @param data the labelled data
-     * @param options the execution provider and threads
+     * @param gates thresholds on the figures; {@link QualityGates#NONE} checks none
      */
-    public record Request(Path model, DatasetSpec data, RunnerOptions options) {
+    public record Request(ModelRequest model, DatasetSpec data, QualityGates gates) {
         public Request {
             java.util.Objects.requireNonNull(model, "model");
             java.util.Objects.requireNonNull(data, "data");
-            java.util.Objects.requireNonNull(options, "options");
+            java.util.Objects.requireNonNull(gates, "gates");
+        }
+
+        /** Without gates. */
+        public Request(Path model, DatasetSpec data, RunnerOptions options) {
+            this(new ModelRequest(model, options), data, QualityGates.NONE);
+        }
+
+        /**
+         * From a front end's raw values.
+         *
+         * @param device {@code cpu}, {@code cuda} or {@code auto} (null: {@value ModelRequest#DEFAULT_DEVICE})
+         * @param textField the text field or column (null: the data format's default)
+         * @param labelField the label field or column (null: the data format's default)
+         * @throws IllegalArgumentException naming the bad value: an unknown device, or a data file
+         *     whose format cannot be told from its name
+         */
+        public static Request of(Path model, String device, Path data, String textField, String labelField,
+                                 QualityGates gates) {
+            DatasetSpec spec = DatasetSpec.of(data, DatasetFormat.guess(data));
+            if (textField != null) {
+                spec = spec.withTextField(textField);
+            }
+            if (labelField != null) {
+                spec = spec.withLabelField(labelField);
+            }
+            return new Request(ModelRequest.of(model, device), spec, gates == null ? QualityGates.NONE : gates);
+        }
+
+        /** The gates {@code result} misses, each named as {@code name} spells it (see {@link QualityGates#failures}). */
+        public List<String> failures(Result result, java.util.function.UnaryOperator<String> name) {
+            return gates.failures(result.metrics(), name);
         }
     }
 
@@ -62,10 +97,10 @@ public final class ValidateStep {
     }
 
     public static Result run(Request r) throws RegulaException {
-        return validate(r.model(), r.data(), r.options());
+        return validate(r.model(), r.data());
     }
 
-    private static Result validate(Path model, DatasetSpec data, RunnerOptions options) throws RegulaException {
+    private static Result validate(ModelRequest model, DatasetSpec data) throws RegulaException {
         Dataset dataset;
         try {
             dataset = DatasetReader.read(data);
@@ -74,7 +109,7 @@ public final class ValidateStep {
         }
         List<Example> examples = dataset.examples();
         List<String> texts = examples.stream().map(Example::text).toList();
-        try (Predictor predictor = Predictor.open(model, options)) {
+        try (Predictor predictor = Predictor.open(model)) {
             List<String> classes = predictor.classes();
             int[] y = new int[examples.size()];
             for (int i = 0; i < y.length; i++) {

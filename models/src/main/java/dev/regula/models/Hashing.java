@@ -1,7 +1,8 @@
-package dev.regula.transfer.data;
+package dev.regula.models;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** SHA-256 helpers; hashes are lowercase hex. */
+/**
+ * The one SHA-256 helper of every module: files, bytes, streams and folder trees; hashes are
+ * lower-case hex. Manifests, caches and up-to-date checks compare these strings, so their form
+ * must not change.
+ */
 public final class Hashing {
     private Hashing() {}
 
@@ -27,12 +32,18 @@ public final class Hashing {
 
     /** SHA-256 of a file's bytes, streamed. */
     public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return copy(in, OutputStream.nullOutputStream());
+        }
+    }
+
+    /** Copies {@code in} to {@code out} and returns the SHA-256 of what went through. */
+    public static String copy(InputStream in, OutputStream out) throws IOException {
         MessageDigest md = newSha256();
         byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
+        for (int n; (n = in.read(buf)) > 0; ) {
+            md.update(buf, 0, n);
+            out.write(buf, 0, n);
         }
         return hex(md.digest());
     }
