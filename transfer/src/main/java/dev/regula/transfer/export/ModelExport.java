@@ -35,6 +35,21 @@ public final class ModelExport {
     private ModelExport() {}
 
     /**
+     * Checks that a model read back from {@code file} has the outputs an export carries, so that a
+     * model whose outputs were removed or renamed is refused with what was expected rather than
+     * ONNX Runtime's raw text (or a missing-key fault) at the first run.
+     *
+     * @throws ExportException naming the expected outputs and the ones found
+     */
+    public static void checkOutputs(OnnxModel model, Path file) throws ExportException {
+        List<String> found = model.proto().getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList();
+        if (!found.contains(PROBABILITIES) || !found.contains(LABEL)) {
+            throw new ExportException(file, "expected the outputs of a Regula export, '" + PROBABILITIES
+                    + "' (float [batch, classes]) and '" + LABEL + "' (int64 [batch]); the graph's outputs are " + found);
+        }
+    }
+
+    /**
      * The merged model, in memory, checked by {@link Checker}.
      *
      * @throws ExportException when the head cannot be written at the feature model's opset or the
