@@ -66,6 +66,12 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws RegulaException {
         RunnerOptions options;
         DatasetSpec dataSpec;
+        QualityGates gates;
+        try {
+            gates = new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll);
+        } catch (QualityGates.BadGateException e) {
+            throw new RegulaException(option(e.key()) + " " + e.value() + ": expected " + e.expected(), e);
+        }
         try {
             options = RunnerOptions.defaults().toBuilder().device(Device.parse(device)).build();
             dataSpec = DatasetSpec.of(data, DatasetFormat.guess(data)).withTextField(textField).withLabelField(labelField);
@@ -84,11 +90,15 @@ final class ValidateCommand implements Callable<Integer> {
                     r.latencyMsP50(), r.latencyMsP95(), r.throughput(), r.throughputBatch());
         }
         out.flush();
-        List<String> failed = new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll).failures(r.metrics(), k -> "--" + k.replace('_', '-'));
+        List<String> failed = gates.failures(r.metrics(), ValidateCommand::option);
         if (!failed.isEmpty()) {
             throw new RegulaException(String.format(Locale.ROOT, "%s on %s (%d rows): gate%s failed: %s",
                     model, data, r.rows(), failed.size() > 1 ? "s" : "", String.join("; ", failed)));
         }
         return ExitCodes.OK;
+    }
+
+    private static String option(String gate) {
+        return "--" + gate.replace('_', '-');
     }
 }

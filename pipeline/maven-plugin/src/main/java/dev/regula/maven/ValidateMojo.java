@@ -77,6 +77,12 @@ public class ValidateMojo extends AbstractMojo {
         require(data, "data", "the labelled data file");
         RunnerOptions options;
         DatasetSpec dataSpec;
+        QualityGates gates;
+        try {
+            gates = new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll);
+        } catch (QualityGates.BadGateException e) {
+            throw new MojoFailureException(GOAL + ": " + parameterName(e.key()) + " " + e.value() + ": expected " + e.expected(), e);
+        }
         try {
             options = RunnerOptions.defaults().toBuilder().device(Device.parse(device)).build();
             dataSpec = DatasetSpec.of(data.toPath(), DatasetFormat.guess(data.toPath()))
@@ -99,7 +105,7 @@ public class ValidateMojo extends AbstractMojo {
         getLog().info(String.format(Locale.ROOT, "latency p50 %.2f ms, p95 %.2f ms (batch 1), throughput %.1f texts/s (batch %d)",
                 r.latencyMsP50(), r.latencyMsP95(), r.throughput(), r.throughputBatch()));
 
-        List<String> failed = new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll).failures(m, ValidateMojo::parameterName);
+        List<String> failed = gates.failures(m, ValidateMojo::parameterName);
         if (!failed.isEmpty()) {
             throw new MojoFailureException(String.format(Locale.ROOT, "%s: quality gate%s failed for %s on %s (%d rows): %s%n  figures: %s",
                     GOAL, failed.size() > 1 ? "s" : "", model, data, r.rows(), String.join("; ", failed), figures));

@@ -17,6 +17,19 @@ public final class DatasetReader {
      *     row (under FAIL), a missing column, no usable rows (all skipped), or a single class
      */
     public static Dataset read(DatasetSpec spec) throws DatasetException {
+        return read(spec, 2);
+    }
+
+    /**
+     * Loads labelled examples to score a trained model with: like {@link #read(DatasetSpec)}, but a
+     * holdout may hold a single class (a model with both classes can be measured on it; only
+     * training needs two).
+     */
+    public static Dataset readHoldout(DatasetSpec spec) throws DatasetException {
+        return read(spec, 1);
+    }
+
+    private static Dataset read(DatasetSpec spec, int minClasses) throws DatasetException {
         Path path = spec.path();
         if (!Files.exists(path)) {
             throw new DatasetException(path, 0, null, "no such file or folder");
@@ -44,7 +57,7 @@ public final class DatasetReader {
         }
         Dataset d = new Dataset(spec, examples, skipped, hash);
         SortedMap<String, Integer> counts = d.classCounts();
-        if (counts.size() < 2) {
+        if (counts.size() < minClasses) {
             throw new DatasetException(path, 0, spec.labelField(), "only one class '" + counts.firstKey() + "' ("
                     + examples.size() + " examples) in field '" + spec.labelField() + "'; a classifier needs at least two classes");
         }

@@ -1,5 +1,6 @@
 package dev.regula.pipeline.run;
 
+import dev.regula.models.IoErrors;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.PipelineSpec;
 import java.io.IOException;
@@ -44,7 +45,7 @@ public final class PipelineRunner {
             Files.createDirectories(work);
             StageFolders.clearStaging(work);
         } catch (IOException e) {
-            throw new RegulaException("cannot prepare the work folder " + work + ": " + e.getMessage(), e);
+            throw new RegulaException("cannot prepare the work folder " + work + ": " + IoErrors.describe(e), e);
         }
         StageContext ctx = new StageContext(spec, work, request.log());
         Map<StageName, RunResult.Outcome> outcomes = new LinkedHashMap<>();

@@ -68,7 +68,7 @@ public final class ValidateStep {
     private static Result validate(Path model, DatasetSpec data, RunnerOptions options) throws RegulaException {
         Dataset dataset;
         try {
-            dataset = DatasetReader.read(data);
+            dataset = DatasetReader.readHoldout(data);
         } catch (DatasetException e) {
             throw RegulaException.wrap(e);
         }
