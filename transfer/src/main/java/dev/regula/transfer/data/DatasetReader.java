@@ -8,6 +8,13 @@ import java.util.SortedMap;
 
 /** Reads a dataset as a {@link DatasetSpec} describes it. */
 public final class DatasetReader {
+    /**
+     * Most characters in one row: a JSONL line, a CSV record, a file of a folder dataset (16 Mi).
+     * Data is read as a stream; this cap is what stops a file with no line breaks (a sparse file, a
+     * binary file named .jsonl) from growing one row until the heap runs out.
+     */
+    public static final int MAX_ROW_CHARS = 1 << 24;
+
     private DatasetReader() {}
 
     /**
