@@ -59,6 +59,7 @@ public final class Pipeline {
     public static RunResult run(RunRequest request) throws RegulaException {
         Determinism.configure();
         PipelineSpec spec = SpecReader.read(request.spec());
+        Preflight.classWeights(spec);
         PipelineRunner.Ran ran = PipelineRunner.run(request, spec, stages(spec));
         return finish(spec, request.workDir(), ran);
     }
