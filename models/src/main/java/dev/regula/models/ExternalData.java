@@ -8,9 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -52,11 +50,11 @@ public final class ExternalData {
      */
     static long validate(ModelProto model, Path modelFile, Path baseDir, ReadOptions options)
             throws OnnxModelException {
-        Path realBase = realFolder(modelFile, baseDir);
+        realFolder(modelFile, baseDir);
         long[] total = {0};
         TensorWalker.forEach(model, (t, label) -> {
             if (isExternal(t)) {
-                Ref ref = resolve(t, label, modelFile, baseDir, realBase);
+                Ref ref = resolve(t, label, modelFile, baseDir);
                 total[0] += ref.length();
                 if (total[0] > options.maxExternalBytes()) {
                     throw new OnnxModelException(modelFile, "external data totals more than the limit of "
@@ -85,7 +83,7 @@ public final class ExternalData {
                     + " file, so there is no folder to resolve the locations against", null);
         }
         Path modelFile = origin == null ? baseDir : origin;
-        Path realBase = realFolder(modelFile, baseDir);
+        realFolder(modelFile, baseDir);
         long total = validate(model, modelFile, baseDir, new ReadOptions(Long.MAX_VALUE, Long.MAX_VALUE));
         if (total + model.getSerializedSize() > ReadOptions.PROTOBUF_LIMIT) {
             throw new OnnxModelException(modelFile, "inlining " + total + " bytes of external data would make the"
@@ -95,7 +93,7 @@ public final class ExternalData {
             if (!isExternal(t)) {
                 return t;
             }
-            Ref ref = resolve(t, label, modelFile, baseDir, realBase);
+            Ref ref = resolve(t, label, modelFile, baseDir);
             byte[] bytes = readRange(ref, label, modelFile);
             return t.toBuilder().clearExternalData().clearDataLocation()
                     .setRawData(UnsafeByteOperations.unsafeWrap(bytes)).build();
@@ -111,7 +109,7 @@ public final class ExternalData {
         }
     }
 
-    static Ref resolve(TensorProto t, String label, Path modelFile, Path baseDir, Path realBase)
+    static Ref resolve(TensorProto t, String label, Path modelFile, Path baseDir)
             throws ExternalDataException {
         String location = null;
         String offsetText = null;
@@ -128,32 +126,11 @@ public final class ExternalData {
             throw new ExternalDataException(modelFile, label, location,
                     "no 'location' entry; an external tensor must name its data file");
         }
-        if (location.startsWith("/") || location.startsWith("\\") || location.matches("^[A-Za-z]:.*")) {
-            throw new ExternalDataException(modelFile, label, location,
-                    "absolute locations are refused; expected a path relative to the model's folder");
-        }
-        Path base = baseDir.toAbsolutePath().normalize();
-        Path file;
-        try {
-            file = base.resolve(location).normalize();
-        } catch (InvalidPathException e) {
-            throw new ExternalDataException(modelFile, label, location, "not a valid file path: " + e.getReason());
-        }
-        if (!file.startsWith(base) || file.equals(base)) {
-            throw new ExternalDataException(modelFile, label, location,
-                    "the location leaves the model's folder " + base + "; expected a file inside it");
-        }
         Path real;
         try {
-            real = file.toRealPath();
-        } catch (NoSuchFileException e) {
-            throw new ExternalDataException(modelFile, label, location, "the data file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new ExternalDataException(modelFile, label, location, "cannot resolve " + file + ": " + e);
-        }
-        if (!real.startsWith(realBase)) {
-            throw new ExternalDataException(modelFile, label, location, "the location goes through a symbolic link to "
-                    + real + ", outside the model's folder " + realBase + "; refused");
+            real = ConfinedPath.resolve(baseDir, location);
+        } catch (ConfinedPath.RefusedException e) {
+            throw new ExternalDataException(modelFile, label, location, e.reason());
         }
         if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
             throw new ExternalDataException(modelFile, label, location, real + " is not a regular file");

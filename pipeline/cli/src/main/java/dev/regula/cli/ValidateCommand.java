@@ -61,10 +61,16 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws RegulaException {
+        QualityGates gates;
+        try {
+            gates = new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll);
+        } catch (QualityGates.BadGateException e) {
+            throw new RegulaException(option(e.key()) + " " + e.value() + ": expected " + e.expected(), e);
+        }
         ValidateStep.Request request;
         try {
             request = ValidateStep.Request.of(model, device, data, textField, labelField,
-                    new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll));
+                    gates);
         } catch (IllegalArgumentException e) {
             throw new RegulaException(e.getMessage(), e);
         }
@@ -80,11 +86,15 @@ final class ValidateCommand implements Callable<Integer> {
                     r.latencyMsP50(), r.latencyMsP95(), r.throughput(), r.throughputBatch());
         }
         out.flush();
-        List<String> failed = request.failures(r, k -> "--" + k.replace('_', '-'));
+        List<String> failed = request.failures(r, ValidateCommand::option);
         if (!failed.isEmpty()) {
             throw new RegulaException(String.format(Locale.ROOT, "%s on %s (%d rows): gate%s failed: %s",
                     model, data, r.rows(), failed.size() > 1 ? "s" : "", String.join("; ", failed)));
         }
         return ExitCodes.OK;
+    }
+
+    private static String option(String gate) {
+        return "--" + gate.replace('_', '-');
     }
 }

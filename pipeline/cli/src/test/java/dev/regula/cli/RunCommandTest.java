@@ -116,4 +116,26 @@ class RunCommandTest {
         assertThat(run("run", spec.toString(), "--bogus").code()).isEqualTo(2);
         assertThat(run("run").code()).isEqualTo(2);
     }
+
+    @Test
+    void aWorkFolderThatIsAFileSaysWhatIsWrong() throws Exception {
+        Path spec = spec("ok3.yaml", SPEC.formatted("min_accuracy: 0.5"));
+        Path file = Files.writeString(dir.resolve("work-is-a-file"), "mine");
+        CliRun r = run("run", spec.toString(), "--work", file.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("cannot prepare the work folder " + file + ": " + file + " exists and is not a folder")
+                .doesNotContain("Exception");
+        assertThat(Files.readString(file)).isEqualTo("mine");
+    }
+
+    @Test
+    void validateGatesOutOfRangeAreRefusedBeforeAnythingRuns() {
+        // neither file exists: the gate is checked first, before the model or the data is opened
+        CliRun r = run("validate", dir.resolve("none.onnx").toString(), "--data", dir.resolve("none.jsonl").toString(),
+                "--min-accuracy", "1.5");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("--min-accuracy 1.5: expected a number in [0, 1]").doesNotContain("Exception");
+        assertThat(run("validate", "m.onnx", "--data", "d.jsonl", "--max-ece", "-0.1").err()).contains("--max-ece -0.1");
+        assertThat(run("validate", "m.onnx", "--data", "d.jsonl", "--max-nll", "-1").err()).contains("--max-nll -1.0: expected a finite number >= 0");
+    }
 }

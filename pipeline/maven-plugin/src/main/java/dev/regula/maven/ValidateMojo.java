@@ -71,10 +71,16 @@ public class ValidateMojo extends AbstractMojo {
         }
         require(model, "model", "the exported model.onnx or its folder");
         require(data, "data", "the labelled data file");
+        QualityGates gates;
+        try {
+            gates = new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll);
+        } catch (QualityGates.BadGateException e) {
+            throw new MojoFailureException(GOAL + ": " + parameterName(e.key()) + " " + e.value() + ": expected " + e.expected(), e);
+        }
         ValidateStep.Request request;
         try {
             request = ValidateStep.Request.of(model.toPath(), device, data.toPath(), textField, labelField,
-                    new QualityGates(minAccuracy, minMacroF1, maxEce, maxNll));
+                    gates);
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(GOAL + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,8 @@
 package dev.regula.transfer.backbone;
 
+import dev.regula.transfer.encode.TextEncoder;
+import java.io.IOException;
+
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,6 +50,13 @@ public record Backbone(SourceFile model, SourceFile tokenizer) {
             tokenizerFile = BackboneSource.parse(tokenizerSource).resolve(cacheDir, FOLDER_TOKENIZER, artifacts);
         } else if (model.isFolder() && model.path().resolve(FOLDER_TOKENIZER).toFile().isFile()) {
             tokenizerFile = model.resolve(cacheDir, FOLDER_TOKENIZER, artifacts);
+        }
+        if (tokenizerFile != null) {
+            try {
+                TextEncoder.checkFile(tokenizerFile.file());
+            } catch (IOException e) {
+                throw new BackboneException(tokenizerFile.source(), e.getMessage(), e);
+            }
         }
         return new Backbone(modelFile, tokenizerFile);
     }

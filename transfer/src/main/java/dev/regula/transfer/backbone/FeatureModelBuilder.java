@@ -40,6 +40,26 @@ public final class FeatureModelBuilder {
     }
 
     /**
+     * Largest feature dim Regula accepts (2^24). A declared dim above it is a corrupt or hostile
+     * graph: cast to an int it would wrap (2^63-1 became -1, "unknown") and fail much later.
+     */
+    public static final long MAX_FEATURE_DIM = 1L << 24;
+
+    /**
+     * The backbone's first graph output: the feature tensor when none is named.
+     *
+     * @throws BackboneException when the graph declares no outputs
+     */
+    public static String firstOutput(ModelProto backbone, String backboneSource) throws BackboneException {
+        GraphProto g = backbone.getGraph();
+        if (g.getOutputCount() == 0) {
+            throw new BackboneException(backboneSource, "the backbone graph declares no outputs; expected at least one"
+                    + " (the feature tensor, e.g. last_hidden_state [batch, tokens, d])");
+        }
+        return g.getOutput(0).getName();
+    }
+
+    /**
      * Builds the feature model of an in-memory backbone.
      *
      * @param backboneSha256 SHA-256 of the backbone's bytes, recorded as provenance
@@ -66,6 +86,10 @@ public final class FeatureModelBuilder {
         int elem = info.getType().getTensorType().getElemType();
         boolean cast = elem != 0 && elem != TensorProto.DataType.FLOAT_VALUE;
         long knownDim = lastDim(info);
+        if (knownDim > MAX_FEATURE_DIM) {
+            throw new BackboneException(backboneSource, "feature tensor '" + spec.tensor() + "' declares a feature dim of "
+                    + knownDim + "; expected 1 to " + MAX_FEATURE_DIM + " (features are held as float32 [N, d])");
+        }
         OnnxModel appended;
         try {
             appended = Surgery.appendAfter(OnnxModel.of(backbone), spec.tensor(), (gb, t) -> {

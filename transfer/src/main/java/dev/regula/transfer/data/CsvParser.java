@@ -9,79 +9,93 @@ import java.util.List;
  * inside quotes a doubled quote is a quote and commas and line breaks are data. Blank lines are skipped.
  * A quote inside an unquoted field, text after a closing quote, and an unterminated quote are errors: they
  * mean the file is not the CSV the user thinks, and guessing would shift every later column.
+ *
+ * <p>Records are parsed one at a time from the stream; one record may hold at most
+ * {@link DatasetReader#MAX_ROW_CHARS} characters (an unterminated quote would otherwise swallow the file).
  */
 final class CsvParser {
     /** One record and the line it starts on. */
     record Record(long line, List<String> fields) {}
 
-    private CsvParser() {}
+    private final Path file;
+    private final TextFiles in;
+    private long line = 1;
 
-    static List<Record> parse(Path file, String s) throws DatasetException {
-        List<Record> out = new ArrayList<>();
-        int n = s.length();
-        int i = 0;
-        long line = 1;
-        while (i < n) {
+    CsvParser(Path file, TextFiles in) {
+        this.file = file;
+        this.in = in;
+    }
+
+    /** The next non-blank record, or null at the end of the file. */
+    Record next() throws DatasetException {
+        while (in.peek() >= 0) {
             long startLine = line;
             List<String> fields = new ArrayList<>();
             boolean anyQuoted = false;
             StringBuilder sb = new StringBuilder();
+            long size = 0;
             boolean endOfRecord = false;
             while (!endOfRecord) {
                 sb.setLength(0);
-                if (i < n && s.charAt(i) == '"') {
+                if (in.peek() == '"') {
                     anyQuoted = true;
                     long quoteLine = line;
-                    i++;
+                    in.read();
                     while (true) {
-                        if (i >= n) {
+                        int c = in.read();
+                        if (c < 0) {
                             throw new DatasetException(file, quoteLine, null, "unterminated quoted field (the quote opens on this line)");
                         }
-                        char c = s.charAt(i);
                         if (c == '"') {
-                            if (i + 1 < n && s.charAt(i + 1) == '"') {
+                            if (in.peek() == '"') {
+                                in.read();
                                 sb.append('"');
-                                i += 2;
                                 continue;
                             }
-                            i++;
                             break;
                         }
                         if (c == '\n') {
                             line++;
                         }
-                        sb.append(c);
-                        i++;
+                        sb.append((char) c);
+                        if (size + sb.length() > DatasetReader.MAX_ROW_CHARS) {
+                            throw in.tooLong(startLine, DatasetReader.MAX_ROW_CHARS, "the record starting on this line");
+                        }
                     }
-                    if (i < n && s.charAt(i) != ',' && s.charAt(i) != '\n' && s.charAt(i) != '\r') {
-                        throw new DatasetException(file, line, null, "unexpected character '" + s.charAt(i)
+                    int c = in.peek();
+                    if (c >= 0 && c != ',' && c != '\n' && c != '\r') {
+                        throw new DatasetException(file, line, null, "unexpected character '" + (char) c
                                 + "' after a closing quote; expected a comma or the end of the line");
                     }
                 } else {
-                    while (i < n) {
-                        char c = s.charAt(i);
-                        if (c == ',' || c == '\n' || c == '\r') {
+                    while (true) {
+                        int c = in.peek();
+                        if (c < 0 || c == ',' || c == '\n' || c == '\r') {
                             break;
                         }
                         if (c == '"') {
                             throw new DatasetException(file, line, null,
                                     "quote inside an unquoted field; a field holding quotes must be quoted, with quotes doubled");
                         }
-                        sb.append(c);
-                        i++;
+                        sb.append((char) in.read());
+                        if (size + sb.length() > DatasetReader.MAX_ROW_CHARS) {
+                            throw in.tooLong(startLine, DatasetReader.MAX_ROW_CHARS, "the record starting on this line");
+                        }
                     }
                 }
                 fields.add(sb.toString());
-                if (i >= n) {
+                size += sb.length() + 1;
+                int c = in.peek();
+                if (c < 0) {
                     endOfRecord = true;
-                } else if (s.charAt(i) == ',') {
-                    i++;
+                } else if (c == ',') {
+                    in.read();
                 } else {
-                    if (s.charAt(i) == '\r') {
-                        i++;
+                    if (c == '\r') {
+                        in.read();
                     }
-                    if (i < n && s.charAt(i) == '\n') {
-                        i++;
+                    if (in.peek() == '\n') {
+                        in.read();
                         line++;
                     }
                     endOfRecord = true;
@@ -89,9 +103,9 @@ final class CsvParser {
             }
             boolean blank = !anyQuoted && fields.size() == 1 && fields.get(0).isBlank();
             if (!blank) {
-                out.add(new Record(startLine, fields));
+                return new Record(startLine, fields);
             }
         }
-        return out;
+        return null;
     }
 }

@@ -11,9 +11,18 @@ final class CsvReader {
     private CsvReader() {}
 
     static List<Example> read(DatasetSpec spec, SkippedRows.Log log) throws DatasetException {
+        try (TextFiles in = TextFiles.open(spec.path())) {
+            return read(spec, new CsvParser(spec.path(), in), log);
+        }
+    }
+
+    /** Record by record: only the current record and the examples are held, never the file. */
+    private static List<Example> read(DatasetSpec spec, CsvParser records, SkippedRows.Log log) throws DatasetException {
         Path file = spec.path();
-        List<CsvParser.Record> records = CsvParser.parse(file, TextFiles.readNonEmpty(file));
-        CsvParser.Record header = records.get(0);
+        CsvParser.Record header = records.next();
+        if (header == null) {
+            throw new DatasetException(file, 0, null, "empty file: no data rows");
+        }
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < header.fields().size(); i++) {
             String name = header.fields().get(i);
@@ -21,7 +30,8 @@ final class CsvReader {
                 throw new DatasetException(file, header.line(), name, "duplicate column '" + name + "' in the header " + header.fields());
             }
         }
-        if (records.size() == 1) {
+        CsvParser.Record first = records.next();
+        if (first == null) {
             throw new DatasetException(file, 0, null, "empty file: a header row but no data rows");
         }
         int label = column(file, header, index, spec.labelField());
@@ -45,8 +55,8 @@ final class CsvReader {
                 features.add(column(file, header, index, f));
             }
         }
-        List<Example> out = new ArrayList<>(records.size() - 1);
-        for (CsvParser.Record r : records.subList(1, records.size())) {
+        List<Example> out = new ArrayList<>();
+        for (CsvParser.Record r = first; r != null; r = records.next()) {
             try {
                 List<String> f = r.fields();
                 if (f.size() != header.fields().size()) {

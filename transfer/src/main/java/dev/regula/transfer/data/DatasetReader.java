@@ -9,6 +9,13 @@ import java.util.SortedMap;
 
 /** Reads a dataset as a {@link DatasetSpec} describes it. */
 public final class DatasetReader {
+    /**
+     * Most characters in one row: a JSONL line, a CSV record, a file of a folder dataset (16 Mi).
+     * Data is read as a stream; this cap is what stops a file with no line breaks (a sparse file, a
+     * binary file named .jsonl) from growing one row until the heap runs out.
+     */
+    public static final int MAX_ROW_CHARS = 1 << 24;
+
     private DatasetReader() {}
 
     /**
@@ -18,6 +25,19 @@ public final class DatasetReader {
      *     row (under FAIL), a missing column, no usable rows (all skipped), or a single class
      */
     public static Dataset read(DatasetSpec spec) throws DatasetException {
+        return read(spec, 2);
+    }
+
+    /**
+     * Loads labelled examples to score a trained model with: like {@link #read(DatasetSpec)}, but a
+     * holdout may hold a single class (a model with both classes can be measured on it; only
+     * training needs two).
+     */
+    public static Dataset readHoldout(DatasetSpec spec) throws DatasetException {
+        return read(spec, 1);
+    }
+
+    private static Dataset read(DatasetSpec spec, int minClasses) throws DatasetException {
         Path path = spec.path();
         if (!Files.exists(path)) {
             throw new DatasetException(path, 0, null, "no such file or folder");
@@ -45,7 +65,7 @@ public final class DatasetReader {
         }
         Dataset d = new Dataset(spec, examples, skipped, hash);
         SortedMap<String, Integer> counts = d.classCounts();
-        if (counts.size() < 2) {
+        if (counts.size() < minClasses) {
             throw new DatasetException(path, 0, spec.labelField(), "only one class '" + counts.firstKey() + "' ("
                     + examples.size() + " examples) in field '" + spec.labelField() + "'; a classifier needs at least two classes");
         }

@@ -41,7 +41,10 @@ final class FolderReader {
                 if (!Files.isRegularFile(f)) {
                     continue;
                 }
-                String text = TextFiles.read(f);
+                String text;
+                try (TextFiles in = TextFiles.open(f)) {
+                    text = in.readAll(DatasetReader.MAX_ROW_CHARS, "the file");
+                }
                 if (text.isBlank()) {
                     BadRow.handle(new BadRow("empty file", null, "empty file: no text"), f, 0, spec.badRows(), log);
                     continue;

@@ -34,33 +34,31 @@ final class JsonlReader {
     }
 
     static List<Example> read(DatasetSpec spec, SkippedRows.Log log) throws DatasetException {
-        return new JsonlReader(spec, log).readAll(TextFiles.readNonEmpty(spec.path()));
+        try (TextFiles in = TextFiles.open(spec.path())) {
+            return new JsonlReader(spec, log).readAll(in);
+        }
     }
 
-    private List<Example> readAll(String content) throws DatasetException {
+    /** Line by line: only the current line and the examples are held, never the file. */
+    private List<Example> readAll(TextFiles in) throws DatasetException {
         List<Example> out = new ArrayList<>();
         long lineNo = 0;
-        int pos = 0;
-        while (pos <= content.length()) {
-            int nl = content.indexOf('\n', pos);
-            int end = nl < 0 ? content.length() : nl;
-            String line = content.substring(pos, end);
+        boolean anyText = false;
+        String line;
+        while ((line = in.readLine(lineNo + 1, DatasetReader.MAX_ROW_CHARS, "the line")) != null) {
             lineNo++;
-            pos = end + 1;
             if (line.isBlank()) {
-                if (nl < 0) {
-                    break;
-                }
                 continue;
             }
+            anyText = true;
             try {
                 out.add(row(line, lineNo));
             } catch (BadRow b) {
                 BadRow.handle(b, file, lineNo, spec.badRows(), log);
             }
-            if (nl < 0) {
-                break;
-            }
+        }
+        if (!anyText) {
+            throw new DatasetException(file, 0, null, "empty file: no data rows");
         }
         return out;
     }

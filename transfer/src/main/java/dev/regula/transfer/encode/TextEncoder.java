@@ -2,6 +2,10 @@ package dev.regula.transfer.encode;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.regula.models.ElemType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +37,8 @@ public final class TextEncoder implements InputEncoder<String, TextEncoder.Token
         }
     }
 
+    private static final JsonFactory JSON = new JsonFactory();
+
     private final HuggingFaceTokenizer tokenizer;
     private final Path file;
     private final int maxLength;
@@ -58,9 +64,7 @@ public final class TextEncoder implements InputEncoder<String, TextEncoder.Token
         if (maxLength < 2) {
             throw new IllegalArgumentException("maxLength must be >= 2 (room for the special tokens), got " + maxLength);
         }
-        if (!Files.isRegularFile(tokenizerJson)) {
-            throw new IOException("tokenizer file " + tokenizerJson.toAbsolutePath() + " does not exist");
-        }
+        checkFile(tokenizerJson);
         Map<String, String> options = Map.of(
                 "maxLength", Integer.toString(maxLength),
                 "truncation", Boolean.toString(truncation),
@@ -70,6 +74,44 @@ public final class TextEncoder implements InputEncoder<String, TextEncoder.Token
         } catch (RuntimeException e) {
             // The native side reports a malformed file as a bare RuntimeException.
             throw new IOException("cannot load tokenizer " + tokenizerJson.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks that {@code tokenizerJson} is a readable regular file holding one JSON object, so that
+     * a bad file is refused where it is named (at import), with what failed: the native tokenizer
+     * only says that it could not load it.
+     *
+     * @throws IOException "does not exist", "is not a regular file", "permission denied", or "is not JSON"
+     */
+    public static void checkFile(Path tokenizerJson) throws IOException {
+        Path abs = tokenizerJson.toAbsolutePath();
+        if (!Files.exists(abs)) {
+            throw new IOException("tokenizer file " + abs + " does not exist");
+        }
+        if (!Files.isRegularFile(abs)) {
+            throw new IOException("tokenizer file " + abs + " is not a regular file; expected a HuggingFace tokenizer.json");
+        }
+        if (!Files.isReadable(abs)) {
+            throw new IOException("cannot read tokenizer file " + abs + ": permission denied");
+        }
+        // Streams the tokens: a huge or endless file costs time, never a heap of its size.
+        try (JsonParser p = JSON.createParser(abs.toFile())) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new IOException("tokenizer file " + abs + " is not JSON: expected a JSON object (a HuggingFace"
+                        + " tokenizer.json), found " + (first == null ? "an empty file" : first.asString() == null ? first : "'" + first.asString() + "'"));
+            }
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                throw new IOException("tokenizer file " + abs + " is not JSON: text after the closing brace at line "
+                        + p.currentLocation().getLineNr());
+            }
+        } catch (JsonProcessingException e) {
+            throw new IOException("tokenizer file " + abs + " is not JSON: " + e.getOriginalMessage() + " at line "
+                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()), e);
+        } catch (java.nio.file.AccessDeniedException | java.io.FileNotFoundException e) {
+            throw new IOException("cannot read tokenizer file " + abs + ": permission denied (" + e.getMessage() + ")", e);
         }
     }
 

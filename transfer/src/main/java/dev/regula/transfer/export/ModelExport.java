@@ -10,6 +10,7 @@ import dev.regula.models.onnx.TensorShapeProto;
 import dev.regula.models.onnx.ValueInfoProto;
 import dev.regula.transfer.backbone.FeatureModel;
 import dev.regula.transfer.train.TrainedHead;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -34,6 +35,21 @@ public final class ModelExport {
     public static final String LABEL = "label";
 
     private ModelExport() {}
+
+    /**
+     * Checks that a model read back from {@code file} has the outputs an export carries, so that a
+     * model whose outputs were removed or renamed is refused with what was expected rather than
+     * ONNX Runtime's raw text (or a missing-key fault) at the first run.
+     *
+     * @throws ExportException naming the expected outputs and the ones found
+     */
+    public static void checkOutputs(OnnxModel model, Path file) throws ExportException {
+        List<String> found = model.proto().getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList();
+        if (!found.contains(PROBABILITIES) || !found.contains(LABEL)) {
+            throw new ExportException(file, "expected the outputs of a Regula export, '" + PROBABILITIES
+                    + "' (float [batch, classes]) and '" + LABEL + "' (int64 [batch]); the graph's outputs are " + found);
+        }
+    }
 
     /**
      * The feature model continued by one trained head ({@link #append} with the head's own graph),

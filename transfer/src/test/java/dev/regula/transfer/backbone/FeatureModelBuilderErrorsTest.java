@@ -30,6 +30,27 @@ class FeatureModelBuilderErrorsTest {
     }
 
     @Test
+    void aBackboneWithNoOutputsIsRefusedByName() {
+        var noOutputs = TINY.text(13).toBuilder();
+        noOutputs.getGraphBuilder().clearOutput();
+        assertThatThrownBy(() -> FeatureModelBuilder.firstOutput(noOutputs.build(), "tiny"))
+                .isInstanceOf(BackboneException.class)
+                .hasMessageContaining("backbone source 'tiny'").hasMessageContaining("declares no outputs");
+    }
+
+    @Test
+    void aFeatureDimBeyondTheCapIsRefusedNotWrapped() {
+        for (long dim : new long[] {Long.MAX_VALUE, (1L << 31) + 4, FeatureModelBuilder.MAX_FEATURE_DIM + 1}) {
+            var huge = TINY.text(13).toBuilder();
+            var shape = huge.getGraphBuilder().getOutputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+            shape.getDimBuilder(shape.getDimCount() - 1).clear().setDimValue(dim);
+            assertThatThrownBy(() -> FeatureModelBuilder.build(huge.build(), SHA, "tiny", new FeatureSpec("out", Pooling.MEAN, false)))
+                    .isInstanceOf(BackboneException.class)
+                    .hasMessageContaining("feature dim of " + dim).hasMessageContaining("expected 1 to 16777216");
+        }
+    }
+
+    @Test
     void unknownPoolingListsTheChoices() {
         assertThatThrownBy(() -> Pooling.parse("avg")).hasMessageContaining("[mean, cls, max, none]");
     }

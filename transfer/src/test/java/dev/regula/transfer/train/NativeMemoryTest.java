@@ -78,5 +78,10 @@ class NativeMemoryTest {
         double slope = num / den;
         assertThat(slope).as("RSS growth in MB per head over 100 heads, samples %s", java.util.Arrays.toString(y))
                 .isLessThan(0.5);
+        // Issue 16's figure: RSS after head 100 within 5% of RSS after head 10 (y[1]: 10 heads in, y[10]: 100).
+        double ratio = y[10] / y[1];
+        System.out.printf(java.util.Locale.ROOT, "memory=train-heads rss_mb_head10=%.0f rss_mb_head100=%.0f ratio=%.4f slope_mb_per_head=%.4f%n",
+                y[1], y[10], ratio, slope);
+        assertThat(ratio).as("RSS after head 100 / after head 10, samples %s", java.util.Arrays.toString(y)).isLessThanOrEqualTo(1.05);
     }
 }

@@ -4,6 +4,7 @@ import dev.regula.transfer.export.ExportMetadata;
 import dev.regula.transfer.export.ModelExport;
 import dev.regula.pipeline.run.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.regula.models.ConfinedPath;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
 import dev.regula.models.runtime.OrtRunner;
@@ -14,6 +15,7 @@ import dev.regula.transfer.encode.BatchTensor;
 import dev.regula.transfer.encode.EncoderMismatchException;
 import dev.regula.transfer.encode.ModelInput;
 import dev.regula.transfer.encode.TextEncoder;
+import dev.regula.transfer.export.ExportException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,10 +64,18 @@ public final class Predictor implements AutoCloseable {
         }
         Map<String, String> meta = model.metadata();
         List<String> classes = classes(file, meta);
-        Path tokenizer = file.toAbsolutePath().getParent().resolve(need(file, meta, ExportMetadata.KEY_TOKENIZER_FILE, "the tokenizer file name"));
-        if (!Files.isRegularFile(tokenizer)) {
-            throw new RegulaException(file + ": its tokenizer " + tokenizer + " is missing; keep the export folder together "
-                    + "(model.onnx and " + tokenizer.getFileName() + ")");
+        String tokenizerName = need(file, meta, ExportMetadata.KEY_TOKENIZER_FILE, "the tokenizer file name");
+        Path tokenizer;
+        try {
+            // The name is text inside the model: confined to the model's folder like external data.
+            tokenizer = ConfinedPath.resolve(file.toAbsolutePath().getParent(), tokenizerName);
+            ModelExport.checkOutputs(model, file);
+        } catch (ConfinedPath.RefusedException e) {
+            throw new RegulaException(file + ": metadata " + ExportMetadata.KEY_TOKENIZER_FILE + ": " + e.getMessage()
+                    + (e.reason().contains("does not exist") ? "; keep the export folder together (model.onnx and "
+                    + tokenizerName + ")" : ""), e);
+        } catch (ExportException e) {
+            throw new RegulaException(e.getMessage(), e);
         }
         int maxLength = integer(file, meta, ExportMetadata.KEY_MAX_LENGTH);
         boolean truncation = Boolean.parseBoolean(need(file, meta, ExportMetadata.KEY_TRUNCATION, "true or false"));

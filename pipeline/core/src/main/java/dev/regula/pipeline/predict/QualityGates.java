@@ -20,6 +20,54 @@ public record QualityGates(Double minAccuracy, Double minMacroF1, Double maxEce,
     public static final QualityGates NONE = new QualityGates(null, null, null, null);
 
     /**
+     * A threshold outside the range of its figure (accuracy 1.5, a negative NLL): a gate that could
+     * never pass, or always would, is a typo, refused before any model runs.
+     *
+     * @param key the gate's name ({@code min_accuracy}, ...); front ends render it as their option
+     * @param value the threshold given
+     * @param expected the range, e.g. "a number in [0, 1]"
+     */
+    public static final class BadGateException extends IllegalArgumentException {
+        private final String key;
+        private final double value;
+        private final String expected;
+
+        BadGateException(String key, double value, String expected) {
+            super(key + " " + value + " is out of range; expected " + expected);
+            this.key = key;
+            this.value = value;
+            this.expected = expected;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public double value() {
+            return value;
+        }
+
+        public String expected() {
+            return expected;
+        }
+    }
+
+    public QualityGates {
+        fraction("min_accuracy", minAccuracy);
+        fraction("min_macro_f1", minMacroF1);
+        fraction("max_ece", maxEce);
+        if (maxNll != null && !(maxNll >= 0 && maxNll < Double.POSITIVE_INFINITY)) {
+            throw new BadGateException("max_nll", maxNll, "a finite number >= 0");
+        }
+    }
+
+    private static void fraction(String key, Double v) {
+        if (v != null && !(v >= 0 && v <= 1)) {
+            throw new BadGateException(key, v, "a number in [0, 1] (a fraction: 0.95, not 95)");
+        }
+    }
+
+    /**
      * The gates {@code metrics} misses, one line each, such as {@code accuracy 0.9012 < min_accuracy 0.95};
      * empty when every set gate passes.
      */

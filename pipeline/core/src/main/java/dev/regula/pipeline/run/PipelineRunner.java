@@ -1,5 +1,6 @@
 package dev.regula.pipeline.run;
 
+import dev.regula.models.IoErrors;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.PipelineSpec;
 import java.io.IOException;
@@ -61,7 +62,7 @@ public final class PipelineRunner {
         try {
             Files.createDirectories(work);
         } catch (IOException e) {
-            throw new RegulaException("cannot prepare the work folder " + work + ": " + e.getMessage(), e);
+            throw new RegulaException("cannot prepare the work folder " + work + ": " + IoErrors.describe(e), e);
         }
         WorkLock lock;
         try {

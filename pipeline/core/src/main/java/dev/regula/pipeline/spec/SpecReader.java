@@ -1,5 +1,6 @@
 package dev.regula.pipeline.spec;
 
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.regula.pipeline.RegulaException;
 import dev.regula.transfer.backbone.BackboneException;
 import dev.regula.transfer.backbone.BackboneSource;
 import dev.regula.transfer.backbone.Pooling;
@@ -117,6 +119,7 @@ public final class SpecReader {
         }
         JsonNode root;
         try {
+            YamlAliases.refuse(file);
             root = YAML.readTree(file.toFile());
         } catch (IOException e) {
             throw new SpecException(file, "", "not valid YAML: " + e.getMessage().replace('\n', ' '), e);
@@ -135,6 +138,7 @@ public final class SpecReader {
         }
         JsonNode root;
         try {
+            YamlAliases.refuse(file);
             root = YAML.readTree(file.toFile());
         } catch (IOException e) {
             throw new SpecException(file, "", "not valid YAML: " + e.getMessage().replace('\n', ' '), e);
@@ -237,6 +241,20 @@ public final class SpecReader {
             throw new SpecException(file, "export.head", "no head is named '" + exportHead + "'; expected 'best'"
                     + (soup ? ", 'soup'" : "") + " or one of " + heads.stream().map(Sections.Head::name).toList());
         }
+        if (ensemble != null && !ensemble.isNull()) {
+            try {
+                // checked here, against the spec's head names, so that an unknown member is refused before
+                // any stage runs (the ensemble stage parses it again against the heads it finds trained)
+                EnsembleConfig.parse(file.toString(), ensemble, heads.stream().map(Sections.Head::name).toList());
+            } catch (SpecException ex) {
+                throw ex;
+            } catch (RegulaException ex) {
+                String text = ex.getMessage().replaceFirst("^" + java.util.regex.Pattern.quote(file + ": "), "");
+                int colon = text.indexOf(": ");
+                boolean keyed = colon > 0 && text.startsWith("ensemble");
+                throw new SpecException(file, keyed ? text.substring(0, colon) : "ensemble", keyed ? text.substring(colon + 2) : text, ex);
+            }
+        }
         Sections.Validate validate = validate(root.get("validate"));
         return new PipelineSpec(file, seed, backbone, data, split, features, heads, tune, nonNull(root.get("ensemble")),
                 new Sections.Export(exportHead), validate, nonNull(root.get("report")), sections);
@@ -320,11 +338,26 @@ public final class SpecReader {
         if (Math.abs(train + val + test - 1) > 1e-6) {
             throw new SpecException(file, "split", "train + val + test must be 1, got " + (train + val + test));
         }
+        // Every split has a reader in the pipeline: train fits the heads, val picks the exported head,
+        // stops early and fits the ensemble, test is what validate measures. An empty one used to be
+        // refused only by the stage that reads it, after the features had been computed.
+        if (data.splitField() == null) {
+            nonEmpty("train", train, "the heads are trained on it");
+            nonEmpty("val", val, "it picks the exported head, drives early stopping and fits the ensemble's combiner");
+            nonEmpty("test", test, "validate measures the exported model on it");
+        }
         boolean grouped = v.bool(s, "split", "grouped", false);
         if (grouped && data.groupField() == null) {
             throw new SpecException(file, "split.grouped", "grouped splits need data.group_field");
         }
         return new Sections.Split(train, val, test, grouped);
+    }
+
+    private void nonEmpty(String key, double fraction, String why) throws SpecException {
+        if (fraction == 0) {
+            throw new SpecException(file, "split." + key, "0 leaves the " + key + " split empty, and the pipeline needs it: "
+                    + why + "; expected a fraction > 0");
+        }
     }
 
     private List<Sections.Head> heads(JsonNode node, long seed) throws SpecException {

@@ -59,6 +59,7 @@ public final class Pipeline {
     public static RunResult run(RunRequest request) throws RegulaException {
         Determinism.configure();
         PipelineSpec spec = SpecReader.read(request.spec());
+        Preflight.classWeights(spec);
         // the summary is written under the work folder's lock too
         return PipelineRunner.run(request, spec, stages(spec), ran -> finish(spec, request.workDir(), ran));
     }

@@ -48,4 +48,17 @@ class QualityGatesTest {
         ClassificationMetrics nan = new ClassificationMetrics(Double.NaN, m.macroF1(), m.nll(), m.brier(), m.ece(), m.reliability());
         assertThat(new QualityGates(0.0, null, null, null).failures(nan)).containsExactly("accuracy NaN < min_accuracy 0.0");
     }
+
+    @Test
+    void thresholdsOutsideTheirFiguresRangeAreRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new QualityGates(1.5, null, null, null))
+                .isInstanceOf(QualityGates.BadGateException.class).hasMessageContaining("min_accuracy 1.5 is out of range");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new QualityGates(null, -0.01, null, null))
+                .hasMessageContaining("min_macro_f1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new QualityGates(null, null, Double.NaN, null))
+                .hasMessageContaining("max_ece NaN");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new QualityGates(null, null, null, Double.POSITIVE_INFINITY))
+                .hasMessageContaining("max_nll");
+        assertThat(new QualityGates(0.0, 1.0, 0.0, 0.0)).isNotNull();
+    }
 }

@@ -192,4 +192,37 @@ class SpecReaderTest {
         assertThat(Levenshtein.distance("", "abc")).isEqualTo(3);
         assertThat(Levenshtein.distance("kitten", "sitting")).isEqualTo(3);
     }
+
+    @Test
+    void anEmptySplitIsRefusedWhenTheSpecIsRead() throws Exception {
+        assertThat(error(BASE + "heads: [{kind: linear}]\nsplit: {train: 0.8, val: 0, test: 0.2}\n").getMessage())
+                .endsWith("split.val: 0 leaves the val split empty, and the pipeline needs it: it picks the exported head, "
+                        + "drives early stopping and fits the ensemble's combiner; expected a fraction > 0");
+        assertThat(error(BASE + "heads: [{kind: linear}]\nsplit: {train: 0.8, val: 0.2, test: 0}\n").getMessage())
+                .contains("split.test: 0 leaves the test split empty");
+        assertThat(error(BASE + "heads: [{kind: linear}]\nsplit: {train: 0, val: 0.5, test: 0.5}\n").getMessage())
+                .contains("split.train: 0 leaves the train split empty");
+        // a split_field decides the rows itself: the fractions are not used
+        assertThat(SpecReader.read(write(BASE.replace("path: data.jsonl", "path: data.jsonl\n  split_field: part")
+                + "heads: [{kind: linear}]\nsplit: {train: 0.8, val: 0, test: 0.2}\n")).split().val()).isZero();
+    }
+
+    @Test
+    void yamlAliasesAreRefusedNotReadAsTheirName() throws Exception {
+        String yaml = BASE + "seed: &s 7\nheads: [{kind: linear, training: {seed: *s}}]\n";
+        assertThat(error(yaml).getMessage()).contains("line 6: YAML alias '*s' is not supported")
+                .contains("write the value out in full");
+        // an anchor alone is harmless
+        assertThat(SpecReader.read(write(BASE + "seed: &s 7\nheads: [{kind: linear}]\n")).seed()).isEqualTo(7);
+    }
+
+    @Test
+    void unknownEnsembleMembersAreRefusedWhenTheSpecIsRead() throws Exception {
+        assertThat(error(BASE + "heads: [{name: a, kind: linear}, {name: b, kind: linear}]\nensemble: {members: [a, c]}\n")
+                .getMessage()).contains("ensemble.members").contains("'c'");
+        assertThat(error(BASE + "heads: [{name: a, kind: linear}]\nensemble: {seeds: {head: z, count: 2}}\n")
+                .getMessage()).contains("ensemble.seeds");
+        assertThat(error(BASE + "heads: [{name: a, kind: linear}]\nensemble: {membres: [a]}\n").getMessage())
+                .contains("ensemble.membres").contains("did you mean 'members'");
+    }
 }

@@ -17,6 +17,7 @@ import dev.regula.transfer.backbone.BackboneException;
 import dev.regula.transfer.backbone.FeatureModel;
 import dev.regula.transfer.backbone.FeatureSpec;
 import dev.regula.transfer.backbone.Pooling;
+import dev.regula.transfer.backbone.FeatureModelBuilder;
 import dev.regula.transfer.backbone.SourceFile;
 import dev.regula.transfer.data.BadRowPolicy;
 import dev.regula.transfer.data.Dataset;
@@ -419,7 +420,7 @@ public final class FeaturesStep {
     private static String firstOutput(Request r, Path cache) throws RegulaException {
         try {
             Backbone b = Backbone.load(r.backbone(), r.tokenizer(), cache);
-            return OnnxModel.read(b.model().file()).proto().getGraph().getOutput(0).getName();
+            return FeatureModelBuilder.firstOutput(OnnxModel.read(b.model().file()).proto(), b.model().source());
         } catch (BackboneException | OnnxModelException e) {
             throw RegulaException.wrap(e);
         }

@@ -121,7 +121,7 @@ public final class ImportStep {
                                   Path staging, Problem subject) throws RegulaException {
         try {
             String t = tensor != null && !tensor.isBlank() ? tensor
-                    : OnnxModel.read(backbone.model().file()).proto().getGraph().getOutput(0).getName();
+                    : FeatureModelBuilder.firstOutput(OnnxModel.read(backbone.model().file()).proto(), backbone.model().source());
             FeatureModel model = FeatureModelBuilder.build(backbone, new FeatureSpec(t, pooling, l2, maskInput));
             model.save(staging.resolve(FEATURE_MODEL));
             if (backbone.tokenizer() != null) {

@@ -24,6 +24,8 @@ import dev.regula.pipeline.run.StageName;
 import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.stage.ensemble.EnsembleStage;
 import dev.regula.pipeline.stage.export.ExportStage;
+import dev.regula.transfer.export.ExportException;
+import dev.regula.transfer.export.ModelExport;
 import dev.regula.pipeline.stage.export.ExportStep;
 import dev.regula.pipeline.stage.features.FeaturesStage;
 import dev.regula.pipeline.stage.features.FeaturesStep;
@@ -113,6 +115,11 @@ public final class ValidateStage implements Stage {
         ProviderRun first = null;
         try (Encoder enc = Encoder.open(ctx, test)) {
             OnnxModel exported = OnnxModel.read(modelFile);
+            try {
+                ModelExport.checkOutputs(exported, modelFile);
+            } catch (ExportException e) {
+                throw new RegulaException(e.getMessage(), e);
+            }
             List<ModelInput> inputs = ModelInput.of(exported.proto());
             // The features were extracted one example per call for such a model; batching here would
             // change each example's outputs by its batch mates and fail parity for no fault of the export.

@@ -103,7 +103,7 @@ public final class ValidateStep {
     private static Result validate(ModelRequest model, DatasetSpec data) throws RegulaException {
         Dataset dataset;
         try {
-            dataset = DatasetReader.read(data);
+            dataset = DatasetReader.readHoldout(data);
         } catch (DatasetException e) {
             throw RegulaException.wrap(e);
         }
