@@ -3,7 +3,9 @@ package dev.regula.ensemble;
 import dev.regula.transfer.features.FeatureMatrix;
 import dev.regula.transfer.head.HeadSpec;
 import dev.regula.transfer.regularize.RegularizationSpec;
+import dev.regula.transfer.train.HeadJob;
 import dev.regula.transfer.train.HeadTrainer;
+import dev.regula.transfer.train.StackPlanner;
 import dev.regula.transfer.train.TrainedHead;
 import dev.regula.transfer.train.TrainingSpec;
 import java.util.ArrayList;
@@ -16,6 +18,12 @@ import java.util.SplittableRandom;
 /**
  * Trains ensemble members on one cached train/val pair of feature matrices. Every method is
  * deterministic given the seeds it is passed (and a fixed libtorch thread count).
+ *
+ * <p>Seed, bagging and regularization-diverse members of one head train together as stacks of K
+ * heads ({@link StackPlanner}: K by memory and core count), which costs far less than K separate
+ * runs. The heads of a stack share one batch order, drawn from the first member's training seed;
+ * each keeps its own seed for its initial weights and dropout noise. A lone member (one seed, one
+ * bag) therefore trains exactly as {@link HeadTrainer} trains it.
  */
 public final class MemberFactory {
     private final FeatureMatrix train;
@@ -42,11 +50,19 @@ public final class MemberFactory {
         this.classes = List.copyOf(classes);
     }
 
-    /** The same spec trained once per seed; members differ in initial weights, shuffles and noise. */
+    /**
+     * The same spec trained once per seed, as one stack: members differ in initial weights and
+     * dropout noise, and share the batch order of the first seed.
+     */
     public List<Member> seeds(HeadSpec head, RegularizationSpec reg, TrainingSpec training, long... seeds) throws EnsembleException {
-        List<Member> out = new ArrayList<>();
+        List<HeadJob> jobs = new ArrayList<>();
         for (long s : seeds) {
-            out.add(Member.of("seed-" + s, trainOne(train, head, reg, training.withSeed(s)), classes, "seed:" + s));
+            jobs.add(HeadJob.of(reg, training.withSeed(s)));
+        }
+        List<TrainedHead> heads = trainStacked("seeds", head, jobs);
+        List<Member> out = new ArrayList<>();
+        for (int i = 0; i < seeds.length; i++) {
+            out.add(Member.of("seed-" + seeds[i], heads.get(i), classes, "seed:" + seeds[i]));
         }
         return out;
     }
@@ -76,14 +92,59 @@ public final class MemberFactory {
      * training rows, drawn from {@code SplittableRandom(seed)}; its out-of-bag rows are recorded.
      * Member {@code i} also uses training seed {@code training.seed() + i}. With early stopping in
      * {@code reg}, {@code stopOn} says which rows it watches.
+     *
+     * <p>The bags train as one stack, so they read the training rows in one shared batch order;
+     * each bag weighs a row by how often the resample drew it (exact bootstrap counts: the bag is
+     * the same multiset of rows as the resample, out-of-bag rows weigh 0). Counts rather than
+     * Poisson(1) weights keep every bag at exactly n draws, as a classic bootstrap has.
      */
     public List<Member> bagging(HeadSpec head, RegularizationSpec reg, TrainingSpec training, int members, long seed, StopOn stopOn)
+            throws EnsembleException {
+        List<Bag> bags = bags(reg, training, members, seed, stopOn);
+        List<TrainedHead> heads = trainStacked("bagging", head, bags.stream().map(Bag::job).toList());
+        List<Member> out = new ArrayList<>();
+        for (int i = 0; i < members; i++) {
+            Bag b = bags.get(i);
+            out.add(new Member("bag-" + i, heads.get(i), classes, b.drawn(), b.oob(), "seed:" + b.job().training().seed()));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #seeds} and {@link #bagging} of one head at once: the seed members and the bags train in
+     * shared stacks (the same members as the two calls give, except for the batch order, which
+     * is the first seed member's for all). Returns the seed members, then the bags.
+     */
+    public List<Member> seedsAndBagging(HeadSpec head, RegularizationSpec reg, TrainingSpec training, long[] seeds,
+            TrainingSpec bagTraining, int bags, long bagSeed, StopOn stopOn) throws EnsembleException {
+        List<Bag> drawn = bags(reg, bagTraining, bags, bagSeed, stopOn);
+        List<HeadJob> jobs = new ArrayList<>();
+        for (long s : seeds) {
+            jobs.add(HeadJob.of(reg, training.withSeed(s)));
+        }
+        drawn.forEach(b -> jobs.add(b.job()));
+        List<TrainedHead> heads = trainStacked("seeds and bagging", head, jobs);
+        List<Member> out = new ArrayList<>();
+        for (int i = 0; i < seeds.length; i++) {
+            out.add(Member.of("seed-" + seeds[i], heads.get(i), classes, "seed:" + seeds[i]));
+        }
+        for (int i = 0; i < bags; i++) {
+            Bag b = drawn.get(i);
+            out.add(new Member("bag-" + i, heads.get(seeds.length + i), classes, b.drawn(), b.oob(), "seed:" + b.job().training().seed()));
+        }
+        return out;
+    }
+
+    /** One bag: its resample, its out-of-bag rows and its training job. */
+    private record Bag(int[] drawn, int[] oob, HeadJob job) {}
+
+    private List<Bag> bags(RegularizationSpec reg, TrainingSpec training, int members, long seed, StopOn stopOn)
             throws EnsembleException {
         if (members < 1) {
             throw new EnsembleException("bagging: members must be >= 1, got " + members);
         }
         SplittableRandom rng = new SplittableRandom(seed);
-        List<Member> out = new ArrayList<>();
+        List<Bag> out = new ArrayList<>();
         int n = train.rows();
         for (int i = 0; i < members; i++) {
             int[] drawn = new int[n];
@@ -93,35 +154,34 @@ public final class MemberFactory {
                 in.set(drawn[r]);
             }
             int[] oob = java.util.stream.IntStream.range(0, n).filter(r -> !in.get(r)).toArray();
-            long s = training.seed() + i;
-            FeatureMatrix watch = stopOn == StopOn.OOB ? train.select(oob) : val;
             if (stopOn == StopOn.OOB && reg.earlyStopping() != null && oob.length == 0) {
                 throw new EnsembleException("bagging: bag " + i + " has no out-of-bag rows to early-stop on (" + n
                         + " training rows)");
             }
-            TrainedHead h;
-            try {
-                h = HeadTrainer.train(train.select(drawn), watch, classes.size(), head, reg, training.withSeed(s));
-            } catch (IllegalArgumentException e) {
-                throw new EnsembleException("members: training failed: " + e.getMessage(), e);
+            HeadJob job = HeadJob.of(reg, training.withSeed(training.seed() + i)).withRowWeights(HeadJob.counts(drawn, n));
+            if (stopOn == StopOn.OOB && oob.length > 0) {
+                job = job.withWatchRows(oob);
             }
-            out.add(new Member("bag-" + i, h, classes, drawn, oob, "seed:" + s));
+            out.add(new Bag(drawn, oob, job));
         }
         return out;
     }
 
     /**
      * One member per regularization spec, all with the same training spec and seed, so they share
-     * their start point (and may be souped).
+     * their start point (and may be souped). Specs that can share a stack ({@link dev.regula.transfer.train.StackKey})
+     * train as one; each member then equals its lone run up to float rounding.
      */
     public List<Member> regularizationDiverse(HeadSpec head, List<RegularizationSpec> regs, TrainingSpec training)
             throws EnsembleException {
         if (regs.isEmpty()) {
             throw new EnsembleException("regularization-diverse: the list of regularization specs is empty");
         }
+        List<TrainedHead> heads = trainStacked("regularization-diverse", head,
+                regs.stream().map(r -> HeadJob.of(r, training)).toList());
         List<Member> out = new ArrayList<>();
         for (int i = 0; i < regs.size(); i++) {
-            out.add(Member.of("reg-" + i, trainOne(train, head, regs.get(i), training), classes, "seed:" + training.seed()));
+            out.add(Member.of("reg-" + i, heads.get(i), classes, "seed:" + training.seed()));
         }
         return out;
     }
@@ -182,12 +242,11 @@ public final class MemberFactory {
         return out;
     }
 
-    private TrainedHead trainOne(FeatureMatrix rows, HeadSpec head, RegularizationSpec reg, TrainingSpec spec)
-            throws EnsembleException {
+    private List<TrainedHead> trainStacked(String what, HeadSpec head, List<HeadJob> jobs) throws EnsembleException {
         try {
-            return HeadTrainer.train(rows, val, classes.size(), head, reg, spec);
+            return StackPlanner.trainAll(train, val, classes.size(), head, jobs);
         } catch (IllegalArgumentException e) {
-            throw new EnsembleException("members: training failed: " + e.getMessage(), e);
+            throw new EnsembleException("members: " + what + ": training failed: " + e.getMessage(), e);
         }
     }
 }

@@ -75,6 +75,41 @@ class MembersTest {
         assertThat(ms.get(0).origin()).isNotEqualTo(ms.get(1).origin());
     }
 
+    /**
+     * Seeds and bags train as one stack in the order of the first seed, so the first seed member
+     * equals its lone run up to float rounding, and the bags are the bags {@code bagging} draws.
+     */
+    @Test
+    void seedsAndBagsTrainAsOneStack() throws Exception {
+        MemberFactory f = new MemberFactory(TRAIN, VAL, CLASSES);
+        HeadSpec mlp = HeadSpec.mlp(HeadActivation.RELU, 6);
+        RegularizationSpec reg = RegularizationSpec.builder().dropout(
+                dev.regula.transfer.regularize.DropoutSpec.of(dev.regula.transfer.regularize.DropoutSpec.Kind.STANDARD, 0.2, 0.1)).build();
+        Member alone = f.seeds(mlp, reg, FAST, 7).get(0);
+        List<Member> both = f.seedsAndBagging(mlp, reg, FAST, new long[] {7, 8}, FAST.withSeed(100), 3, 42, MemberFactory.StopOn.OOB);
+        assertThat(both).extracting(Member::name).containsExactly("seed-7", "seed-8", "bag-0", "bag-1", "bag-2");
+        assertThat(maxDiff(both.get(0), alone)).isLessThanOrEqualTo(1e-5);
+        assertThat(maxDiff(both.get(0), both.get(1))).isGreaterThan(1e-3);
+        List<Member> bags = f.bagging(mlp, reg, FAST.withSeed(100), 3, 42, MemberFactory.StopOn.OOB);
+        for (int i = 0; i < 3; i++) {
+            assertThat(both.get(2 + i).oobRows()).containsExactly(bags.get(i).oobRows());
+            assertThat(both.get(2 + i).trainRows()).containsExactly(bags.get(i).trainRows());
+            assertThat(both.get(2 + i).origin()).isEqualTo(bags.get(i).origin());
+        }
+    }
+
+    private static double maxDiff(Member a, Member b) {
+        double d = 0;
+        for (int l = 0; l < a.head().layers().size(); l++) {
+            float[] x = a.head().layers().get(l).flatW();
+            float[] y = b.head().layers().get(l).flatW();
+            for (int i = 0; i < x.length; i++) {
+                d = Math.max(d, Math.abs(x[i] - y[i]));
+            }
+        }
+        return d;
+    }
+
     @Test
     void snapshotsContinueFromThePreviousCycle() throws Exception {
         MemberFactory f = new MemberFactory(TRAIN, VAL, CLASSES);

@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * Max-norm (Srivastava et al. 2014): after every step each unit's incoming weight vector — a row
- * of {@code W [out, in]} — is rescaled so its L2 norm is at most {@code c}.
+ * of {@code W [out, in]} (of each head's block of {@code [K, out, in]}) — is rescaled so its L2
+ * norm is at most {@code c}.
  */
 public record MaxNormConstraint(double c) {
     public MaxNormConstraint {
@@ -15,8 +16,20 @@ public record MaxNormConstraint(double c) {
 
     /** Rescales the rows of {@code w} in place. */
     public void apply(NDArray w) {
-        NDArray norms = w.square().sum(new int[] {1}, true).sqrt();
-        NDArray scale = norms.add(1e-12f).pow(-1).mul((float) c).minimum(1f);
+        try (NDArray bound = GraphScalars.of(w, c)) {
+            apply(w, bound);
+        }
+    }
+
+    /**
+     * Rescales the rows (last axis) of {@code w} in place so that each norm is at most its bound:
+     * {@code c} broadcasts against the row norms (a scalar, or a column {@code [K, 1, 1]} with one
+     * bound per head; +∞ leaves a head unchanged, exactly).
+     */
+    public static void apply(NDArray w, NDArray c) {
+        int last = w.getShape().dimension() - 1;
+        NDArray norms = w.square().sum(new int[] {last}, true).sqrt();
+        NDArray scale = norms.add(1e-12f).pow(-1).mul(c).minimum(1f);
         w.muli(scale);
     }
 }

@@ -32,7 +32,12 @@ public final class NoiseSource {
 
     /** Standard normal samples of the given shape (Box-Muller), created by {@code manager}. */
     public NDArray normal(NDManager manager, Shape shape) {
-        float[] n = new float[Math.toIntExact(shape.size())];
+        return manager.create(normalValues(Math.toIntExact(shape.size())), shape);
+    }
+
+    /** {@code count} standard normal samples as Java floats, drawn exactly as {@link #normal} draws them. */
+    public float[] normalValues(int count) {
+        float[] n = new float[count];
         for (int i = 0; i < n.length; i += 2) {
             double u1 = 1.0 - rng.nextDouble();
             double u2 = rng.nextDouble();
@@ -42,7 +47,7 @@ public final class NoiseSource {
                 n[i + 1] = (float) (r * Math.sin(2 * Math.PI * u2));
             }
         }
-        return manager.create(n, shape);
+        return n;
     }
 
     /** One uniform draw in [0, 1), for Java-side weight initialisation. */

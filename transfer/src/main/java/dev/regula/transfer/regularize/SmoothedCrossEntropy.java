@@ -1,6 +1,7 @@
 package dev.regula.transfer.regularize;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Cross-entropy with label smoothing and class weights.
@@ -11,47 +12,108 @@ import ai.djl.ndarray.NDArray;
  * all weights 1 it is the plain mean.
  */
 public final class SmoothedCrossEntropy {
-    private final double epsilon;
-    private final float[] classWeights;
+    private final double[] epsilon;
+    private final float[][] classWeights;
 
     /**
+     * One head.
+     *
      * @param epsilon label smoothing in [0, 1)
      * @param classWeights weight per class (positive), or null for all ones
      */
     public SmoothedCrossEntropy(double epsilon, float[] classWeights) {
-        if (!(epsilon >= 0 && epsilon < 1)) {
-            throw new IllegalArgumentException("label_smoothing must be in [0, 1), got " + epsilon);
-        }
-        this.epsilon = epsilon;
-        this.classWeights = classWeights == null ? null : classWeights.clone();
+        this(new double[] {epsilon}, new float[][] {classWeights});
     }
 
     /**
+     * A stack of K heads: one smoothing and one class-weight vector (or null) per head.
+     */
+    public SmoothedCrossEntropy(double[] epsilon, float[][] classWeights) {
+        if (epsilon.length == 0 || classWeights.length != epsilon.length) {
+            throw new IllegalArgumentException("label_smoothing and class_weights: expected one entry per head, got "
+                    + epsilon.length + " and " + classWeights.length);
+        }
+        for (double e : epsilon) {
+            if (!(e >= 0 && e < 1)) {
+                throw new IllegalArgumentException("label_smoothing must be in [0, 1), got " + e);
+            }
+        }
+        this.epsilon = epsilon.clone();
+        this.classWeights = new float[classWeights.length][];
+        for (int k = 0; k < classWeights.length; k++) {
+            this.classWeights[k] = classWeights[k] == null ? null : classWeights[k].clone();
+        }
+    }
+
+    /**
+     * One head's loss.
+     *
      * @param logits {@code [N, C]} pre-softmax scores
-     * @param labels {@code [N]} label indices (int32 or int64 array on the same device)
-     * @return scalar loss
+     * @param labels {@code [N]} label indices
+     * @return the loss, one element
      */
     public NDArray loss(NDArray logits, int[] labels) {
-        int c = Math.toIntExact(logits.getShape().get(1));
+        return loss(logits, labels, null);
+    }
+
+    /**
+     * Per-head losses of a stack.
+     *
+     * @param logits {@code [K, N, C]} pre-softmax scores ({@code [N, C]} for one head)
+     * @param labels {@code [N]} label indices, shared by the heads
+     * @param rowWeights per head, a weight {@code >= 0} per row that multiplies its class weight
+     *     (bootstrap counts), or null for all ones; a head whose rows all weigh 0 gets a loss of 0
+     * @return {@code [K]} losses (one element for {@code [N, C]} logits)
+     */
+    public NDArray loss(NDArray logits, int[] labels, float[][] rowWeights) {
+        int heads = epsilon.length;
+        int axis = logits.getShape().dimension() - 1;
+        int c = Math.toIntExact(logits.getShape().get(axis));
         int n = labels.length;
-        float[] q = new float[n * c];
-        float[] a = new float[n];
-        float off = (float) (epsilon / c);
-        for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(q, i * c, (i + 1) * c, off);
-            q[i * c + labels[i]] += (float) (1 - epsilon);
-            a[i] = classWeights == null ? 1f : classWeights[labels[i]];
+        boolean shared = java.util.Arrays.stream(epsilon).allMatch(e -> e == epsilon[0]);
+        int targets = shared ? 1 : heads;
+        float[] q = new float[targets * n * c];
+        for (int k = 0; k < targets; k++) {
+            float off = (float) (epsilon[k] / c);
+            int base = k * n * c;
+            java.util.Arrays.fill(q, base, base + n * c, off);
+            for (int i = 0; i < n; i++) {
+                q[base + i * c + labels[i]] += (float) (1 - epsilon[k]);
+            }
         }
         var m = logits.getManager();
-        NDArray target = m.create(q, logits.getShape()).toDevice(logits.getDevice(), false);
-        NDArray rowLoss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg();
-        if (classWeights == null) {
+        Shape rows = shared || axis == 1 ? new Shape(n, c) : new Shape(heads, n, c);
+        NDArray target = m.create(q, rows).toDevice(logits.getDevice(), false);
+        NDArray rowLoss = logits.logSoftmax(axis).mul(target).sum(new int[] {axis}).neg();
+        int[] batchAxis = {axis - 1};
+        boolean weighted = rowWeights != null || java.util.Arrays.stream(classWeights).anyMatch(java.util.Objects::nonNull);
+        if (!weighted) {
             // Weights of 1 sum to n exactly and multiply exactly: the plain mean is the same number.
-            NDArray sum = rowLoss.sum();
+            NDArray sum = rowLoss.sum(batchAxis);
             return sum.div(GraphScalars.of(sum, n));
         }
-        NDArray rowWeight = m.create(a).toDevice(logits.getDevice(), false);
-        return rowLoss.mul(rowWeight).sum().div(rowWeight.sum());
+        float[] a = new float[heads * n];
+        double[] empty = new double[heads];
+        boolean anyEmpty = false;
+        for (int k = 0; k < heads; k++) {
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                float cw = classWeights[k] == null ? 1f : classWeights[k][labels[i]];
+                a[k * n + i] = rowWeights == null || rowWeights[k] == null ? cw : cw * rowWeights[k][i];
+                total += a[k * n + i];
+            }
+            if (total == 0) {
+                empty[k] = 1;
+                anyEmpty = true;
+            }
+        }
+        NDArray rowWeight = m.create(a, axis == 1 ? new Shape(n) : new Shape(heads, n)).toDevice(logits.getDevice(), false);
+        NDArray denominator = rowWeight.sum(batchAxis);
+        if (anyEmpty) {
+            // 0/0 would be NaN; 0/1 is the empty batch's loss, and its gradient is zero.
+            denominator = denominator.add(HeadAxis.vector(denominator, empty));
+        }
+        return rowLoss.mul(rowWeight).sum(batchAxis).div(denominator);
     }
 
     /**

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDArray;
  * Inverted dropout: in training each unit is zeroed with probability {@code p} and survivors are
  * scaled by {@code 1/(1-p)}, so E[output] = input and inference needs no rescaling.
  */
-public final class StandardDropout implements DropoutLayer {
+public final class StandardDropout implements MaskDropout {
     private final double p;
 
     public StandardDropout(double p) {
@@ -21,9 +21,14 @@ public final class StandardDropout implements DropoutLayer {
         if (!training || p == 0) {
             return x;
         }
+        return x.mul(x.getManager().create(maskValues(Math.toIntExact(x.getShape().size()), noise), x.getShape()));
+    }
+
+    @Override
+    public float[] maskValues(int n, NoiseSource noise) {
         // The mask is built already scaled, in float32 as the engine compared and scaled it before:
         // x·(keep·s) equals x·keep·s bit for bit because keep is 0 or 1, and it costs one array op, not four.
-        float[] mask = noise.uniformValues(Math.toIntExact(x.getShape().size()));
+        float[] mask = noise.uniformValues(n);
         int rateBits = Float.floatToRawIntBits((float) p);
         int scaleBits = Float.floatToRawIntBits((float) (1.0 / (1.0 - p)));
         for (int i = 0; i < mask.length; i++) {
@@ -33,7 +38,7 @@ public final class StandardDropout implements DropoutLayer {
             int drop = (Float.floatToRawIntBits(mask[i]) - rateBits) >> 31;
             mask[i] = Float.intBitsToFloat(scaleBits & ~drop);
         }
-        return x.mul(x.getManager().create(mask, x.getShape()));
+        return mask;
     }
 
     @Override

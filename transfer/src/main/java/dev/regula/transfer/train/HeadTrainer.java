@@ -6,31 +6,23 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.regula.transfer.features.FeatureMatrix;
-import dev.regula.transfer.head.HeadNetwork;
 import dev.regula.transfer.head.HeadSpec;
 import dev.regula.transfer.head.LayerWeights;
-import dev.regula.transfer.regularize.EarlyStoppingSpec;
-import dev.regula.transfer.regularize.NoiseSource;
 import dev.regula.transfer.regularize.RegularizationSpec;
-import dev.regula.transfer.regularize.SmoothedCrossEntropy;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains one head on cached features with its own loop on DJL arrays and autograd: forward,
- * loss + penalties, backward, optimizer update, then decoupled decay and max-norm outside the
- * gradient. One NDManager per run and one sub-manager per batch, so nothing native outlives the
- * call. The train and val features are copied to the engine once per run; batches and the
- * per-epoch evaluation read them there. Fully seeded by {@link TrainingSpec#seed()}: initial weights, shuffles and dropout noise
- * come from Java {@code SplittableRandom}s derived from it, and the engine is seeded too. On the
- * CPU the same inputs and seed give bit-identical weights provided libtorch's intra-op thread
- * count is fixed ({@code -Dai.djl.pytorch.num_threads=1}, as the tests run): a multi-threaded BLAS
- * may otherwise split sums differently from run to run.
+ * Trains one head on cached features: the K = 1 case of {@link StackedTrainer}, with the head's
+ * seed also seeding the batch order. Its loop on DJL arrays and autograd: forward, loss +
+ * penalties, backward, optimizer update, then decoupled decay and max-norm outside the gradient.
+ * Fully seeded by {@link TrainingSpec#seed()}: initial weights, shuffles and dropout noise come
+ * from Java {@code SplittableRandom}s derived from it, and the engine is seeded too. On the CPU
+ * the same inputs and seed give bit-identical weights provided libtorch's intra-op thread count is
+ * fixed ({@code -Dai.djl.pytorch.num_threads=1}, as the tests run): a multi-threaded BLAS may
+ * otherwise split sums differently from run to run.
  */
 public final class HeadTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(HeadTrainer.class);
@@ -52,7 +44,7 @@ public final class HeadTrainer {
     /** As {@link #train(FeatureMatrix, FeatureMatrix, int, HeadSpec, RegularizationSpec, TrainingSpec)}, calling {@code listener} after every step. */
     public static TrainedHead train(FeatureMatrix train, FeatureMatrix val, int classes, HeadSpec head,
             RegularizationSpec reg, TrainingSpec spec, StepListener listener) {
-        return train(train, val, classes, head, reg, spec, listener, null);
+        return train(train, val, classes, head, HeadJob.of(reg, spec), listener);
     }
 
     /**
@@ -64,84 +56,14 @@ public final class HeadTrainer {
     public static TrainedHead train(FeatureMatrix train, FeatureMatrix val, int classes, HeadSpec head,
             RegularizationSpec reg, TrainingSpec spec, List<LayerWeights> initial) {
         java.util.Objects.requireNonNull(initial, "initial");
-        return train(train, val, classes, head, reg, spec, StepListener.NONE, initial);
+        return train(train, val, classes, head, HeadJob.of(reg, spec).withInitial(initial), StepListener.NONE);
     }
 
-    private static TrainedHead train(FeatureMatrix train, FeatureMatrix val, int classes, HeadSpec head,
-            RegularizationSpec reg, TrainingSpec spec, StepListener listener, List<LayerWeights> initial) {
-        try (TrainingRun run = TrainingRun.start(train, val, classes, head, reg, spec, listener, initial)) {
-            run.advance(spec.epochs());
-            return run.result();
-        }
-    }
-
-    static double trainStep(Engine engine, NDManager run, HeadNetwork net, LossFunction loss, ParameterUpdater updater,
-            UpdateRules rules, List<NDArray> keepAlive, NDArray features, int[] labels, int[] idx, NoiseSource noise, double lr) {
-        try (NDManager batch = run.newSubManager()) {
-            batch.tempAttachAll(keepAlive.toArray(new NDArray[0]));
-            long[] rows = new long[idx.length];
-            int[] y = new int[idx.length];
-            for (int i = 0; i < idx.length; i++) {
-                rows[i] = idx[i];
-                y[i] = labels[idx[i]];
-            }
-            // The gather's result is engine-allocated, so its alignment does not vary (see HeadNetwork.engineOwned).
-            NDArray x = features.get(new NDIndex("{}", batch.create(rows)));
-            float value;
-            try (GradientCollector gc = Gradients.collector(engine)) {
-                NDArray total = loss.total(batch, x, y, noise);
-                value = total.getFloat();
-                gc.backward(total);
-            }
-            List<NDArray> params = net.trainable();
-            List<NDArray> grads = new ArrayList<>(params.size());
-            for (NDArray p : params) {
-                grads.add(p.getGradient());
-            }
-            updater.update(params, grads, lr);
-            for (NDArray g : grads) {
-                g.subi(g);
-            }
-            rules.afterStep(lr);
-            return value;
-        }
-    }
-
-    static EpochRecord evaluate(NDManager run, HeadNetwork net, List<NDArray> keepAlive, NDArray trainX, FeatureMatrix train,
-            NDArray valX, FeatureMatrix val, int epoch, double lr, double objective) {
-        Metrics tr = Metrics.of(proba(run, net, keepAlive, trainX), train.labels());
-        Metrics va = val == null ? null : Metrics.of(proba(run, net, keepAlive, valX), val.labels());
-        List<LayerWeights> layers = net.inferenceWeights();
-        List<Double> norms = layers.stream().map(LayerWeights::weightL2Norm).toList();
-        List<Double> rates = java.util.Arrays.stream(net.dropoutRates()).boxed().toList();
-        return new EpochRecord(epoch, lr, objective, tr.loss(), tr.accuracy(), tr.macroF1(),
-                va == null ? null : va.loss(), va == null ? null : va.accuracy(), va == null ? null : va.macroF1(),
-                va == null ? null : tr.accuracy() - va.accuracy(), va == null ? null : va.loss() - tr.loss(),
-                norms, zeroFraction(layers), net.prunedFraction(), rates);
-    }
-
-    /**
-     * Probabilities in inference mode for the rows of {@code x} (one of {@code keepAlive}, made by
-     * {@link #upload}), batched in sub-managers. Batches start at multiples of 4096 rows, so each
-     * slice keeps the engine's 64-byte alignment (see {@link HeadNetwork#engineOwned}).
-     */
-    static float[][] proba(NDManager run, HeadNetwork net, List<NDArray> keepAlive, NDArray x) {
-        int rows = Math.toIntExact(x.getShape().get(0));
-        float[][] out = new float[rows][];
-        int batch = 4096;
-        for (int start = 0; start < rows; start += batch) {
-            int n = Math.min(batch, rows - start);
-            try (NDManager scope = run.newSubManager()) {
-                scope.tempAttachAll(keepAlive.toArray(new NDArray[0]));
-                NDArray features = x.get(new NDIndex(start + ":" + (start + n)));
-                float[] flat = net.forward(features, false, null).softmax(1).toFloatArray();
-                int c = flat.length / n;
-                for (int i = 0; i < n; i++) {
-                    out[start + i] = java.util.Arrays.copyOfRange(flat, i * c, (i + 1) * c);
-                }
-            }
-        }
-        return out;
+    /** One job as a stack of one, its training seed also ordering the batches. */
+    public static TrainedHead train(FeatureMatrix train, FeatureMatrix val, int classes, HeadSpec head, HeadJob job,
+            StepListener listener) {
+        return StackedTrainer.train(train, val, classes, head, job.training().seed(), List.of(job),
+                (epoch, step, net) -> listener.afterStep(epoch, step, net.head(0))).get(0);
     }
 
     /** {@code m}'s rows as one engine-allocated array {@code [rows, dim]} of {@code manager}, copied over in chunks. */
@@ -175,15 +97,6 @@ public final class HeadTrainer {
         return (double) zeros / total;
     }
 
-    static void shuffle(int[] a, SplittableRandom rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
-
     /** Picks the device: {@code auto} falls back to the CPU with one log line; {@code gpu} without one fails. */
     static Device resolveDevice(Engine engine, TrainingSpec.DeviceChoice choice) {
         int gpus = engine.getGpuCount();
@@ -204,46 +117,5 @@ public final class HeadTrainer {
                 yield Device.gpu();
             }
         };
-    }
-
-    static void validate(FeatureMatrix train, FeatureMatrix val, int classes, RegularizationSpec reg) {
-        if (classes < 2) {
-            throw new IllegalArgumentException("classes must be >= 2 (binary tasks use 2), got " + classes);
-        }
-        if (train.rows() == 0) {
-            throw new IllegalArgumentException("the training split is empty");
-        }
-        checkLabels("train", train, classes);
-        if (val != null) {
-            checkLabels("val", val, classes);
-            if (val.dim() != train.dim()) {
-                throw new IllegalArgumentException("val features have dim " + val.dim() + ", train has " + train.dim());
-            }
-        }
-        if (reg.earlyStopping() != null && (val == null || val.rows() == 0)) {
-            throw new IllegalArgumentException("early_stopping needs a non-empty validation split");
-        }
-    }
-
-    static void checkInitial(List<LayerWeights> initial, int[] widths) {
-        if (initial.size() != widths.length - 1) {
-            throw new IllegalArgumentException("initial weights have " + initial.size() + " layers, the head has " + (widths.length - 1));
-        }
-        for (int l = 0; l < initial.size(); l++) {
-            LayerWeights lw = initial.get(l);
-            if (lw.in() != widths[l] || lw.out() != widths[l + 1]) {
-                throw new IllegalArgumentException("initial layer " + l + " is [" + lw.out() + " x " + lw.in() + "], expected ["
-                        + widths[l + 1] + " x " + widths[l] + "]");
-            }
-        }
-    }
-
-    private static void checkLabels(String split, FeatureMatrix m, int classes) {
-        for (int i = 0; i < m.rows(); i++) {
-            int y = m.labels()[i];
-            if (y < 0 || y >= classes) {
-                throw new IllegalArgumentException(split + " row " + i + " has label " + y + ", expected 0.." + (classes - 1));
-            }
-        }
     }
 }

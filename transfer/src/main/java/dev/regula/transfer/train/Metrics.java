@@ -11,24 +11,38 @@ public record Metrics(double loss, double accuracy, double macroF1) {
 
     /** Computes the metrics of row-major probabilities {@code [n][C]} against labels. */
     public static Metrics of(float[][] proba, int[] labels) {
+        return of(proba, labels, null);
+    }
+
+    /**
+     * As {@link #of(float[][], int[])} with a weight per row counted as its multiplicity (bootstrap
+     * counts: the metrics of the resample), or null for all ones.
+     */
+    public static Metrics of(float[][] proba, int[] labels, float[] weights) {
         int n = labels.length;
         if (n == 0) {
             return new Metrics(Double.NaN, Double.NaN, Double.NaN);
         }
         int c = proba[0].length;
-        long[] tp = new long[c];
-        long[] predicted = new long[c];
-        long[] actual = new long[c];
+        double[] tp = new double[c];
+        double[] predicted = new double[c];
+        double[] actual = new double[c];
         double nll = 0;
-        int correct = 0;
+        double correct = 0;
+        double total = 0;
         for (int i = 0; i < n; i++) {
+            double w = weights == null ? 1 : weights[i];
+            if (w == 0) {
+                continue;
+            }
             int arg = argmax(proba[i]);
-            nll -= Math.log(Math.max(proba[i][labels[i]], 1e-12));
-            predicted[arg]++;
-            actual[labels[i]]++;
+            nll -= w * Math.log(Math.max(proba[i][labels[i]], 1e-12));
+            predicted[arg] += w;
+            actual[labels[i]] += w;
+            total += w;
             if (arg == labels[i]) {
-                correct++;
-                tp[arg]++;
+                correct += w;
+                tp[arg] += w;
             }
         }
         double f1 = 0;
@@ -40,7 +54,7 @@ public record Metrics(double loss, double accuracy, double macroF1) {
             f1 += 2.0 * tp[k] / (predicted[k] + actual[k]);
             counted++;
         }
-        return new Metrics(nll / n, (double) correct / n, f1 / counted);
+        return new Metrics(nll / total, correct / total, f1 / counted);
     }
 
     /** The index of the largest probability; the first one on ties. */

@@ -2,12 +2,17 @@ package dev.regula.transfer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.regula.transfer.regularize.HeadAxis;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The gradient part of an optimizer step, done in place on DJL arrays. Decay and constraints are
- * applied by the trainer afterwards, outside the gradient. State arrays live in the run's manager.
+ * The gradient part of an optimizer step for a stack of K heads, done in place on DJL arrays whose
+ * leading axis is the head. Each head has its own state (it is its block of each state array),
+ * learning rate and step count; the per-head step values are columns {@code [K, 1, 1]}. A head
+ * that sits a step out gets rate 0, so its parameters do not move (its moments still see the
+ * step's gradient, which is zero for it). Decay and constraints are applied by the trainer
+ * afterwards, outside the gradient. State arrays live in the run's manager.
  *
  * <p>Written for a small per-step cost: the constant scalars (β, 1−β, ε, μ) are made once per run
  * and the step-dependent ones once per step, because DJL turns every {@code op(Number)} into a
@@ -22,23 +27,52 @@ abstract class ParameterUpdater {
      * The gradients are used as scratch space: their contents are undefined afterwards (the trainer
      * zeroes them before the next backward pass).
      */
-    abstract void update(List<NDArray> params, List<NDArray> grads, double lr);
+    abstract void update(List<NDArray> params, List<NDArray> grads, double[] lr, boolean[] active);
 
     /** State arrays, kept alive across batches by the trainer. */
     abstract List<NDArray> state();
 
+    /**
+     * The updater of the heads {@code keep} (positions), their state copied into new arrays made by
+     * {@code index}'s manager ({@code index}: {@code keep} as int64): it continues each head's
+     * optimisation exactly where this one left it.
+     */
+    abstract ParameterUpdater select(int[] keep, NDArray index);
+
+    /** The per-head state arrays (not the shared constants), for freeing when a smaller stack takes over. */
+    abstract List<NDArray> headState();
+
+    private static List<NDArray> gather(List<NDArray> arrays, NDArray index) {
+        List<NDArray> out = new ArrayList<>();
+        for (NDArray a : arrays) {
+            out.add(a.get(new ai.djl.ndarray.index.NDIndex("{}", index)));
+        }
+        return out;
+    }
+
+    /** The updater of one head's parameters. */
     static ParameterUpdater of(TrainingSpec spec, NDManager run, List<NDArray> params) {
+        return of(spec, run, params, 1);
+    }
+
+    /** The updater of a stack's parameters, each {@code [heads, ...]}. */
+    static ParameterUpdater of(TrainingSpec spec, NDManager run, List<NDArray> params, int heads) {
         if (params.isEmpty()) {
             throw new IllegalArgumentException("no parameters to update");
         }
         return spec.optimizer() == TrainingSpec.Optimizer.SGD
                 ? new Sgd(run, params, spec.momentum())
-                : new Adam(run, params, spec.beta1(), spec.beta2(), spec.adamEpsilon());
+                : new Adam(run, params, spec.beta1(), spec.beta2(), spec.adamEpsilon(), heads);
     }
 
     /** A float32 scalar array on {@code like}'s device, made by {@code manager}. */
     static NDArray scalar(NDManager manager, NDArray like, double value) {
         return manager.create((float) value).toDevice(like.getDevice(), false);
+    }
+
+    /** Per-head values as a column {@code [K, 1, 1]} made in {@code like}'s manager. */
+    static NDArray column(NDArray like, double[] values) {
+        return HeadAxis.column(like, values);
     }
 
     /** SGD with heavy-ball momentum: {@code v ← μv + g; w ← w − lr·v}. */
@@ -53,10 +87,29 @@ abstract class ParameterUpdater {
             this.momentum = scalar(run, params.get(0), momentum);
         }
 
+        private Sgd(List<NDArray> velocity, NDArray momentum) {
+            this.velocity.addAll(velocity);
+            this.momentum = momentum;
+        }
+
         @Override
-        void update(List<NDArray> params, List<NDArray> grads, double lr) {
+        ParameterUpdater select(int[] keep, NDArray index) {
+            return new Sgd(gather(velocity, index), momentum);
+        }
+
+        @Override
+        List<NDArray> headState() {
+            return velocity;
+        }
+
+        @Override
+        void update(List<NDArray> params, List<NDArray> grads, double[] lr, boolean[] active) {
             NDArray p0 = params.get(0);
-            try (NDArray rate = scalar(p0.getManager(), p0, lr)) {
+            double[] r = new double[lr.length];
+            for (int k = 0; k < r.length; k++) {
+                r[k] = active[k] ? lr[k] : 0;
+            }
+            try (NDArray rate = column(p0, r)) {
                 for (int i = 0; i < params.size(); i++) {
                     NDArray v = velocity.get(i);
                     v.muli(momentum).addi(grads.get(i));
@@ -84,7 +137,7 @@ abstract class ParameterUpdater {
         private final List<NDArray> m = new ArrayList<>();
         private final List<NDArray> v = new ArrayList<>();
         private final List<NDArray> constants = new ArrayList<>();
-        private long t;
+        private final long[] t;
         private final double b1;
         private final double b2;
         private final NDArray beta1;
@@ -93,9 +146,10 @@ abstract class ParameterUpdater {
         private final NDArray oneMinusBeta2;
         private final NDArray eps;
 
-        Adam(NDManager run, List<NDArray> params, double b1, double b2, double eps) {
+        Adam(NDManager run, List<NDArray> params, double b1, double b2, double eps, int heads) {
             this.b1 = b1;
             this.b2 = b2;
+            this.t = new long[heads];
             for (NDArray p : params) {
                 m.add(run.zeros(p.getShape(), p.getDataType(), p.getDevice()));
                 v.add(run.zeros(p.getShape(), p.getDataType(), p.getDevice()));
@@ -108,6 +162,36 @@ abstract class ParameterUpdater {
             this.eps = constant(run, like, eps);
         }
 
+        private Adam(Adam from, List<NDArray> m, List<NDArray> v, long[] t) {
+            this.b1 = from.b1;
+            this.b2 = from.b2;
+            this.t = t;
+            this.m.addAll(m);
+            this.v.addAll(v);
+            this.constants.addAll(from.constants);
+            this.beta1 = from.beta1;
+            this.beta2 = from.beta2;
+            this.oneMinusBeta1 = from.oneMinusBeta1;
+            this.oneMinusBeta2 = from.oneMinusBeta2;
+            this.eps = from.eps;
+        }
+
+        @Override
+        ParameterUpdater select(int[] keep, NDArray index) {
+            long[] steps = new long[keep.length];
+            for (int i = 0; i < keep.length; i++) {
+                steps[i] = t[keep[i]];
+            }
+            return new Adam(this, gather(m, index), gather(v, index), steps);
+        }
+
+        @Override
+        List<NDArray> headState() {
+            List<NDArray> all = new ArrayList<>(m);
+            all.addAll(v);
+            return all;
+        }
+
         private NDArray constant(NDManager run, NDArray like, double value) {
             NDArray a = scalar(run, like, value);
             constants.add(a);
@@ -115,13 +199,22 @@ abstract class ParameterUpdater {
         }
 
         @Override
-        void update(List<NDArray> params, List<NDArray> grads, double lr) {
-            t++;
-            double c1 = 1 - Math.pow(b1, t);
-            double c2 = 1 - Math.pow(b2, t);
+        void update(List<NDArray> params, List<NDArray> grads, double[] lr, boolean[] active) {
+            double[] c2 = new double[t.length];
+            double[] rates = new double[t.length];
+            for (int k = 0; k < t.length; k++) {
+                if (!active[k]) {
+                    // Any finite c2 will do: the rate of 0 discards the ratio.
+                    c2[k] = 1;
+                    continue;
+                }
+                t[k]++;
+                c2[k] = 1 - Math.pow(b2, t[k]);
+                rates[k] = lr[k] / (1 - Math.pow(b1, t[k]));
+            }
             NDArray p0 = params.get(0);
-            try (NDArray c2a = scalar(p0.getManager(), p0, c2);
-                    NDArray rate = scalar(p0.getManager(), p0, lr / c1)) {
+            try (NDArray c2a = column(p0, c2);
+                    NDArray rate = column(p0, rates)) {
                 for (int i = 0; i < params.size(); i++) {
                     NDArray g = grads.get(i);
                     NDArray mi = m.get(i);

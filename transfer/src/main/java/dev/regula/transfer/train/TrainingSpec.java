@@ -154,6 +154,11 @@ public record TrainingSpec(
                 gamma, batchSize, e, device, seed);
     }
 
+    public TrainingSpec withLearningRate(double lr) {
+        return new TrainingSpec(optimizer, lr, momentum, beta1, beta2, adamEpsilon, schedule, warmupSteps, stepEpochs,
+                gamma, batchSize, epochs, device, seed);
+    }
+
     public TrainingSpec withSeed(long s) {
         return new TrainingSpec(optimizer, learningRate, momentum, beta1, beta2, adamEpsilon, schedule, warmupSteps, stepEpochs,
                 gamma, batchSize, epochs, device, s);

@@ -22,7 +22,7 @@ class WeightDecayTest {
             ParameterUpdater adam = ParameterUpdater.of(TrainingSpec.adam(0.1, 1, 1, 0), m, List.of(w));
             double lr = 0.1;
             double wd = 0.05;
-            adam.update(List.of(w), List.of(m.zeros(w.getShape())), lr);
+            adam.update(List.of(w), List.of(m.zeros(w.getShape())), new double[] {lr}, new boolean[] {true});
             new DecoupledWeightDecay(wd).apply(w, lr);
             float factor = (float) (1 - lr * wd);
             assertThat(w.toFloatArray()).containsExactly(start[0] * factor, start[1] * factor, start[2] * factor, start[3] * factor);

@@ -10,6 +10,7 @@ import dev.regula.pipeline.spec.SpecKey;
 import dev.regula.pipeline.stage.train.HeadFile;
 import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.train.TrainedHead;
+import dev.regula.transfer.train.TrainingSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,23 +41,39 @@ final class ExtraMembers {
         List<Member> out = new ArrayList<>();
         try {
             MemberFactory factory = new MemberFactory(in.split("train"), in.split("val"), store.labels());
-            if (config.seeds() != null) {
-                TrainedHead h = heads.get(config.seeds().head());
-                long base = h.training().seed();
-                for (int i = 1; i <= config.seeds().count(); i++) {
-                    Member m = factory.seeds(h.spec(), h.regularization(), h.training(), base + i).get(0);
-                    out.add(rename(m, config.seeds().head() + "-seed-" + i));
+            EnsembleConfig.Extra seeds = config.seeds();
+            EnsembleConfig.Extra bagging = config.bagging();
+            long[] seedList = null;
+            TrainedHead seedHead = null;
+            if (seeds != null) {
+                seedHead = heads.get(seeds.head());
+                long base = seedHead.training().seed();
+                seedList = java.util.stream.LongStream.rangeClosed(1, seeds.count()).map(i -> base + i).toArray();
+            }
+            List<Member> seedMembers = List.of();
+            List<Member> bags = List.of();
+            if (bagging != null) {
+                TrainedHead h = heads.get(bagging.head());
+                // bag i (from 1) trains with seed + BAG_SEED_OFFSET + i: clear of the seed members' seeds
+                TrainingSpec bagTraining = h.training().withSeed(h.training().seed() + BAG_SEED_OFFSET + 1);
+                if (seeds != null && seeds.head().equals(bagging.head())) {
+                    // Seeds and bags of one head train in shared stacks (one stack when they fit).
+                    List<Member> all = factory.seedsAndBagging(h.spec(), h.regularization(), h.training(), seedList, bagTraining,
+                            bagging.count(), in.seed(), bagging.stopOn());
+                    seedMembers = all.subList(0, seedList.length);
+                    bags = all.subList(seedList.length, all.size());
+                } else {
+                    bags = factory.bagging(h.spec(), h.regularization(), bagTraining, bagging.count(), in.seed(), bagging.stopOn());
                 }
             }
-            if (config.bagging() != null) {
-                TrainedHead h = heads.get(config.bagging().head());
-                // bag i (from 1) trains with seed + BAG_SEED_OFFSET + i: clear of the seed members' seeds
-                List<Member> bags = factory.bagging(h.spec(), h.regularization(),
-                        h.training().withSeed(h.training().seed() + BAG_SEED_OFFSET + 1), config.bagging().count(),
-                        in.seed(), config.bagging().stopOn());
-                for (int i = 0; i < bags.size(); i++) {
-                    out.add(rename(bags.get(i), config.bagging().head() + "-bag-" + (i + 1)));
-                }
+            if (seeds != null && seedMembers.isEmpty()) {
+                seedMembers = factory.seeds(seedHead.spec(), seedHead.regularization(), seedHead.training(), seedList);
+            }
+            for (int i = 0; i < seedMembers.size(); i++) {
+                out.add(rename(seedMembers.get(i), seeds.head() + "-seed-" + (i + 1)));
+            }
+            for (int i = 0; i < bags.size(); i++) {
+                out.add(rename(bags.get(i), bagging.head() + "-bag-" + (i + 1)));
             }
         } catch (EnsembleException e) {
             throw new RegulaException("ensemble: " + e.getMessage(), e);
