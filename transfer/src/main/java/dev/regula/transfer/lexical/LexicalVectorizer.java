@@ -28,6 +28,11 @@ import java.util.Set;
  * {@code ln((1 + n) / (1 + df)) + 1}.
  */
 public final class LexicalVectorizer {
+    /** Prefix of the provenance keys in {@code metadata_props}. */
+    public static final String KEY_PREFIX = "regula.lexical.";
+    /** How the pool was chosen, in words, for the model's metadata and reports. */
+    public static final String VOCABULARY_RULE = "token-id n-grams of the train split; df in [min_df, max_df * n];"
+            + " top max_features by total count, then df, then length and ids; smooth idf ln((1+n)/(1+df))+1";
     private final LexicalSpec spec;
     private final TfIdfBlock block;
     private final Map<Ngram, Integer> column;
@@ -141,6 +146,24 @@ public final class LexicalVectorizer {
     }
 
     /**
+     * The provenance written into the feature model's {@code metadata_props} (the vocabulary itself
+     * is the {@code TfIdfVectorizer}'s {@code pool_int64s}, the IDF its {@code idf} initializer).
+     */
+    public Map<String, String> metadata() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put(KEY_PREFIX + "ngram_max", Integer.toString(spec.ngramMax()));
+        m.put(KEY_PREFIX + "max_features", Integer.toString(spec.maxFeatures()));
+        m.put(KEY_PREFIX + "min_df", Integer.toString(spec.minDf()));
+        m.put(KEY_PREFIX + "max_df", Double.toString(spec.maxDf()));
+        m.put(KEY_PREFIX + "sublinear_tf", Boolean.toString(spec.sublinearTf()));
+        m.put(KEY_PREFIX + "max_length", Integer.toString(spec.maxLength()));
+        m.put(KEY_PREFIX + "vocabulary_size", Integer.toString(block.size()));
+        m.put(KEY_PREFIX + "train_docs", Integer.toString(trainDocs));
+        m.put(KEY_PREFIX + "vocabulary_rule", VOCABULARY_RULE);
+        return m;
+    }
+
+    /**
      * A stand-alone feature model: int64 {@code input_ids}/{@code attention_mask} {@code [batch, tokens]}
      * to float {@code features [batch, size()]}, at ai.onnx opset {@code opset} (>= 9).
      */
@@ -149,6 +172,6 @@ public final class LexicalVectorizer {
         OnnxRef ids = g.input(TextEncoder.INPUT_IDS, ElemType.INT64, "batch", "tokens");
         OnnxRef mask = g.input(TextEncoder.ATTENTION_MASK, ElemType.INT64, "batch", "tokens");
         g.output(block.writeGraph(g, ids, mask), "features", ElemType.FLOAT, "batch", (long) block.size());
-        return g.build();
+        return g.build().withMetadata(metadata());
     }
 }
