@@ -1,6 +1,9 @@
 package dev.regula.transfer.lexical;
 
 import dev.regula.models.OnnxModel;
+import dev.regula.transfer.backbone.BackboneException;
+import dev.regula.transfer.backbone.FeatureModel;
+import dev.regula.transfer.backbone.Pooling;
 import dev.regula.transfer.data.Dataset;
 import dev.regula.transfer.data.DatasetException;
 import dev.regula.transfer.data.Example;
@@ -42,6 +45,28 @@ public final class LexicalFeatures {
             Objects.requireNonNull(vectorizer, "vectorizer");
             Objects.requireNonNull(featureModel, "featureModel");
             Objects.requireNonNull(store, "store");
+        }
+    }
+
+    /**
+     * The lexical feature model in the shape every later stage reads ({@link FeatureModel}): a lexical
+     * model's "backbone" is its tokenizer (hash and source), its pooling {@code none}, its tensor the
+     * TF-IDF block; the fitted provenance stays under {@value LexicalVectorizer#KEY_PREFIX}.
+     */
+    public static FeatureModel asFeatureModel(OnnxModel lexical, int dim, String tokenizerSha256, String tokenizerSource)
+            throws BackboneException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(FeatureModel.KEY_BACKBONE_SHA256, tokenizerSha256);
+        meta.put(FeatureModel.KEY_BACKBONE_SOURCE, "lexical:" + tokenizerSource);
+        meta.put(FeatureModel.KEY_TENSOR, FeatureModel.OUTPUT);
+        meta.put(FeatureModel.KEY_POOLING, Pooling.NONE.yamlName());
+        meta.put(FeatureModel.KEY_L2, "true");
+        meta.put(FeatureModel.KEY_DIM, Integer.toString(dim));
+        meta.put(FeatureModel.KEY_MASK_INPUT, TextEncoder.ATTENTION_MASK);
+        try {
+            return FeatureModel.fromBytes(lexical.withMetadata(meta).toBytes());
+        } catch (dev.regula.models.OnnxModelException e) {
+            throw new BackboneException(null, "cannot serialize the lexical feature model: " + e.getMessage(), e);
         }
     }
 
