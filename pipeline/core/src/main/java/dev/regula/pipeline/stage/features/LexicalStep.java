@@ -19,7 +19,6 @@ import dev.regula.transfer.lexical.LexicalSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -63,11 +62,8 @@ final class LexicalStep {
             double seconds = (System.nanoTime() - t0) / 1e9;
             ctx.log("features: lexical, " + data.size() + " examples, vocabulary " + r.vectorizer().size() + " n-grams (1.."
                     + spec.ngramMax() + ") from " + r.vectorizer().trainDocs() + " train documents, labels " + r.store().labels());
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("extract_seconds", seconds);
-            out.put("feature_kind", "lexical");
-            out.put("vocabulary_size", r.vectorizer().size());
-            return out;
+            // The manifest records these as timings; kind and vocabulary live in the feature model's metadata.
+            return Map.of("extract_seconds", seconds);
         } catch (DatasetException e) {
             throw new RegulaException("data: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
