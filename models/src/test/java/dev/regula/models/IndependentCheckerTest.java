@@ -43,6 +43,8 @@ class IndependentCheckerTest {
         for (int opset : new int[] {11, 13, 17}) {
             files.add(write(dir, "classifier-" + opset, classifier(opset)));
             files.add(write(dir, "pool-" + opset, pooling(opset)));
+            files.add(write(dir, "tfidf-" + opset, TfIdfBlockTest.model(new TfIdfBlock(
+                    java.util.List.of(new long[] {3}, new long[] {3, 5}), new float[] {1f, 2f}, 2, true, true), opset)));
         }
         OnnxModel mlp = mlp();
         files.add(write(dir, "mlp", mlp));

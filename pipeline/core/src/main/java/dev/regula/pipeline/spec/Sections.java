@@ -42,7 +42,27 @@ public final class Sections {
      * {@code features:} extraction settings. Threads change only the speed; the batch size (0:
      * automatic) decides a dynamically quantized backbone's features and the last bits of others'.
      */
-    public record Features(int batchSize, int threads) {
+    public record Features(int batchSize, int threads, String kind, dev.regula.transfer.lexical.LexicalSpec lexical) {
+        /** Today's features: the backbone's pooled output. */
+        public static final String NEURAL = "neural";
+        /** A TF-IDF over the tokenizer's id n-grams alone, fitted on the train split (no transformer run). */
+        public static final String LEXICAL = "lexical";
+
+        public Features {
+            java.util.Objects.requireNonNull(kind, "kind");
+            if (LEXICAL.equals(kind)) {
+                java.util.Objects.requireNonNull(lexical, "lexical");
+            }
+        }
+
+        /** Neural features with these extraction settings. */
+        public Features(int batchSize, int threads) {
+            this(batchSize, threads, NEURAL, null);
+        }
+
+        public boolean lexicalKind() {
+            return LEXICAL.equals(kind);
+        }
     }
 
     /**

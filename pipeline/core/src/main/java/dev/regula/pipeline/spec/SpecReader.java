@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import dev.regula.transfer.lexical.LexicalSpec;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,7 +85,10 @@ public final class SpecReader {
         root.put("backbone", KeySchema.object(backbone));
         root.put("data", KeySchema.object(data));
         root.put("split", KeySchema.object(leaves("train", "val", "test", "grouped")));
-        root.put("features", KeySchema.object(leaves("batch_size", "threads")));
+        Map<String, KeySchema> features = leaves("batch_size", "threads", "kind");
+        features.put("lexical", KeySchema.object(leaves("ngram_max", "max_features", "min_df", "max_df", "sublinear_tf",
+                "max_length")));
+        root.put("features", KeySchema.object(features));
         root.put("heads", KeySchema.listOrOne(KeySchema.object(head)));
         root.put("tune", KeySchema.object(leaves(TuneKeys.TUNE_KEYS.toArray(new String[0]))));
         root.put("ensemble", KeySchema.any());
@@ -220,8 +224,7 @@ public final class SpecReader {
         DatasetSpec data = data(root.get("data"), sections);
         Sections.Split split = split(root.get("split"), data);
         JsonNode f = root.get("features");
-        Sections.Features features = new Sections.Features(v.integer(f, "features", "batch_size", 0, 0),
-                v.integer(f, "features", "threads", 0, 0));
+        Sections.Features features = features(f);
         List<Sections.Head> heads = heads(root.get("heads"), seed);
         TuneKeys tuneKeys = new TuneKeys(file);
         JsonNode tuneNode = root.get("tune");
@@ -258,6 +261,39 @@ public final class SpecReader {
         Sections.Validate validate = validate(root.get("validate"));
         return new PipelineSpec(file, seed, backbone, data, split, features, heads, tune, nonNull(root.get("ensemble")),
                 new Sections.Export(exportHead), validate, nonNull(root.get("report")), sections);
+    }
+
+    private Sections.Features features(JsonNode f) throws SpecException {
+        int batch = v.integer(f, "features", "batch_size", 0, 0);
+        int threads = v.integer(f, "features", "threads", 0, 0);
+        String kind = v.string(f, "features", "kind", Sections.Features.NEURAL);
+        List<String> kinds = List.of(Sections.Features.NEURAL, Sections.Features.LEXICAL);
+        if (!kinds.contains(kind)) {
+            String near = kinds.stream().min(java.util.Comparator.comparingInt(k -> Levenshtein.distance(k, kind))).orElseThrow();
+            throw new SpecException(file, "features.kind", "unknown kind '" + kind + "'; expected one of " + kinds
+                    + " (did you mean '" + near + "'?)");
+        }
+        JsonNode lex = f == null ? null : f.get("lexical");
+        if (!Sections.Features.LEXICAL.equals(kind)) {
+            if (lex != null && !lex.isNull()) {
+                throw new SpecException(file, "features.lexical", "is read only with 'features.kind: lexical', and kind is '"
+                        + kind + "'");
+            }
+            return new Sections.Features(batch, threads, kind, null);
+        }
+        String at = "features.lexical";
+        LexicalSpec d = LexicalSpec.defaults();
+        int ngramMax = v.integer(lex, at, "ngram_max", d.ngramMax(), 1);
+        if (ngramMax > 5) {
+            throw new SpecException(file, at + ".ngram_max", "must be 1..5, got " + ngramMax);
+        }
+        LexicalSpec spec = new LexicalSpec(ngramMax, v.integer(lex, at, "max_features", d.maxFeatures(), 0),
+                v.integer(lex, at, "min_df", d.minDf(), 1), v.number(lex, at, "max_df", d.maxDf(), 0, 1, false),
+                v.bool(lex, at, "sublinear_tf", d.sublinearTf()), v.integer(lex, at, "max_length", d.maxLength(), 2));
+        if (spec.maxDf() == 0) {
+            throw new SpecException(file, at + ".max_df", "must be a fraction in (0, 1], got 0");
+        }
+        return new Sections.Features(batch, threads, kind, spec);
     }
 
     private static JsonNode nonNull(JsonNode n) {

@@ -51,7 +51,7 @@ public final class ExportStage implements Stage {
 
     @Override
     public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
-        FeatureModel features = ImportStage.featureModel(ctx);
+        FeatureModel features = FeaturesStage.featureModel(ctx);
         FeatureStore store = FeaturesStage.store(ctx);
         Map<String, TrainedHead> heads = TrainStage.heads(ctx);
         ExportStep.Choice choice;
@@ -66,8 +66,8 @@ public final class ExportStage implements Stage {
             choice = ExportStep.Choice.of(chosen, heads.get(chosen));
         }
         Path tokenizer = ctx.dir(StageName.IMPORT).resolve(ImportStep.TOKENIZER);
-        ExportStep.writeInto(features, Files.isRegularFile(tokenizer) ? tokenizer : null, ctx.spec().backbone().maxLength(),
-                ctx.spec().backbone().truncation(), store, choice, staging);
+        ExportStep.writeInto(features, Files.isRegularFile(tokenizer) ? tokenizer : null, FeaturesStage.textMaxLength(ctx),
+                FeaturesStage.textTruncation(ctx), store, choice, staging);
         ctx.log("export: " + choice.chosen() + " → " + ExportStep.MODEL);
         return Map.of();
     }

@@ -61,9 +61,38 @@ public final class FeaturesStage implements Stage {
 
     @Override
     public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
+        if (ctx.spec().features().lexicalKind()) {
+            return LexicalStep.extractInto(ctx, staging);
+        }
         FeatureModel model = ImportStage.featureModel(ctx);
         return FeaturesStep.extractInto(model, ImportStage.committed(ctx, model),
                 FeaturesStep.jobSpec(ctx.spec(), staging, ctx.cacheDir(), model.spec()), staging, ctx::log);
+    }
+
+    /**
+     * The committed feature model the heads were trained on: the import stage's (neural), or for
+     * {@code features.kind: lexical} the TF-IDF model this stage fitted on the train split.
+     */
+    public static FeatureModel featureModel(StageContext ctx) throws RegulaException {
+        if (!ctx.spec().features().lexicalKind()) {
+            return ImportStage.featureModel(ctx);
+        }
+        try {
+            return FeatureModel.load(ctx.dir(StageName.FEATURES).resolve(LexicalStep.FEATURE_MODEL));
+        } catch (dev.regula.transfer.backbone.BackboneException e) {
+            throw RegulaException.wrap(e);
+        }
+    }
+
+    /** Tokens per text the exported model is fed: {@code backbone.max_length}, or the lexical window. */
+    public static int textMaxLength(StageContext ctx) {
+        var f = ctx.spec().features();
+        return f.lexicalKind() ? f.lexical().maxLength() : ctx.spec().backbone().maxLength();
+    }
+
+    /** Whether longer texts are cut: {@code backbone.truncation}; the lexical window always truncates. */
+    public static boolean textTruncation(StageContext ctx) {
+        return ctx.spec().features().lexicalKind() || ctx.spec().backbone().truncation();
     }
 
     /** The committed feature store. */

@@ -306,7 +306,7 @@ public final class ValidateStage implements Stage {
 
     private static List<Example> testExamples(StageContext ctx) throws RegulaException {
         FeatureJobSpec job = FeaturesStep.jobSpec(ctx.spec(), ctx.dir(StageName.FEATURES), ctx.cacheDir(),
-                ImportStage.featureModel(ctx).spec());
+                FeaturesStage.featureModel(ctx).spec());
         try {
             Dataset data = DatasetReader.read(job.data());
             Splits splits = Splitter.split(data, job.split());
@@ -336,7 +336,7 @@ public final class ValidateStage implements Stage {
             }
             Path tok = ctx.dir(StageName.EXPORT).resolve(ExportStep.TOKENIZER);
             try {
-                TextEncoder e = TextEncoder.open(tok, ctx.spec().backbone().maxLength(), ctx.spec().backbone().truncation());
+                TextEncoder e = TextEncoder.open(tok, FeaturesStage.textMaxLength(ctx), FeaturesStage.textTruncation(ctx));
                 return new Encoder(e, e, e.encodeAll(test.stream().map(Example::text).toList()));
             } catch (IOException | IllegalArgumentException e) {
                 throw new RegulaException("validate: cannot encode the test texts with " + tok + ": " + e.getMessage(), e);
