@@ -59,7 +59,7 @@ final class ExtraMembers {
                 }
             }
         } catch (EnsembleException e) {
-            throw new RegulaException("ensemble: " + e.getMessage(), e);
+            throw RegulaException.atKey("ensemble", e);
         }
         if (config.snapshots() != null) {
             out.addAll(trainSnapshots(in, config));

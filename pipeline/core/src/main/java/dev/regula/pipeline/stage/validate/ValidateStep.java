@@ -6,6 +6,7 @@ import dev.regula.pipeline.predict.ModelRequest;
 import dev.regula.ensemble.ClassificationMetrics;
 import dev.regula.ensemble.EnsembleException;
 import dev.regula.models.runtime.RunnerOptions;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.predict.Prediction;
 import dev.regula.pipeline.predict.Predictor;
@@ -115,8 +116,9 @@ public final class ValidateStep {
             for (int i = 0; i < y.length; i++) {
                 y[i] = classes.indexOf(examples.get(i).label());
                 if (y[i] < 0) {
-                    throw new RegulaException(examples.get(i).source() + ": label '" + examples.get(i).label()
-                            + "' is not one of the model's classes " + classes);
+                    throw new RegulaException(Problem.of(examples.get(i).source() + ": label '" + examples.get(i).label()
+                            + "' is not one of the model's classes " + classes).withExpected("one of " + classes,
+                            examples.get(i).label()));
                 }
             }
             long start = System.nanoTime();
@@ -142,7 +144,7 @@ public final class ValidateStep {
                     predictor.batchSize(),
                     predictor.provider());
         } catch (EnsembleException e) {
-            throw new RegulaException(data.path() + ": " + e.getMessage(), e);
+            throw new RegulaException(Problem.of(String.valueOf(e.getMessage())).withFile(data.path(), 0), e);
         }
     }
 
