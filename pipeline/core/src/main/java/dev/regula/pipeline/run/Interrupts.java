@@ -38,7 +38,9 @@ public final class Interrupts {
 
     /** Whether {@code t} or one of its causes is an {@link InterruptedByShutdown}. */
     public static boolean isShutdown(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        // bounded: a cause chain can be made circular
+        Throwable c = t;
+        for (int depth = 0; c != null && depth < 32; depth++, c = c.getCause()) {
             if (c instanceof InterruptedByShutdown) {
                 return true;
             }
