@@ -7,6 +7,11 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** The command line itself was wrong. */
     public static final int USAGE = 2;
+    /**
+     * Stopped by SIGTERM while committing: 128 + 15, the code the JVM itself exits with once the
+     * signal's shutdown hooks have run, so a caller sees the same code whichever thread gets there first.
+     */
+    public static final int INTERRUPTED = 143;
 
     private ExitCodes() {
     }

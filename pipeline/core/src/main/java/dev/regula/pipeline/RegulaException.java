@@ -63,4 +63,20 @@ public class RegulaException extends Exception {
     public static RegulaException wrap(OptionName option, Exception cause) {
         return new RegulaException(Problem.about(option, String.valueOf(cause.getMessage())), cause);
     }
+
+    /**
+     * Wraps {@code cause} as a problem at spec key path {@code keyPath} ({@code data}, {@code validate}):
+     * rendered {@code KEY: cause's message}. The file, line, expected and found of a
+     * {@link TransferException} or of a {@code RegulaException} with no subject travel along as data
+     * (then rendered {@code FILE:LINE: KEY: detail}).
+     */
+    public static RegulaException atKey(String keyPath, Exception cause) {
+        if (cause instanceof TransferException t) {
+            return new RegulaException(Problem.atKey(keyPath, t.detail()).withFile(t.file(), t.line()), cause);
+        }
+        if (cause instanceof RegulaException r && r.problem().option() == null && r.problem().keyPath() == null) {
+            return new RegulaException(r.problem().withKeyPath(keyPath), cause);
+        }
+        return new RegulaException(Problem.atKey(keyPath, String.valueOf(cause.getMessage())), cause);
+    }
 }

@@ -65,7 +65,7 @@ public class InspectMojo extends AbstractMojo {
         } catch (RegulaException e) {
             throw Parameters.failure(GOAL, e);
         } catch (RuntimeException e) {
-            throw new MojoExecutionException(GOAL + ": unexpected failure reading " + model + ": " + e, e);
+            throw Parameters.unexpected(GOAL, "reading " + model, e);
         }
         info.toText().lines().forEach(getLog()::info);
     }

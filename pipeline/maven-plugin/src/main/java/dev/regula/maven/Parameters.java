@@ -2,6 +2,8 @@ package dev.regula.maven;
 
 import dev.regula.pipeline.OptionName;
 import dev.regula.pipeline.RegulaException;
+import dev.regula.pipeline.run.Interrupts;
+import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 
 /**
@@ -40,5 +42,18 @@ final class Parameters {
     /** A user error of {@code goal}, failing the build with the message in the POM's words. */
     static MojoFailureException failure(String goal, RegulaException e) {
         return new MojoFailureException(goal + ": " + message(e), e);
+    }
+
+    /**
+     * An unchecked failure of {@code goal} while {@code doing} (e.g. "running spec.yaml"): a bug in
+     * Regula, except when a signal is stopping Maven and core refused to commit; that one says
+     * "interrupted", since the build is ending anyway and nothing is wrong with Regula or the input.
+     */
+    static MojoExecutionException unexpected(String goal, String doing, RuntimeException e) {
+        if (Interrupts.isShutdown(e)) {
+            return new MojoExecutionException(goal + ": interrupted while " + doing
+                    + ": the process is shutting down; the unfinished output was removed, nothing was committed", e);
+        }
+        return new MojoExecutionException(goal + ": unexpected failure " + doing + ": " + e, e);
     }
 }

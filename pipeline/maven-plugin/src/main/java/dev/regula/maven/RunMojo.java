@@ -118,7 +118,7 @@ public class RunMojo extends AbstractMojo {
         } catch (RegulaException e) {
             throw Parameters.failure(GOAL, e);
         } catch (RuntimeException e) {
-            throw new MojoExecutionException(GOAL + ": unexpected failure running " + spec + ": " + e, e);
+            throw Parameters.unexpected(GOAL, "running " + spec, e);
         }
         getLog().info("model: " + result.model());
         getLog().info("summary: " + result.work().resolve("summary.json"));

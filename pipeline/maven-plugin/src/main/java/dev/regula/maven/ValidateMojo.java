@@ -90,7 +90,7 @@ public class ValidateMojo extends AbstractMojo {
         } catch (RegulaException e) {
             throw Parameters.failure(GOAL, e);
         } catch (RuntimeException e) {
-            throw new MojoExecutionException(GOAL + ": unexpected failure validating " + model + ": " + e, e);
+            throw Parameters.unexpected(GOAL, "validating " + model, e);
         }
         ClassificationMetrics m = r.metrics();
         String figures = QualityGates.figures(m);

@@ -43,4 +43,14 @@ class ParametersTest {
             throw Parameters.failure(RunMojo.GOAL, e);
         }).isInstanceOf(MojoFailureException.class).hasMessage("regula:run: <model>: not found: x");
     }
+
+    @Test
+    void aCommitRefusedDuringShutdownSaysInterruptedNotUnexpected() {
+        org.apache.maven.plugin.MojoExecutionException e = Parameters.unexpected(RunMojo.GOAL, "running spec.yaml",
+                new dev.regula.pipeline.run.Interrupts.InterruptedByShutdown());
+        assertThat(e.getMessage()).startsWith("regula:run: interrupted while running spec.yaml: the process is shutting down")
+                .doesNotContain("unexpected");
+        assertThat(Parameters.unexpected(RunMojo.GOAL, "running spec.yaml", new IllegalStateException("boom")).getMessage())
+                .isEqualTo("regula:run: unexpected failure running spec.yaml: java.lang.IllegalStateException: boom");
+    }
 }

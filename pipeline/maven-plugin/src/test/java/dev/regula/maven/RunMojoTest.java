@@ -103,7 +103,7 @@ class RunMojoTest {
         Path work = dir.resolve("work-strict");
         assertThatThrownBy(() -> mojo(spec, work, new RecordingLog()).execute())
                 .isInstanceOf(MojoFailureException.class)
-                .hasMessageContaining("regula:run: validation gate failed: accuracy 0.")
+                .hasMessageContaining("regula:run: validate.gates: validation gate failed: accuracy 0.")
                 .hasMessageContaining("< min_accuracy 1.0")
                 .hasMessageContaining("figures: accuracy=")
                 .hasMessageContaining("summary: " + work.resolve("summary.json"));

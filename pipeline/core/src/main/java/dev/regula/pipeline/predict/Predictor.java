@@ -10,6 +10,7 @@ import dev.regula.models.OnnxModelException;
 import dev.regula.models.runtime.OrtRunner;
 import dev.regula.models.runtime.RunnerOptions;
 import dev.regula.models.runtime.Tensor;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.transfer.encode.BatchTensor;
 import dev.regula.transfer.encode.EncoderMismatchException;
@@ -71,11 +72,11 @@ public final class Predictor implements AutoCloseable {
             tokenizer = ConfinedPath.resolve(file.toAbsolutePath().getParent(), tokenizerName);
             ModelExport.checkOutputs(model, file);
         } catch (ConfinedPath.RefusedException e) {
-            throw new RegulaException(file + ": metadata " + ExportMetadata.KEY_TOKENIZER_FILE + ": " + e.getMessage()
+            throw new RegulaException(Problem.of("metadata " + ExportMetadata.KEY_TOKENIZER_FILE + ": " + e.getMessage()
                     + (e.reason().contains("does not exist") ? "; keep the export folder together (model.onnx and "
-                    + tokenizerName + ")" : ""), e);
+                    + tokenizerName + ")" : "")).withFile(file, 0).withExpected("a file beside the model", tokenizerName), e);
         } catch (ExportException e) {
-            throw new RegulaException(e.getMessage(), e);
+            throw RegulaException.wrap(e);
         }
         int maxLength = integer(file, meta, ExportMetadata.KEY_MAX_LENGTH);
         boolean truncation = Boolean.parseBoolean(need(file, meta, ExportMetadata.KEY_TRUNCATION, "true or false"));
@@ -87,10 +88,11 @@ public final class Predictor implements AutoCloseable {
             return new Predictor(classes, inputs, encoder, OrtRunner.open(model, options), model.independentBatch(BATCH));
         } catch (IOException e) {
             closeQuietly(encoder);
-            throw new RegulaException(tokenizer + ": cannot load the tokenizer: " + e.getMessage(), e);
+            throw new RegulaException(Problem.of("cannot load the tokenizer: " + e.getMessage()).withFile(tokenizer, 0), e);
         } catch (EncoderMismatchException | OnnxModelException e) {
             closeQuietly(encoder);
-            throw new RegulaException(file + ": " + e.getMessage(), e);
+            throw new RegulaException(Problem.of(String.valueOf(e.getMessage()))
+                    .withFile(file, 0), e);
         }
     }
 
@@ -157,15 +159,16 @@ public final class Predictor implements AutoCloseable {
         try {
             return List.copyOf(Json.MAPPER.readValue(json, new TypeReference<List<String>>() {}));
         } catch (IOException e) {
-            throw new RegulaException(file + ": metadata " + ExportMetadata.KEY_CLASSES + " = " + json + " is not a JSON array of class names");
+            throw new RegulaException(Problem.of("metadata " + ExportMetadata.KEY_CLASSES + " = " + json + " is not a JSON array of class "
+                    + "names").withFile(file, 0).withExpected("a JSON array of class names", json));
         }
     }
 
     private static String need(Path file, Map<String, String> meta, String key, String expected) throws RegulaException {
         String v = meta.get(key);
         if (v == null || v.isBlank()) {
-            throw new RegulaException(file + ": metadata key " + key + " is missing (expected " + expected
-                    + "); is this a model exported by Regula?");
+            throw new RegulaException(Problem.of("metadata key " + key + " is missing (expected " + expected
+                    + "); is this a model exported by Regula?").withFile(file, 0).withExpected(expected, null));
         }
         return v;
     }
@@ -175,7 +178,8 @@ public final class Predictor implements AutoCloseable {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
-            throw new RegulaException(file + ": metadata " + key + " = '" + v + "' is not an integer");
+            throw new RegulaException(Problem.of("metadata " + key + " = '" + v + "' is not an integer").withFile(file, 0)
+                    .withExpected("an integer", v));
         }
     }
 

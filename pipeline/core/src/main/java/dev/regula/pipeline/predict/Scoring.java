@@ -3,6 +3,7 @@ package dev.regula.pipeline.predict;
 import dev.regula.models.runtime.OrtRunner;
 import dev.regula.models.runtime.RunnerException;
 import dev.regula.models.runtime.Tensor;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.transfer.export.ModelExport;
 import java.util.Map;
@@ -63,12 +64,15 @@ public final class Scoring {
             Tensor p = out.get(ModelExport.PROBABILITIES);
             Tensor l = out.get(ModelExport.LABEL);
             if (p == null || l == null) {
-                throw new RegulaException(where(runner) + ": expected the outputs " + ModelExport.PROBABILITIES + " and "
-                        + ModelExport.LABEL + " of a Regula export, the model gives " + out.keySet());
+                String expected = ModelExport.PROBABILITIES + " and " + ModelExport.LABEL;
+                throw new RegulaException(at(runner, "expected the outputs " + expected + " of a Regula export, the model gives "
+                        + out.keySet()).withExpected(expected, String.valueOf(out.keySet())));
             }
             if (p.size() != (to - from) * classes || l.size() != to - from) {
-                throw new RegulaException(where(runner) + ": expected " + ModelExport.PROBABILITIES + " of shape ["
-                        + (to - from) + ", " + classes + "], got " + java.util.Arrays.toString(p.shape()));
+                String expected = "[" + (to - from) + ", " + classes + "]";
+                String found = java.util.Arrays.toString(p.shape());
+                throw new RegulaException(at(runner, "expected " + ModelExport.PROBABILITIES + " of shape " + expected + ", got "
+                        + found).withExpected(expected, found));
             }
             System.arraycopy(p.floats(), 0, probs, from * classes, (to - from) * classes);
             System.arraycopy(l.longs(), 0, labels, from, to - from);
@@ -76,7 +80,8 @@ public final class Scoring {
         return new Scores(rows, classes, probs, labels);
     }
 
-    private static String where(OrtRunner runner) {
-        return runner.file() == null ? "the model" : runner.file().toString();
+    /** A problem of the model {@code runner} runs: its file as data, or "the model" when it came from memory. */
+    private static Problem at(OrtRunner runner, String text) {
+        return runner.file() == null ? Problem.of("the model: " + text) : Problem.of(text).withFile(runner.file(), 0);
     }
 }

@@ -36,6 +36,18 @@ public final class Interrupts {
     private Interrupts() {
     }
 
+    /** Whether {@code t} or one of its causes is an {@link InterruptedByShutdown}. */
+    public static boolean isShutdown(Throwable t) {
+        // bounded: a cause chain can be made circular
+        Throwable c = t;
+        for (int depth = 0; c != null && depth < 32; depth++, c = c.getCause()) {
+            if (c instanceof InterruptedByShutdown) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Registers {@code cleanup} until the returned registration is closed. */
     public static Registration register(Cleanup cleanup) {
         Registration r = new Registration(cleanup);
@@ -106,9 +118,13 @@ public final class Interrupts {
         }
     }
 
-    /** Thrown in the working thread when it tries to commit after the shutdown cleanup ran. */
+    /**
+     * Thrown in the working thread when it tries to commit after the shutdown cleanup ran. It is no
+     * bug: front ends report it as an interruption (the CLI exits 143, as the signal would), never as
+     * an internal error. Public so that front ends can recognise it and their tests can raise it.
+     */
     public static final class InterruptedByShutdown extends RuntimeException {
-        InterruptedByShutdown() {
+        public InterruptedByShutdown() {
             super("interrupted: the process is shutting down");
         }
     }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.stream.Stream;
 
 /**
@@ -19,7 +20,8 @@ import java.util.stream.Stream;
  * {@code DIR} is replaced only when it is empty or carries the marker of the same kind of output.
  * Any other folder, even one holding a file of the output's name, is refused and left untouched:
  * Regula deletes only what it wrote. A process stopped by a signal removes its staging folder
- * ({@link Interrupts}).
+ * ({@link Interrupts}); one killed outright leaves it, and the next write of the same output removes
+ * it once its writer is gone ({@link StaleStaging}).
  */
 public final class OutputFolder {
     /** The marker file inside every standalone output; its one line names the kind of output. */
@@ -47,7 +49,9 @@ public final class OutputFolder {
         Path staging = null;
         try {
             Files.createDirectories(target.getParent());
-            staging = TempPaths.folder(target.getParent(), "." + target.getFileName() + ".staging-");
+            StaleStaging.removeGone(target, Instant.now());
+            staging = TempPaths.folder(target.getParent(), StaleStaging.prefix(target));
+            StaleStaging.record(staging);
             Path unfinished = staging;
             try (Interrupts.Registration reg = Interrupts.register(() -> {
                 if (!Files.exists(unfinished, LinkOption.NOFOLLOW_LINKS)) {
@@ -57,6 +61,7 @@ public final class OutputFolder {
                 return "removed the unfinished output " + unfinished + " (" + target + " is as it was)";
             })) {
                 T result = body.write(staging);
+                StaleStaging.forget(staging);
                 Files.writeString(staging.resolve(MARKER), kind + "\n", StandardCharsets.UTF_8);
                 reg.commit(() -> {
                     Folders.replace(unfinished, target);

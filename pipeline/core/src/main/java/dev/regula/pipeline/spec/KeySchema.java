@@ -105,14 +105,15 @@ final class KeySchema {
                 }
                 if (!node.isObject()) {
                     throw new SpecException(file, path, "expected a mapping of keys " + keys.keySet() + ", got "
-                            + Values.describe(node));
+                            + Values.describe(node), "a mapping of keys " + keys.keySet(), Values.describe(node));
                 }
                 for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     String childPath = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
                     KeySchema child = keys.get(e.getKey());
                     if (child == null) {
-                        throw new SpecException(file, childPath, Levenshtein.unknownKey(e.getKey(), keys.keySet()));
+                        throw new SpecException(file, childPath, Levenshtein.unknownKey(e.getKey(), keys.keySet()),
+                                "one of " + keys.keySet(), e.getKey());
                     }
                     child.check(e.getValue(), childPath, file);
                 }

@@ -18,6 +18,21 @@ public class SpecException extends RegulaException {
         super(Problem.at(file, keyPath, message), cause);
     }
 
+    /** The error at {@code keyPath} of {@code file}, with what was expected and what was found as data. */
+    public SpecException(Path file, String keyPath, String message, String expected, String found) {
+        this(file, keyPath, message, expected, found, null);
+    }
+
+    /** As {@link #SpecException(Path, String, String, String, String)}, caused by {@code cause}. */
+    public SpecException(Path file, String keyPath, String message, String expected, String found, Throwable cause) {
+        super(Problem.at(file, keyPath, message).withExpected(expected, found), cause);
+    }
+
+    /** The error {@code problem}, which names the spec file and may name a line. */
+    public SpecException(Problem problem, Throwable cause) {
+        super(problem, cause);
+    }
+
     /** The spec file. */
     public Path file() {
         return problem().file();

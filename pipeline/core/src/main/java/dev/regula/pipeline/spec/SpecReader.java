@@ -51,6 +51,8 @@ public final class SpecReader {
     private static final Pattern KEYED = Pattern.compile("^([a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)*)(?::\\s*|\\s+(?=must|is|needs))(.*)$",
             Pattern.DOTALL);
     private static final Pattern RANGE = Pattern.compile("^must be in (.+), got (.+)$", Pattern.DOTALL);
+    private static final Pattern UNKNOWN = Pattern.compile("^unknown value '(.*)', expected (.+)$", Pattern.DOTALL);
+    private static final Pattern GOT = Pattern.compile(", got '?([^',;]*)'?$");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
     private static final KeySchema SCHEMA = schema();
@@ -241,8 +243,9 @@ public final class SpecReader {
         boolean soup = ensemble != null && ensemble.hasNonNull("soup");
         if (!"best".equals(exportHead) && heads.stream().noneMatch(h -> h.name().equals(exportHead))
                 && !(soup && Sections.Export.SOUP.equals(exportHead))) {
-            throw new SpecException(file, "export.head", "no head is named '" + exportHead + "'; expected 'best'"
-                    + (soup ? ", 'soup'" : "") + " or one of " + heads.stream().map(Sections.Head::name).toList());
+            String expected = "'best'" + (soup ? ", 'soup'" : "") + " or one of " + heads.stream().map(Sections.Head::name).toList();
+            throw new SpecException(file, "export.head", "no head is named '" + exportHead + "'; expected " + expected, expected,
+                    exportHead);
         }
         if (ensemble != null && !ensemble.isNull()) {
             try {
@@ -340,7 +343,7 @@ public final class SpecReader {
     private Path mustExist(Path p, String keyPath) throws SpecException {
         Path resolved = dir.resolve(p).normalize();
         if (!Files.exists(resolved)) {
-            throw new SpecException(file, keyPath, "file not found: " + resolved);
+            throw new SpecException(file, keyPath, "file not found: " + resolved, "an existing file", resolved.toString());
         }
         return resolved;
     }
@@ -372,7 +375,8 @@ public final class SpecReader {
         double val = v.number(s, "split", "val", 0.15, 0, 1, false);
         double test = v.number(s, "split", "test", 0.15, 0, 1, false);
         if (Math.abs(train + val + test - 1) > 1e-6) {
-            throw new SpecException(file, "split", "train + val + test must be 1, got " + (train + val + test));
+            throw new SpecException(file, "split", "train + val + test must be 1, got " + (train + val + test), "1",
+                    String.valueOf(train + val + test));
         }
         // Every split has a reader in the pipeline: train fits the heads, val picks the exported head,
         // stops early and fits the ensemble, test is what validate measures. An empty one used to be
@@ -392,7 +396,7 @@ public final class SpecReader {
     private void nonEmpty(String key, double fraction, String why) throws SpecException {
         if (fraction == 0) {
             throw new SpecException(file, "split." + key, "0 leaves the " + key + " split empty, and the pipeline needs it: "
-                    + why + "; expected a fraction > 0");
+                    + why + "; expected a fraction > 0", "a fraction > 0", "0");
         }
     }
 
@@ -413,21 +417,23 @@ public final class SpecReader {
             String path = list ? "heads[" + i + "]" : "heads";
             if (!items.get(i).isObject()) {
                 throw new SpecException(file, path, "expected a mapping (kind, hidden_sizes, regularization, ...), got "
-                        + Values.describe(items.get(i)));
+                        + Values.describe(items.get(i)), "a mapping", Values.describe(items.get(i)));
             }
             ObjectNode item = ((ObjectNode) items.get(i)).deepCopy();
             String name = v.string(item, path, "name", "head-" + i);
             if (!NAME.matcher(name).matches()) {
-                throw new SpecException(file, path + ".name", "'" + name + "' is not a valid name; use letters, digits, _ and -");
+                throw new SpecException(file, path + ".name", "'" + name + "' is not a valid name; use letters, digits, _ and -",
+                        "letters, digits, _ and -", name);
             }
             if (!names.add(name)) {
-                throw new SpecException(file, path + ".name", "'" + name + "' names two heads; names must be unique");
+                throw new SpecException(file, path + ".name", "'" + name + "' names two heads; names must be unique", "a unique name",
+                        name);
             }
             JsonNode reg = item.remove("regularization");
             JsonNode training = item.remove("training");
             item.remove("name");
             if (item.get("kind") == null) {
-                throw new SpecException(file, path + ".kind", "required, one of [linear, mlp]");
+                throw new SpecException(file, path + ".kind", "required, one of [linear, mlp]", "one of [linear, mlp]", null);
             }
             HeadSpec head = map(item, HeadSpec.class, path);
             TuneKeys.Extracted searched = new TuneKeys(file).extract(path, head, reg, training);
@@ -484,7 +490,8 @@ public final class SpecReader {
             String path = n.isArray() ? at + "[" + i + "]" : at;
             JsonNode item = items.get(i);
             if (!item.isTextual()) {
-                throw new SpecException(file, path, "expected cpu, cuda or auto, got " + Values.describe(item));
+                throw new SpecException(file, path, "expected cpu, cuda or auto, got " + Values.describe(item), "cpu, cuda or auto",
+                        Values.describe(item));
             }
             Sections.Provider p;
             try {
@@ -497,7 +504,7 @@ public final class SpecReader {
                         + "list cpu and cuda explicitly instead");
             }
             if (out.contains(p)) {
-                throw new SpecException(file, path, "'" + p.key() + "' is listed twice");
+                throw new SpecException(file, path, "'" + p.key() + "' is listed twice", "each provider once", p.key());
             }
             out.add(p);
         }
@@ -515,8 +522,9 @@ public final class SpecReader {
                 throw keyed(at, cause.getMessage(), e);
             }
             if (e instanceof InvalidFormatException f) {
-                throw new SpecException(file, at, "expected " + f.getTargetType().getSimpleName().toLowerCase(Locale.ROOT)
-                        + ", got '" + f.getValue() + "'", e);
+                String expected = f.getTargetType().getSimpleName().toLowerCase(Locale.ROOT);
+                throw new SpecException(file, at, "expected " + expected + ", got '" + f.getValue() + "'", expected,
+                        String.valueOf(f.getValue()), e);
             }
             throw new SpecException(file, at, e.getOriginalMessage().replace('\n', ' '), e);
         } catch (JsonProcessingException | IllegalArgumentException e) {
@@ -552,8 +560,15 @@ public final class SpecReader {
         String full = first.equals(last) ? at + key.substring(first.length()) : at + "." + key;
         Matcher r = RANGE.matcher(rest);
         if (r.matches()) {
-            rest = r.group(2) + " is not in " + r.group(1);
+            return new SpecException(file, full, r.group(2) + " is not in " + r.group(1), "a number in " + r.group(1),
+                    r.group(2), cause);
         }
-        return new SpecException(file, full, rest, cause);
+        // transfer's records say what they expected and what they got in words; the same, as data
+        Matcher u = UNKNOWN.matcher(rest);
+        if (u.matches()) {
+            return new SpecException(file, full, rest, u.group(2), u.group(1), cause);
+        }
+        Matcher g = GOT.matcher(rest);
+        return new SpecException(file, full, rest, null, g.find() ? g.group(1) : null, cause);
     }
 }

@@ -39,7 +39,7 @@ final class Values {
             return def;
         }
         if (!n.isValueNode()) {
-            throw new SpecException(file, join(path, key), "expected a string, got " + describe(n));
+            throw new SpecException(file, join(path, key), "expected a string, got " + describe(n), "a string", describe(n));
         }
         return n.asText();
     }
@@ -47,7 +47,7 @@ final class Values {
     String required(JsonNode parent, String path, String key) throws SpecException {
         String v = string(parent, path, key, null);
         if (v == null || v.isBlank()) {
-            throw new SpecException(file, join(path, key), "required, and missing");
+            throw new SpecException(file, join(path, key), "required, and missing", "a value", v == null ? null : "'" + v + "'");
         }
         return v;
     }
@@ -58,7 +58,7 @@ final class Values {
             return def;
         }
         if (!n.isBoolean()) {
-            throw new SpecException(file, join(path, key), "expected true or false, got " + describe(n));
+            throw new SpecException(file, join(path, key), "expected true or false, got " + describe(n), "true or false", describe(n));
         }
         return n.booleanValue();
     }
@@ -70,12 +70,12 @@ final class Values {
             return def;
         }
         if (!n.isNumber()) {
-            throw new SpecException(file, join(path, key), "expected a number, got " + describe(n));
+            throw new SpecException(file, join(path, key), "expected a number, got " + describe(n), "a number", describe(n));
         }
         double v = n.doubleValue();
         if (!(v >= min) || (maxOpen ? !(v < max) : !(v <= max))) {
-            throw new SpecException(file, join(path, key), Values.fmt(v) + " is not in [" + fmt(min) + ", " + fmt(max)
-                    + (maxOpen ? ")" : "]"));
+            String range = "[" + fmt(min) + ", " + fmt(max) + (maxOpen ? ")" : "]");
+            throw new SpecException(file, join(path, key), Values.fmt(v) + " is not in " + range, "a number in " + range, fmt(v));
         }
         return v;
     }
@@ -90,10 +90,10 @@ final class Values {
             return def;
         }
         if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            throw new SpecException(file, join(path, key), "expected a whole number, got " + describe(n));
+            throw new SpecException(file, join(path, key), "expected a whole number, got " + describe(n), "a whole number", describe(n));
         }
         if (n.intValue() < min) {
-            throw new SpecException(file, join(path, key), n.intValue() + " is not >= " + min);
+            throw new SpecException(file, join(path, key), n.intValue() + " is not >= " + min, "a whole number >= " + min, String.valueOf(n.intValue()));
         }
         return n.intValue();
     }
@@ -104,7 +104,7 @@ final class Values {
             return def;
         }
         if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw new SpecException(file, join(path, key), "expected a whole number, got " + describe(n));
+            throw new SpecException(file, join(path, key), "expected a whole number, got " + describe(n), "a whole number", describe(n));
         }
         return n.longValue();
     }
@@ -116,11 +116,12 @@ final class Values {
             return out;
         }
         if (!n.isArray()) {
-            throw new SpecException(file, join(path, key), "expected a list of strings, got " + describe(n));
+            throw new SpecException(file, join(path, key), "expected a list of strings, got " + describe(n), "a list of strings", describe(n));
         }
         for (int i = 0; i < n.size(); i++) {
             if (!n.get(i).isValueNode()) {
-                throw new SpecException(file, join(path, key) + "[" + i + "]", "expected a string, got " + describe(n.get(i)));
+                throw new SpecException(file, join(path, key) + "[" + i + "]", "expected a string, got " + describe(n.get(i)), "a string",
+                        describe(n.get(i)));
             }
             out.add(n.get(i).asText());
         }

@@ -25,9 +25,10 @@ final class YamlAliases {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (Event e : new Yaml(new LoaderOptions()).parse(in)) {
                 if (e instanceof AliasEvent a) {
-                    throw new SpecException(file, "", "line " + (a.getStartMark().getLine() + 1) + ": YAML alias '*"
+                    throw new SpecException(dev.regula.pipeline.Problem.at(file, null, "YAML alias '*"
                             + ((NodeEvent) a).getAnchor() + "' is not supported (it would read as the text '"
-                            + a.getAnchor() + "'); write the value out in full");
+                            + a.getAnchor() + "'); write the value out in full").withFile(file, a.getStartMark().getLine() + 1)
+                            .withExpected("a value written out", "*" + a.getAnchor()), null);
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 final class Child implements AutoCloseable {
     /** The exit status of a JVM stopped by SIGTERM (128 + 15), its shutdown hooks run. */
     static final int TERMINATED = 143;
+    /** The exit status of a process killed by SIGKILL (128 + 9). */
+    static final int KILLED = 137;
 
     private final Process process;
     private final Path log;
@@ -68,6 +70,15 @@ final class Child implements AutoCloseable {
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("child did not exit after SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    /** Sends SIGKILL (what {@code kill -9 PID} sends): no shutdown hook runs. Waits for the exit status. */
+    int kill() throws Exception {
+        process.destroyForcibly();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            throw new AssertionError("child did not exit after SIGKILL");
         }
         return process.exitValue();
     }

@@ -238,6 +238,9 @@ class PipelineRunnerTest {
                 .isInstanceOfSatisfying(GateFailedException.class, e -> {
                     assertThat(e.failures()).singleElement().asString().contains("min_accuracy 1.0");
                     assertThat(e.figures()).containsKeys("accuracy", "macro_f1", "parity");
+                    assertThat(e.problem().keyPath()).isEqualTo("validate.gates");
+                    assertThat(e.problem().expected()).isEqualTo("min_accuracy 1.0");
+                    assertThat(e.problem().found()).startsWith("accuracy 0.");
                 });
         assertThat(Json.MAPPER.readTree(work.resolve("summary.json").toFile()).get("gates_passed").asBoolean()).isFalse();
     }

@@ -210,8 +210,10 @@ class SpecReaderTest {
     @Test
     void yamlAliasesAreRefusedNotReadAsTheirName() throws Exception {
         String yaml = BASE + "seed: &s 7\nheads: [{kind: linear, training: {seed: *s}}]\n";
-        assertThat(error(yaml).getMessage()).contains("line 6: YAML alias '*s' is not supported")
-                .contains("write the value out in full");
+        SpecException e = error(yaml);
+        assertThat(e.getMessage()).contains(":6: YAML alias '*s' is not supported").contains("write the value out in full");
+        assertThat(e.problem().line()).isEqualTo(6);
+        assertThat(e.problem().found()).isEqualTo("*s");
         // an anchor alone is harmless
         assertThat(SpecReader.read(write(BASE + "seed: &s 7\nheads: [{kind: linear}]\n")).seed()).isEqualTo(7);
     }

@@ -44,7 +44,7 @@ record EnsembleEvaluation(Map<String, Object> saved, Map<String, Object> report)
                         : CombinerSelection.crossValidatedNll(valPreds, rows -> cc.fitOne(rows, seed), SELECTION_FOLDS, seed));
             }
         } catch (EnsembleException e) {
-            throw new RegulaException("ensemble: " + e.getMessage(), e);
+            throw RegulaException.atKey("ensemble", e);
         }
         Map<String, Object> report = new TreeMap<>();
         try {
@@ -64,7 +64,7 @@ record EnsembleEvaluation(Map<String, Object> saved, Map<String, Object> report)
             valMetrics.put("combiners_cv_nll", cvNll);
             report.put("validation", valMetrics);
         } catch (EnsembleException e) {
-            throw new RegulaException("ensemble: " + e.getMessage(), e);
+            throw RegulaException.atKey("ensemble", e);
         }
         report.put("exported", exported);
         report.put("configured", configured.name());

@@ -8,6 +8,7 @@ import dev.regula.ensemble.Member;
 import dev.regula.ensemble.MemberFactory;
 import dev.regula.ensemble.MemberPredictions;
 import dev.regula.ensemble.Soups;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.EnsembleConfig;
 import dev.regula.pipeline.spec.SpecKey;
@@ -45,8 +46,8 @@ final class EnsembleFit {
         FeatureMatrix train = in.split("train");
         FeatureMatrix val = in.split("val");
         if (val.rows() == 0) {
-            throw new RegulaException("ensemble: the validation split is empty; the combiner is fitted on it, so give "
-                    + "split.val a fraction > 0");
+            throw new RegulaException(Problem.atKey("ensemble", "the validation split is empty; the combiner is fitted on it, "
+                    + "so give split.val a fraction > 0").withExpected("validation rows", "0"));
         }
         List<Member> all = new ArrayList<>();
         heads.forEach((n, h) -> all.add(Member.of(n, h, store.labels(), "train/" + n)));
@@ -75,7 +76,7 @@ final class EnsembleFit {
             Combiner c = fitConfigured(config, preds, in.seed());
             return new Fitted(config, Ensemble.of(members, c), val, null, soup);
         } catch (EnsembleException e) {
-            throw new RegulaException("ensemble: " + e.getMessage(), e);
+            throw RegulaException.atKey("ensemble", e);
         }
     }
 
@@ -145,7 +146,7 @@ final class EnsembleFit {
         try {
             return config.combiner().fit(preds, seed);
         } catch (EnsembleException e) {
-            throw new RegulaException("ensemble.combiner: " + e.getMessage(), e);
+            throw RegulaException.atKey("ensemble.combiner", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.regula.pipeline.stage.ensemble;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.ensemble.Member;
 import dev.regula.ensemble.MemberPredictions;
@@ -56,8 +57,8 @@ record EnsembleInputs(String origin, JsonNode section, long seed, FeatureStore s
     /** A split of the store that the ensemble needs. */
     FeatureMatrix split(String name) throws RegulaException {
         if (!store.splitNames().contains(name)) {
-            throw new RegulaException("ensemble: the feature store has no '" + name + "' split; give split." + name
-                    + " a fraction > 0");
+            throw new RegulaException(Problem.atKey("ensemble", "the feature store has no '" + name + "' split; give split."
+                    + name + " a fraction > 0").withExpected("a '" + name + "' split", String.valueOf(store.splitNames())));
         }
         return store.split(name);
     }

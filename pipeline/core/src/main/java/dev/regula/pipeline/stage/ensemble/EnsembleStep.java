@@ -113,7 +113,8 @@ public final class EnsembleStep {
             JsonNode root = dev.regula.pipeline.spec.SpecReader.readTree(r.spec());
             JsonNode e = root.get("ensemble");
             if (e == null || !e.isObject()) {
-                throw new RegulaException(r.spec() + ": ensemble: required section, and missing (or not a mapping)");
+                throw new dev.regula.pipeline.spec.SpecException(r.spec(), "ensemble", "required section, and missing (or not a mapping)",
+                        "a mapping", e == null ? null : e.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
             }
             section = (com.fasterxml.jackson.databind.node.ObjectNode) e;
             if (r.seed() == null && root.hasNonNull("seed")) {
@@ -221,8 +222,9 @@ public final class EnsembleStep {
         now.put("combiner", e.combiner().describe());
         JsonNode expected = Json.MAPPER.valueToTree(Map.of("members", saved.get("members"), "combiner", saved.get("combiner")));
         if (!Json.compact(expected).equals(Json.compact(now))) {
-            throw new RegulaException(file + ": the ensemble rebuilt from the trained heads differs from the recorded one "
-                    + "(were other heads or features given? else rebuild the ensemble)");
+            throw new RegulaException(Problem.of("the ensemble rebuilt from the trained heads differs from the recorded one "
+                    + "(were other heads or features given? else rebuild the ensemble)").withFile(file, 0)
+                    .withExpected(Json.compact(expected), Json.compact(now)));
         }
         return e;
     }

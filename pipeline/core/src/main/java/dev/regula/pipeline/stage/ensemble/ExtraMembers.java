@@ -76,7 +76,7 @@ final class ExtraMembers {
                 out.add(rename(bags.get(i), bagging.head() + "-bag-" + (i + 1)));
             }
         } catch (EnsembleException e) {
-            throw new RegulaException("ensemble: " + e.getMessage(), e);
+            throw RegulaException.atKey("ensemble", e);
         }
         if (config.snapshots() != null) {
             out.addAll(trainSnapshots(in, config));

@@ -1,6 +1,7 @@
 package dev.regula.pipeline.stage.ensemble;
 
 import dev.regula.ensemble.Member;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.EnsembleConfig;
 import dev.regula.pipeline.stage.train.HeadFile;
@@ -43,7 +44,7 @@ final class TrialMembers {
             try {
                 h = in.trials().fit(c, in.split("train"), in.split("val"), in.store().labels().size());
             } catch (IllegalArgumentException e) {
-                throw new RegulaException("ensemble: trial member " + c.name() + ": " + e.getMessage(), e);
+                throw new RegulaException(Problem.atKey("ensemble", "trial member " + c.name() + ": " + e.getMessage()), e);
             }
             try {
                 Files.createDirectories(dir);

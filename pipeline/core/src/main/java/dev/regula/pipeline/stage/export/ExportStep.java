@@ -216,7 +216,9 @@ public final class ExportStep {
     /** The ensemble's soup member. */
     public static Member soupMember(Ensemble e) throws RegulaException {
         return e.members().stream().filter(m -> m.name().equals(EnsembleConfig.SOUP)).findFirst()
-                .orElseThrow(() -> new RegulaException("export: the ensemble holds no member '" + EnsembleConfig.SOUP + "'"));
+                .orElseThrow(() -> new RegulaException(Problem.atKey("export.head", "the ensemble holds no member '" + EnsembleConfig.SOUP
+                        + "'").withExpected("a member '" + EnsembleConfig.SOUP + "'", String.valueOf(e.members().stream().map(Member::name)
+                        .toList()))));
     }
 
     /**
@@ -303,9 +305,9 @@ public final class ExportStep {
             info.put("outputs", List.of(ModelExport.PROBABILITIES, ModelExport.LABEL));
             Json.write(staging.resolve(INFO), info);
         } catch (OnnxModelException | ExportException | IllegalArgumentException e) {
-            throw new RegulaException("export: " + e.getMessage(), e);
+            throw RegulaException.atKey("export", e);
         } catch (EnsembleException e) {
-            throw new RegulaException("export: ensemble: " + e.getMessage(), e);
+            throw new RegulaException(Problem.atKey("export", "ensemble: " + e.getMessage()), e);
         } catch (IOException e) {
             throw new RegulaException("export: cannot write " + staging + ": " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package dev.regula.pipeline.stage.features;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Stage;
 import dev.regula.pipeline.run.StageContext;
@@ -49,7 +50,7 @@ public final class FeaturesStage implements Stage {
         try {
             return Map.of("data", Files.isDirectory(data) ? Hashing.sha256Tree(data) : Hashing.sha256(data));
         } catch (IOException e) {
-            throw new RegulaException("data.path: cannot read " + data + ": " + e.getMessage(), e);
+            throw new RegulaException(Problem.atKey("data.path", "cannot read " + data + ": " + e.getMessage()).withExpected("a readable file", data.toString()), e);
         }
     }
 

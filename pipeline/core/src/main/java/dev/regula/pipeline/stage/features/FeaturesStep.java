@@ -219,7 +219,7 @@ public final class FeaturesStep {
         try {
             data = DatasetReader.read(job.data());
         } catch (DatasetException e) {
-            throw new RegulaException("data: " + e.getMessage(), e);
+            throw RegulaException.atKey("data", e);
         }
         if (data.skipped().total() > 0) {
             log.accept("features: skipped " + data.skipped());
@@ -232,8 +232,9 @@ public final class FeaturesStep {
             return Map.of("extract_seconds", seconds);
         } catch (FeatureJobException e) {
             if (e.getCause() instanceof EncoderMismatchException) {
-                throw new RegulaException("backbone.model: its inputs do not match the "
-                        + (job.data().format().numeric() ? "numeric" : "text") + " data in data.path: " + e.getMessage(), e);
+                throw new RegulaException(Problem.atKey("backbone.model", "its inputs do not match the "
+                        + (job.data().format().numeric() ? "numeric" : "text") + " data in data.path: " + e.getMessage())
+                        .withExpected("inputs for " + (job.data().format().numeric() ? "numeric" : "text") + " data", null), e);
             }
             throw RegulaException.wrap(e);
         }
@@ -250,7 +251,7 @@ public final class FeaturesStep {
             split = spec.data().splitField() != null ? SplitSpec.byField()
                     : s.grouped() ? SplitSpec.grouped(f, spec.seed()) : SplitSpec.stratified(f, spec.seed());
         } catch (IllegalArgumentException e) {
-            throw new RegulaException("split: " + e.getMessage(), e);
+            throw RegulaException.atKey("split", e);
         }
         FeatureExtractorOptions extraction = FeatureExtractorOptions.defaults().withBatchSize(spec.features().batchSize())
                 .withThreads(spec.features().threads()).withProgress(true);
@@ -410,7 +411,8 @@ public final class FeaturesStep {
         }
         List<Double> f = r.fractions();
         if (f.size() != 3) {
-            throw new RegulaException("split fractions: expected three numbers train,val,test (e.g. 0.7,0.15,0.15), got " + f);
+            throw new RegulaException(Problem.atKey("split", "expected three fractions train,val,test (e.g. 0.7,0.15,0.15), got " + f)
+                    .withExpected("train,val,test", f.toString()));
         }
         SplitFractions fractions = parse("split", f.toString(), () -> new SplitFractions(f.get(0), f.get(1), f.get(2)));
         return r.grouped() ? SplitSpec.grouped(fractions, r.seed()) : SplitSpec.stratified(fractions, r.seed());
@@ -434,7 +436,7 @@ public final class FeaturesStep {
         try {
             return p.get();
         } catch (IllegalArgumentException e) {
-            throw new RegulaException(key + ": " + e.getMessage(), e);
+            throw new RegulaException(Problem.atKey(key, String.valueOf(e.getMessage())).withExpected(null, value), e);
         }
     }
 }

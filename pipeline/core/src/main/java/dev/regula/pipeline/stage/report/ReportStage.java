@@ -88,7 +88,7 @@ public final class ReportStage implements Stage {
                 ensemble = Json.MAPPER.readTree(ctx.dir(StageName.ENSEMBLE).resolve(EnsembleStep.REPORT).toFile());
             }
         } catch (IOException e) {
-            throw new RegulaException("report: " + e.getMessage(), e);
+            throw RegulaException.atKey("report", e);
         }
         String title = ctx.spec().report().path("title").asText(ReportStep.DEFAULT_TITLE);
         ReportStep.writeInto(new ReportPage(title, TrainStage.heads(ctx), v, true, validateTimings(ctx),

@@ -198,7 +198,7 @@ public final class ReportStep {
         try {
             Files.write(staging.resolve(HTML), page.html().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new RegulaException("report: " + e.getMessage(), e);
+            throw RegulaException.atKey("report", e);
         }
     }
 
@@ -307,7 +307,7 @@ public final class ReportStep {
             v.put("generalization_gap", train - m.accuracy());
             return v;
         } catch (EnsembleException e) {
-            throw new RegulaException("report: " + e.getMessage(), e);
+            throw RegulaException.atKey("report", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.regula.pipeline.stage.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Json;
 import dev.regula.transfer.tune.Knob;
@@ -45,8 +46,9 @@ final class TuneFolder {
     static List<TunedHead> read(Path dir) throws RegulaException {
         Path d = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(d)) {
-            throw new RegulaException("tune: folder not found: " + d + "; expected a pipeline's work/tune or the output "
-                    + "folder of `regula tune`");
+            throw new RegulaException(Problem.atKey("tune", "folder not found: " + d + "; expected a pipeline's work/tune or "
+                    + "the output folder of `regula tune`").withExpected("a pipeline's work/tune or the output folder of `regula tune`",
+                    d.toString()));
         }
         if (isHead(d)) {
             return List.of(readHead(d, null));
@@ -60,8 +62,8 @@ final class TuneFolder {
             throw new RegulaException("tune: cannot list " + d + ": " + e.getMessage(), e);
         }
         if (out.isEmpty()) {
-            throw new RegulaException("tune: " + d + " holds no " + TRIALS + " with a " + SELECTION + ", neither itself "
-                    + "nor in a sub-folder per head");
+            throw new RegulaException(Problem.atKey("tune", d + " holds no " + TRIALS + " with a " + SELECTION + ", neither "
+                    + "itself nor in a sub-folder per head").withExpected(TRIALS + " and " + SELECTION, d.toString()));
         }
         return out;
     }
@@ -77,13 +79,13 @@ final class TuneFolder {
         try {
             s = Json.MAPPER.readTree(f.toFile());
         } catch (IOException e) {
-            throw new RegulaException("tune: " + f + " is not JSON: " + e.getMessage(), e);
+            throw new RegulaException(Problem.atKey("tune", "not JSON: " + e.getMessage()).withFile(f, 0).withExpected("JSON", null), e);
         }
         String head = name != null ? name : s.path("head").asText(d.getFileName().toString());
         try {
             return new TunedHead(head, trials, selection(s, trials));
         } catch (IllegalArgumentException e) {
-            throw new RegulaException("tune: " + f + ": " + e.getMessage(), e);
+            throw new RegulaException(Problem.atKey("tune", String.valueOf(e.getMessage())).withFile(f, 0), e);
         }
     }
 
@@ -103,11 +105,12 @@ final class TuneFolder {
                 out.add(TuneJson.parseTrial(lines.get(i)));
             } catch (RuntimeException e) {
                 // a committed stage folder is rewritten whole at the end: a bad line here is corruption, not a torn write
-                throw new RegulaException("tune: " + f + " line " + (i + 1) + ": " + e.getMessage(), e);
+                throw new RegulaException(Problem.atKey("tune", String.valueOf(e.getMessage())).withFile(f, i + 1)
+                        .withExpected("a trial record (JSON)", null), e);
             }
         }
         if (out.isEmpty()) {
-            throw new RegulaException("tune: " + f + " holds no trial");
+            throw new RegulaException(Problem.atKey("tune", "holds no trial").withFile(f, 0).withExpected("at least one trial", "none"));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package dev.regula.pipeline.stage.report;
 
 import static dev.regula.pipeline.stage.report.ReportPage.esc;
 
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.stage.report.TuneFolder.TunedHead;
 import dev.regula.transfer.tune.Selection;
@@ -33,7 +34,7 @@ public final class TuneReportSection {
         try {
             return render(heads);
         } catch (IOException e) {
-            throw new RegulaException("report: cannot draw the tune plots: " + e.getMessage(), e);
+            throw new RegulaException(Problem.atKey("report", "cannot draw the tune plots: " + e.getMessage()), e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.regula.pipeline.stage.tune;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regula.models.Folders;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.spec.Sections;
@@ -62,8 +63,9 @@ final class TuneHeads {
         FeatureMatrix train = split("train");
         FeatureMatrix val = store.splitNames().contains("val") ? store.split("val") : null;
         if (val == null || (tune.folds() == 0 && val.rows() == 0)) {
-            throw new RegulaException("tune: the feature store " + store.dir() + " has no val rows"
-                    + (tune.folds() == 0 ? "; tune.folds 0 validates on them" : "; give split.val a fraction > 0"));
+            throw new RegulaException(Problem.atKey("tune", "the feature store " + store.dir() + " has no val rows"
+                    + (tune.folds() == 0 ? "; tune.folds 0 validates on them" : "; give split.val a fraction > 0"))
+                    .withExpected("val rows", "0"));
         }
         int classes = store.labels().size();
         Map<String, Double> seconds = new TreeMap<>();
@@ -83,7 +85,7 @@ final class TuneHeads {
                         h.search().space(), ts, h.search().baseline(), null);
                 res = Tuner.tune(req, new JsonlTrialLog(logDir.resolve(TuneStep.TRIALS), logDir.resolve(TuneStep.OOF), classes));
             } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new RegulaException("tune: head '" + h.name() + "': " + e.getMessage(), e);
+                throw new RegulaException(Problem.atKey("tune", "head '" + h.name() + "': " + e.getMessage()), e);
             } catch (IOException e) {
                 throw new RegulaException("tune: head '" + h.name() + "': trial log " + logDir + ": " + e.getMessage(), e);
             }
@@ -112,7 +114,8 @@ final class TuneHeads {
 
     private FeatureMatrix split(String name) throws RegulaException {
         if (!store.splitNames().contains(name) || store.split(name).rows() == 0) {
-            throw new RegulaException("tune: the feature store " + store.dir() + " has no " + name + " rows");
+            throw new RegulaException(Problem.atKey("tune", "the feature store " + store.dir() + " has no " + name + " rows")
+                    .withExpected(name + " rows", "0"));
         }
         return store.split(name);
     }

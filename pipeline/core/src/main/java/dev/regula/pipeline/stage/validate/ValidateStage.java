@@ -16,6 +16,7 @@ import dev.regula.models.runtime.RunnerException;
 import dev.regula.models.runtime.RunnerOptions;
 import dev.regula.models.runtime.RuntimeUnavailableException;
 import dev.regula.models.runtime.Tensor;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.run.Stage;
@@ -101,7 +102,8 @@ public final class ValidateStage implements Stage {
         List<Example> test = testExamples(ctx);
         int n = test.size();
         if (n == 0) {
-            throw new RegulaException("validate: the test split is empty; give split.test a fraction > 0");
+            throw new RegulaException(Problem.atKey("validate", "the test split is empty; give split.test a fraction > 0")
+                    .withExpected("test rows", "0"));
         }
         int classes = store.labels().size();
         int[] y = store.split("test").labels();
@@ -118,7 +120,7 @@ public final class ValidateStage implements Stage {
             try {
                 ModelExport.checkOutputs(exported, modelFile);
             } catch (ExportException e) {
-                throw new RegulaException(e.getMessage(), e);
+                throw RegulaException.wrap(e);
             }
             List<ModelInput> inputs = ModelInput.of(exported.proto());
             // The features were extracted one example per call for such a model; batching here would
@@ -143,8 +145,9 @@ public final class ValidateStage implements Stage {
                         ctx.log("validate: " + device.key() + " skipped, its execution provider is unavailable: " + e.reason());
                         continue;
                     }
-                    throw new RegulaException("validate.providers: " + device.key() + " was asked for but cannot run here: "
-                            + e.reason() + " (providers: auto skips it when unavailable)", e);
+                    throw new RegulaException(Problem.atKey("validate.providers", device.key() + " was asked for but cannot run "
+                            + "here: " + e.reason() + " (providers: auto skips it when unavailable)")
+                            .withExpected("a provider that runs here", device.key()), e);
                 }
                 ran.add(r.provider());
                 byProvider.put(device.key(), r.parity());
@@ -155,7 +158,7 @@ public final class ValidateStage implements Stage {
                 }
             }
             if (first == null) {
-                throw new RegulaException("validate: no execution provider ran");
+                throw new RegulaException(Problem.atKey("validate.providers", "no execution provider ran"));
             }
             // The same metric definitions as the ensemble report, so the two pages never disagree.
             ClassificationMetrics testMetrics = metrics(first.probabilities(), y);
@@ -181,10 +184,8 @@ public final class ValidateStage implements Stage {
             report.put("parity", worst(v, byProvider));
             report.put("parity_by_provider", byProvider);
             Json.write(staging.resolve(ValidateStep.REPORT), report);
-        } catch (OnnxModelException e) {
-            throw new RegulaException("validate: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new RegulaException("validate: " + e.getMessage(), e);
+        } catch (OnnxModelException | IOException e) {
+            throw RegulaException.atKey("validate", e);
         }
         ctx.log(String.format(java.util.Locale.ROOT, "validate: accuracy %.4f, macro-F1 %.4f, parity max |Δ| %.2e, p50 %.2f ms on %s",
                 (Double) report.get("accuracy"), (Double) report.get("macro_f1"),
@@ -300,7 +301,7 @@ public final class ValidateStage implements Stage {
         try {
             return ClassificationMetrics.of(p, y);
         } catch (EnsembleException e) {
-            throw new RegulaException("validate: " + e.getMessage(), e);
+            throw RegulaException.atKey("validate", e);
         }
     }
 
@@ -312,7 +313,7 @@ public final class ValidateStage implements Stage {
             Splits splits = Splitter.split(data, job.split());
             return splits.test();
         } catch (DatasetException e) {
-            throw new RegulaException("data: " + e.getMessage(), e);
+            throw RegulaException.atKey("data", e);
         }
     }
 
@@ -339,7 +340,8 @@ public final class ValidateStage implements Stage {
                 TextEncoder e = TextEncoder.open(tok, FeaturesStage.textMaxLength(ctx), FeaturesStage.textTruncation(ctx));
                 return new Encoder(e, e, e.encodeAll(test.stream().map(Example::text).toList()));
             } catch (IOException | IllegalArgumentException e) {
-                throw new RegulaException("validate: cannot encode the test texts with " + tok + ": " + e.getMessage(), e);
+                throw new RegulaException(Problem.atKey("validate", "cannot encode the test texts with " + tok + ": "
+                        + e.getMessage()).withExpected("a tokenizer.json", tok.toString()), e);
             }
         }
 

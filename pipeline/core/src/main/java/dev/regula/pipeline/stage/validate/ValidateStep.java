@@ -6,6 +6,7 @@ import dev.regula.pipeline.predict.ModelRequest;
 import dev.regula.ensemble.ClassificationMetrics;
 import dev.regula.ensemble.EnsembleException;
 import dev.regula.models.runtime.RunnerOptions;
+import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.predict.Prediction;
 import dev.regula.pipeline.predict.Predictor;
@@ -115,8 +116,9 @@ public final class ValidateStep {
             for (int i = 0; i < y.length; i++) {
                 y[i] = classes.indexOf(examples.get(i).label());
                 if (y[i] < 0) {
-                    throw new RegulaException(examples.get(i).source() + ": label '" + examples.get(i).label()
-                            + "' is not one of the model's classes " + classes);
+                    throw new RegulaException(at(examples.get(i).source(), "label '" + examples.get(i).label()
+                            + "' is not one of the model's classes " + classes).withExpected("one of " + classes,
+                            examples.get(i).label()));
                 }
             }
             long start = System.nanoTime();
@@ -142,8 +144,27 @@ public final class ValidateStep {
                     predictor.batchSize(),
                     predictor.provider());
         } catch (EnsembleException e) {
-            throw new RegulaException(data.path() + ": " + e.getMessage(), e);
+            throw new RegulaException(Problem.of(String.valueOf(e.getMessage())).withFile(data.path(), 0), e);
         }
+    }
+
+    /**
+     * A problem at an example's {@code source}, which the data readers write {@code FILE:LINE}: the file
+     * and line become data (rendered as before); any other source stays words.
+     */
+    static Problem at(String source, String text) {
+        int colon = source == null ? -1 : source.lastIndexOf(':');
+        if (colon > 0) {
+            try {
+                long line = Long.parseLong(source.substring(colon + 1));
+                if (line >= 0) {
+                    return Problem.of(text).withFile(Path.of(source.substring(0, colon)), line);
+                }
+            } catch (NumberFormatException | java.nio.file.InvalidPathException e) {
+                // not FILE:LINE; said as given
+            }
+        }
+        return Problem.of(source + ": " + text);
     }
 
     /** The q-quantile (0..1) of sorted values by nearest rank; NaN when there are none. */
