@@ -10,14 +10,15 @@ import java.util.Map;
 final class CsvReader {
     private CsvReader() {}
 
-    static List<Example> read(DatasetSpec spec, SkippedRows.Log log) throws DatasetException {
+    static List<Example> read(DatasetSpec spec, SkippedRows.Log log, long budgetBytes) throws DatasetException {
         try (TextFiles in = TextFiles.open(spec.path())) {
-            return read(spec, new CsvParser(spec.path(), in), log);
+            return read(spec, new CsvParser(spec.path(), in), log, budgetBytes);
         }
     }
 
     /** Record by record: only the current record and the examples are held, never the file. */
-    private static List<Example> read(DatasetSpec spec, CsvParser records, SkippedRows.Log log) throws DatasetException {
+    private static List<Example> read(DatasetSpec spec, CsvParser records, SkippedRows.Log log, long budgetBytes)
+            throws DatasetException {
         Path file = spec.path();
         CsvParser.Record header = records.next();
         if (header == null) {
@@ -55,7 +56,7 @@ final class CsvReader {
                 features.add(column(file, header, index, f));
             }
         }
-        List<Example> out = new ArrayList<>();
+        List<Example> out = new KeptRows(budgetBytes);
         for (CsvParser.Record r = first; r != null; r = records.next()) {
             try {
                 List<String> f = r.fields();

@@ -16,7 +16,18 @@ public final class DatasetReader {
      */
     public static final int MAX_ROW_CHARS = 1 << 24;
 
+    /**
+     * Share of the JVM's maximum heap ({@code -Xmx}) that the kept rows of one dataset may take, by
+     * {@link KeptRows}' conservative estimate: a quarter, leaving the rest to features and training.
+     */
+    public static final int HEAP_SHARE_DIVISOR = 4;
+
     private DatasetReader() {}
+
+    /** The memory budget for one dataset's kept rows: the JVM's maximum heap / {@link #HEAP_SHARE_DIVISOR}. */
+    public static long rowBudgetBytes() {
+        return Runtime.getRuntime().maxMemory() / HEAP_SHARE_DIVISOR;
+    }
 
     /**
      * Loads all examples, applies the bad-row policy, and checks the dataset is usable for classification.
@@ -25,7 +36,7 @@ public final class DatasetReader {
      *     row (under FAIL), a missing column, no usable rows (all skipped), or a single class
      */
     public static Dataset read(DatasetSpec spec) throws DatasetException {
-        return read(spec, 2);
+        return read(spec, 2, rowBudgetBytes());
     }
 
     /**
@@ -34,10 +45,11 @@ public final class DatasetReader {
      * training needs two).
      */
     public static Dataset readHoldout(DatasetSpec spec) throws DatasetException {
-        return read(spec, 1);
+        return read(spec, 1, rowBudgetBytes());
     }
 
-    private static Dataset read(DatasetSpec spec, int minClasses) throws DatasetException {
+    /** As {@link #read(DatasetSpec)}, with an explicit budget for the kept rows (see {@link KeptRows}). */
+    static Dataset read(DatasetSpec spec, int minClasses, long budgetBytes) throws DatasetException {
         Path path = spec.path();
         if (!Files.exists(path)) {
             throw new DatasetException(path, 0, null, "no such file or folder");
@@ -46,11 +58,20 @@ public final class DatasetReader {
             throw new DatasetException(path, 0, null, "is a folder; format " + spec.format().id() + " reads a file");
         }
         SkippedRows.Log log = new SkippedRows.Log();
-        List<Example> examples = switch (spec.format()) {
-            case JSONL, NUMERIC_JSONL -> JsonlReader.read(spec, log);
-            case CSV, NUMERIC_CSV -> CsvReader.read(spec, log);
-            case FOLDERS -> FolderReader.read(spec, log);
-        };
+        List<Example> examples;
+        try {
+            examples = switch (spec.format()) {
+                case JSONL, NUMERIC_JSONL -> JsonlReader.read(spec, log, budgetBytes);
+                case CSV, NUMERIC_CSV -> CsvReader.read(spec, log, budgetBytes);
+                case FOLDERS -> FolderReader.read(spec, log, budgetBytes);
+            };
+        } catch (KeptRows.Full full) {
+            throw new DatasetException(path, 0, null, String.format(java.util.Locale.ROOT,
+                    "too much data for this JVM's heap: %,d rows kept before %s would pass the data budget of %,d bytes "
+                            + "(a quarter of the maximum heap, -Xmx; rows are held in memory until training ends); "
+                            + "give the JVM more heap (bin/regula: REGULA_JAVA_OPTS=-Xmx8g; Maven: MAVEN_OPTS) or sample the data",
+                    full.kept, full.at, full.budgetBytes));
+        }
         SkippedRows skipped = log.build();
         if (examples.isEmpty()) {
             throw new DatasetException(path, 0, null, skipped.total() > 0

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 final class FolderReader {
     private FolderReader() {}
 
-    static List<Example> read(DatasetSpec spec, SkippedRows.Log log) throws DatasetException {
+    static List<Example> read(DatasetSpec spec, SkippedRows.Log log, long budgetBytes) throws DatasetException {
         Path root = spec.path();
         if (!Files.isDirectory(root)) {
             throw new DatasetException(root, 0, null, "the folders format needs a folder with one sub-folder per label");
@@ -30,7 +30,7 @@ final class FolderReader {
         if (labelDirs.isEmpty()) {
             throw new DatasetException(root, 0, null, "empty dataset: no label sub-folders");
         }
-        List<Example> out = new ArrayList<>();
+        List<Example> out = new KeptRows(budgetBytes);
         for (Path dir : labelDirs) {
             String label = dir.getFileName().toString();
             for (Path f : sortedChildren(dir)) {

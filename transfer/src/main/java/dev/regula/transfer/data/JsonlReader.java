@@ -33,15 +33,15 @@ final class JsonlReader {
         this.featureNames = spec.featureFields().isEmpty() ? null : spec.featureFields();
     }
 
-    static List<Example> read(DatasetSpec spec, SkippedRows.Log log) throws DatasetException {
+    static List<Example> read(DatasetSpec spec, SkippedRows.Log log, long budgetBytes) throws DatasetException {
         try (TextFiles in = TextFiles.open(spec.path())) {
-            return new JsonlReader(spec, log).readAll(in);
+            return new JsonlReader(spec, log).readAll(in, budgetBytes);
         }
     }
 
     /** Line by line: only the current line and the examples are held, never the file. */
-    private List<Example> readAll(TextFiles in) throws DatasetException {
-        List<Example> out = new ArrayList<>();
+    private List<Example> readAll(TextFiles in, long budgetBytes) throws DatasetException {
+        List<Example> out = new KeptRows(budgetBytes);
         long lineNo = 0;
         boolean anyText = false;
         String line;

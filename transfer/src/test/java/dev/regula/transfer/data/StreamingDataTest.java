@@ -106,4 +106,37 @@ class StreamingDataTest {
         assertThat(d.examples().get(4999).text()).isEqualTo("é€𝄞".repeat(4999 % 7) + " row 4999");
         assertThat(d.examples().get(4999).source()).isEqualTo(f + ":5000");
     }
+
+    /** Many short, valid rows: the kept rows stop at the data budget with a clear error, not at the heap's end. */
+    @Test
+    void manyValidRowsStopAtTheDataBudgetWithAClearError() throws Exception {
+        Path f = tmp.resolve("many.jsonl");
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 2_000; i++) {
+            b.append("{\"text\": \"row ").append(i).append(" with some words in it\", \"label\": \"")
+                    .append(i % 2 == 0 ? "spam" : "ham").append("\"}\n");
+        }
+        Files.writeString(f, b, StandardCharsets.UTF_8);
+        DatasetSpec spec = text(f, DatasetFormat.JSONL);
+        assertThat(DatasetReader.read(spec, 2, 10L << 20).examples()).hasSize(2_000);
+        assertThatThrownBy(() -> DatasetReader.read(spec, 2, 64L << 10))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(f.toString())
+                .hasMessageContaining("too much data for this JVM's heap")
+                .hasMessageContaining("65,536 bytes")
+                .hasMessageContaining("REGULA_JAVA_OPTS");
+        Path csv = tmp.resolve("many.csv");
+        StringBuilder c = new StringBuilder("text,label\n");
+        for (int i = 0; i < 2_000; i++) {
+            c.append("row ").append(i).append(" with some words in it,").append(i % 2 == 0 ? "spam" : "ham").append('\n');
+        }
+        Files.writeString(csv, c, StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> DatasetReader.read(text(csv, DatasetFormat.CSV), 2, 64L << 10))
+                .isInstanceOf(DatasetException.class).hasMessageContaining("too much data");
+    }
+
+    @Test
+    void theDefaultBudgetIsAQuarterOfTheMaximumHeap() {
+        assertThat(DatasetReader.rowBudgetBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+    }
 }

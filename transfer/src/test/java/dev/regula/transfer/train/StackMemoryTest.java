@@ -69,10 +69,14 @@ class StackMemoryTest {
         long afterFirst = settledNativeKb();
         long[] last = new long[3];
         long afterSecond = 0;
+        long afterThird = 0;
         for (int s = 1; s < 10; s++) {
             assertThat(StackedTrainer.train(train, val, 2, mlp, 1 + s, jobs)).hasSize(100);
             if (s == 1) {
                 afterSecond = settledNativeKb();
+            }
+            if (s == 2) {
+                afterThird = settledNativeKb();
             }
             if (s >= 7) {
                 last[s - 7] = settledNativeKb();
@@ -84,11 +88,16 @@ class StackMemoryTest {
         long afterTen = last[1];
         // 100 heads hold ~20 MB of weights (4 copies with gradients and Adam's moments: ~80 MB).
         assertThat((afterFirst - before) / 1024).as("MB the first stack of 100 heads left resident").isLessThan(1024);
-        // Measured from the second stack: the native part (RSS less heap, ~200 MB alone) rises ~6% over the
+        // Measured against the early stacks: the native part (RSS less heap, ~200 MB alone) rises ~6% over the
         // first few stacks and then stays flat (30 stacks in a row: 204 MB after 3, 208-211 MB from 6 to 27),
         // allocator and JIT warm-up rather than a per-stack leak; process RSS is no measure here, since the
         // heap that other tests in this JVM grew is part of it.
-        assertThat((double) afterTen).as("native RSS after 10 stacks vs after the second (kB): before %d, first %d, second %d",
-                before, afterFirst, afterSecond).isLessThanOrEqualTo(afterSecond * 1.05);
+        // The baseline is the highest of the reads after stacks 1 to 3: a single read can dip by ~60 MB when
+        // the collector hands heap pages back (seen in a full build: 433, 370 MB after stacks 1 and 2, then 436
+        // after 10), while a leak grows every stack and so shows against any early read.
+        long baseline = Math.max(afterFirst, Math.max(afterSecond, afterThird));
+        assertThat((double) afterTen).as("native RSS after 10 stacks vs the highest after stacks 1-3 (kB): before %d, "
+                + "first %d, second %d, third %d", before, afterFirst, afterSecond, afterThird)
+                .isLessThanOrEqualTo(baseline * 1.05);
     }
 }
