@@ -2,9 +2,8 @@ package dev.regula.ensemble;
 
 import dev.regula.models.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.regula.transfer.features.FeatureMatrix;
+import dev.regula.transfer.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,9 +84,8 @@ public record EnsembleReport(
 
     /** Writes the report as indented JSON, atomically (temp file in the same folder, then a move). */
     public void write(Path file) throws EnsembleException {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         try {
-            AtomicFiles.write(file, out -> json.writeValue(out, this));
+            AtomicFiles.write(file, out -> Json.INDENTED.writeValue(out, this));
         } catch (IOException e) {
             throw new EnsembleException("report: cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -1,10 +1,10 @@
 package dev.regula.ensemble.export;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regula.ensemble.Ensemble;
 import dev.regula.ensemble.EnsembleException;
 import dev.regula.ensemble.Member;
+import dev.regula.transfer.io.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +16,6 @@ public final class EnsembleMetadata {
     public static final String COMBINER = "regula.ensemble.combiner";
     public static final String CLASSES = "regula.ensemble.classes";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private EnsembleMetadata() {}
 
@@ -39,9 +38,9 @@ public final class EnsembleMetadata {
         }
         Map<String, String> out = new LinkedHashMap<>();
         try {
-            out.put(MEMBERS, JSON.writeValueAsString(members));
-            out.put(COMBINER, JSON.writeValueAsString(e.combiner().describe()));
-            out.put(CLASSES, JSON.writeValueAsString(e.classes()));
+            out.put(MEMBERS, Json.PLAIN.writeValueAsString(members));
+            out.put(COMBINER, Json.PLAIN.writeValueAsString(e.combiner().describe()));
+            out.put(CLASSES, Json.PLAIN.writeValueAsString(e.classes()));
         } catch (JsonProcessingException ex) {
             throw new EnsembleException("metadata: cannot write the ensemble description as JSON: " + ex.getOriginalMessage(), ex);
         }

@@ -1,10 +1,8 @@
 package dev.regula.transfer.data;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.regula.transfer.io.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,9 +11,6 @@ import java.util.Set;
 
 /** JSON lines: one object per line, blank lines allowed. Text or numeric. */
 final class JsonlReader {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final DatasetSpec spec;
     private final Path file;
@@ -66,7 +61,7 @@ final class JsonlReader {
     private Example row(String line, long lineNo) throws BadRow {
         JsonNode node;
         try {
-            node = MAPPER.readTree(line);
+            node = Json.STRICT_LINES.readTree(line);
         } catch (JsonProcessingException e) {
             throw new BadRow("invalid JSON", null, "invalid JSON: " + e.getOriginalMessage());
         }

@@ -3,8 +3,8 @@ package dev.regula.transfer.features;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.regula.models.Hashing;
+import dev.regula.transfer.io.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,9 +30,7 @@ public record StoreManifest(int formatVersion, StoreKey key, List<String> labels
     static final String FORMAT = "regula-feature-store";
 
     /** Maps sorted at every level, so equal content gives equal bytes. */
-    static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = Json.SORTED_MAPS;
 
     public StoreManifest {
         labels = List.copyOf(labels);

@@ -2,8 +2,7 @@ package dev.regula.transfer.train;
 
 import dev.regula.models.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.regula.transfer.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ public record TrainingHistory(
         @JsonProperty("best_epoch") int bestEpoch,
         @JsonProperty("stopped_early") boolean stoppedEarly) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public TrainingHistory {
         epochs = List.copyOf(epochs);
@@ -37,11 +35,11 @@ public record TrainingHistory(
 
     /** Writes the history as JSON, atomically (temp file in the same folder, then move). */
     public void writeJson(Path file) throws IOException {
-        AtomicFiles.write(file, out -> JSON.writeValue(out, this));
+        AtomicFiles.write(file, out -> Json.INDENTED.writeValue(out, this));
     }
 
     /** Reads a history written by {@link #writeJson}. */
     public static TrainingHistory readJson(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), TrainingHistory.class);
+        return Json.INDENTED.readValue(file.toFile(), TrainingHistory.class);
     }
 }

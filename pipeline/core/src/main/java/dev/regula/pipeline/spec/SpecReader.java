@@ -3,7 +3,6 @@ package dev.regula.pipeline.spec;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,8 +45,7 @@ public final class SpecReader {
     public static final long DEFAULT_SEED_VALUE = DEFAULT_SEED;
 
     private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
-    private static final ObjectMapper RECORDS = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper RECORDS = dev.regula.transfer.io.Json.STRICT_BINDING;
     private static final Pattern KEYED = Pattern.compile("^([a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)*)(?::\\s*|\\s+(?=must|is|needs))(.*)$",
             Pattern.DOTALL);
     private static final Pattern RANGE = Pattern.compile("^must be in (.+), got (.+)$", Pattern.DOTALL);
