@@ -180,14 +180,14 @@ public final class FeaturesBenchmark {
         for (int r = 0; r < rounds; r++) {
             ratios.add(secs.get(peer).get(r) / secs.get(regula).get(r));
         }
-        double ratio = median(ratios);
+        double ratio = Stats.median(ratios);
         List<Double> fp32Ratios = new ArrayList<>();
         for (int r = 0; fp32Peer != null && r < rounds; r++) {
             fp32Ratios.add(secs.get(fp32Peer).get(r) / secs.get(regula).get(r));
         }
-        double tR = texts.size() / median(secs.get(regula));
-        double tA = alt == null ? Double.NaN : texts.size() / median(secs.get(alt));
-        double tP = texts.size() / median(secs.get(peer));
+        double tR = texts.size() / Stats.median(secs.get(regula));
+        double tA = alt == null ? Double.NaN : texts.size() / Stats.median(secs.get(alt));
+        double tP = texts.size() / Stats.median(secs.get(peer));
         double[] cos = cosines(out.get(regula), out.get(peer));
         double[] cosAlt = alt == null ? new double[] {Double.NaN} : cosines(out.get(alt), out.get(peer));
         double meanCos = Arrays.stream(cos).average().orElse(Double.NaN);
@@ -199,8 +199,8 @@ public final class FeaturesBenchmark {
         }
         double tF = Double.NaN, fRatio = Double.NaN, fCos = Double.NaN;
         if (fp32Peer != null) {
-            tF = texts.size() / median(secs.get(fp32Peer));
-            fRatio = median(fp32Ratios);
+            tF = texts.size() / Stats.median(secs.get(fp32Peer));
+            fRatio = Stats.median(fp32Ratios);
             fCos = Arrays.stream(cosines(out.get(regula), out.get(fp32Peer))).average().orElse(Double.NaN);
             System.out.printf(Locale.ROOT, "%s: regula %.1f texts/s vs langchain4j fp32 %.1f texts/s (medians), ratio %.2fx (median of rounds %s),"
                     + " mean cosine %.6f (int8 vs fp32 features: not expected to reach 0.999)%n",
@@ -276,10 +276,6 @@ public final class FeaturesBenchmark {
         return c;
     }
 
-    private static double median(List<Double> xs) {
-        double[] s = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
 
     private static String fmt(double x) {
         return String.format(Locale.ROOT, "%.2f", x);

@@ -128,11 +128,11 @@ public final class HeadTrainRace {
                         res.detail());
             }
         }
-        double rMs = median(regulaMs);
-        double tMs = median(torchMs);
+        double rMs = Stats.median(regulaMs);
+        double tMs = Stats.median(torchMs);
         System.out.printf(Locale.ROOT, "threads=%d median: regula %.1f steps/s, pytorch %.1f steps/s, step time ratio regula/pytorch %.2f"
                 + " (regula per-epoch evaluation adds ~%.1f ms once per %d steps)%n",
-                threads, 1000 / rMs, 1000 / tMs, rMs / tMs, median(epochMs), stepsPerEpoch);
+                threads, 1000 / rMs, 1000 / tMs, rMs / tMs, Stats.median(epochMs), stepsPerEpoch);
         // On a shared machine other load only ever adds time, so the best round is reported too.
         double rBest = java.util.Collections.min(regulaMs);
         double tBest = java.util.Collections.min(torchMs);
@@ -140,15 +140,15 @@ public final class HeadTrainRace {
                 threads, rBest, tBest, rBest / tBest);
         String cpuPairs = "";
         if (threads == 1) {
-            double rCpu = median(regulaCpu);
-            double tCpu = median(torchCpu);
+            double rCpu = Stats.median(regulaCpu);
+            double tCpu = Stats.median(torchCpu);
             System.out.printf(Locale.ROOT, "threads=1 thread CPU time: regula %.3f ms/step, pytorch %.3f ms/step, ratio %.2f (medians over rounds)%n",
                     rCpu, tCpu, rCpu / tCpu);
             cpuPairs = String.format(Locale.ROOT, " regula_cpu_ms=%.3f torch_cpu_ms=%.3f cpu_ratio=%.2f", rCpu, tCpu, rCpu / tCpu);
         }
         System.out.printf(Locale.ROOT, "regula_sps=%.1f torch_sps=%.1f regula_ms=%.3f torch_ms=%.3f regula_best_ms=%.3f torch_best_ms=%.3f"
                 + " best_ratio=%.2f regula_epoch_ms=%.1f torch=%s%s ratio=%.2f%n",
-                1000 / rMs, 1000 / tMs, rMs, tMs, rBest, tBest, rBest / tBest, median(epochMs), torchVersion, cpuPairs, rMs / tMs);
+                1000 / rMs, 1000 / tMs, rMs, tMs, rBest, tBest, rBest / tBest, Stats.median(epochMs), torchVersion, cpuPairs, rMs / tMs);
     }
 
     private static Round regulaRound(long[] stamps, long[] cpu, int warmup, int steps, int stepsPerEpoch, TrainedHead trained) {
@@ -197,12 +197,6 @@ public final class HeadTrainRace {
         return m;
     }
 
-    private static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        s.sort(null);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    }
 
     private static Map<String, String> options(String[] args) {
         Map<String, String> o = new LinkedHashMap<>();

@@ -90,8 +90,8 @@ public final class MultiHeadRace {
         line.put("batch", String.valueOf(batch));
         line.put("torch", torchVersion);
         for (int k : ks) {
-            double rm = median(regulaMs.get(k));
-            double tm = median(torchMs.get(k));
+            double rm = Stats.median(regulaMs.get(k));
+            double tm = Stats.median(torchMs.get(k));
             System.out.printf(Locale.ROOT, "K=%d median: regula %.3f ms/step (%.0f heads*steps/s), pytorch %.3f ms/step (%.0f heads*steps/s),"
                     + " regula/pytorch %.2f%n", k, rm, 1000.0 * k / rm, tm, 1000.0 * k / tm, rm / tm);
             line.put("k" + k + "_ms", fmt(rm));
@@ -100,13 +100,13 @@ public final class MultiHeadRace {
             line.put("k" + k + "_vs_torch", fmt(rm / tm));
         }
         if (regulaMs.containsKey(1)) {
-            double one = median(regulaMs.get(1));
+            double one = Stats.median(regulaMs.get(1));
             for (int k : ks) {
                 if (k != 1) {
-                    line.put("k" + k + "_over_k1", fmt(median(regulaMs.get(k)) / one));
+                    line.put("k" + k + "_over_k1", fmt(Stats.median(regulaMs.get(k)) / one));
                 }
             }
-            line.put("ratio", regulaMs.containsKey(8) ? fmt(median(regulaMs.get(8)) / one) : "n/a");
+            line.put("ratio", regulaMs.containsKey(8) ? fmt(Stats.median(regulaMs.get(8)) / one) : "n/a");
         }
         StringBuilder sb = new StringBuilder();
         line.forEach((key, v) -> sb.append(sb.length() == 0 ? "" : " ").append(key).append('=').append(v));
@@ -169,12 +169,6 @@ public final class MultiHeadRace {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 
-    private static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        s.sort(null);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    }
 
     private static Map<String, String> options(String[] args) {
         Map<String, String> o = new LinkedHashMap<>();
