@@ -217,8 +217,8 @@ final class Ceiling {
         Properties p = read(file);
         if (p != null && p.getProperty(key) != null) {
             double v = Double.parseDouble(p.getProperty(key));
-            System.out.printf(Locale.ROOT, "ceiling: %s = %.1f GFLOP/s from %s (measured %s at load %s; load now %s)%n",
-                    key, v, file, p.getProperty("measured_at", "?"), p.getProperty("load_before", "?"), load());
+            System.out.printf(Locale.ROOT, "ceiling: %s = %.1f %s from %s (measured %s at load %s; load now %s)%n",
+                    key, v, kind.equals("fp32") ? "GFLOP/s" : "GOP/s", file, p.getProperty("measured_at", "?"), p.getProperty("load_before", "?"), load());
             return v;
         }
         if (!kind.equals("fp32")) {

@@ -34,7 +34,8 @@ import java.util.zip.GZIPInputStream;
  * embeddings of each text, and ends with one line of key=value pairs.
  *
  * <p>Options: {@code --n 1000 --chars 400 --max-length 128 --alt-max-length 0 (off; e.g. 256) --batch 0 (automatic, as the product)
- * --threads 1 --concurrent <cores> --int8-batch 1 --int8-threads 1 --int8-concurrent <cores> --rounds 3 --slice 250 --warmup 200 --variants fp32,int8 --int8-vs-fp32-peer true --data examples/spam/spamassassin.jsonl.gz}.
+ * --threads 1 --concurrent <cores> --int8-batch 1 --int8-threads 1 --int8-concurrent <cores> --rounds 3 --slice 250 --warmup 200 --variants fp32,int8 --int8-vs-fp32-peer true --bucket true
+ * --ceiling benchmarks/out/ceiling.properties --data examples/spam/spamassassin.jsonl.gz}.
  */
 public final class FeaturesBenchmark {
     private static final String VERSION = "1.19.0-beta29";
@@ -68,6 +69,8 @@ public final class FeaturesBenchmark {
         System.out.printf(Locale.ROOT, "features benchmark: %d SpamAssassin texts cut to %d chars; cores=%d; batch=%d threads=%s rounds=%d%n",
                 texts.size(), chars, Runtime.getRuntime().availableProcessors(), batch, threads == 0 ? "ort-default" : threads, rounds);
 
+        String loadBefore = Ceiling.load();
+        System.out.println("load before: " + loadBefore);
         Map<String, String> summary = new LinkedHashMap<>();
         summary.put("benchmark", "features");
         summary.put("texts", Integer.toString(texts.size()));
@@ -86,7 +89,7 @@ public final class FeaturesBenchmark {
             FeatureExtractorOptions xo = q
                     ? new FeatureExtractorOptions(Integer.parseInt(o.get("int8-batch")), Integer.parseInt(o.get("int8-threads")),
                             true, false, Integer.parseInt(o.get("int8-concurrent")))
-                    : new FeatureExtractorOptions(batch, threads, true, false, concurrent);
+                    : new FeatureExtractorOptions(batch, threads, !o.get("bucket").equals("false"), false, concurrent);
             int resolvedBatch;
             try (FeatureExtractor probe = FeatureExtractor.open(fm, xo.withProgress(false))) {
                 resolvedBatch = probe.options().batchSize();
@@ -101,10 +104,17 @@ public final class FeaturesBenchmark {
                  // on the int8 backbone is compared both with it and with langchain4j's own int8 model.
                  Contestant fp32Peer = q && !o.get("int8-vs-fp32-peer").equals("false") ? peer(false) : null) {
                 tokenStats(bb, texts);
-                Result r = race(variant, texts, warmup, rounds, Integer.parseInt(o.get("slice")), regula, regulaAlt, peer, fp32Peer);
+                int slice = Integer.parseInt(o.get("slice"));
+                Result r = race(variant, texts, warmup, rounds, slice, regula, regulaAlt, peer, fp32Peer);
                 summary.putAll(r.keys(variant));
+                summary.putAll(ceilingFractions(variant, bb, texts, maxLength, slice, resolvedBatch, xo.bucketByLength(), r,
+                        Path.of(o.get("ceiling"))));
             }
         }
+        String loadAfter = Ceiling.load();
+        System.out.println("load after: " + loadAfter);
+        summary.put("load_before", loadBefore.replace(' ', '/'));
+        summary.put("load_after", loadAfter.replace(' ', '/'));
         StringBuilder line = new StringBuilder();
         summary.forEach((k, v) -> line.append(line.length() == 0 ? "" : " ").append(k).append('=').append(v));
         System.out.println(line);
@@ -213,6 +223,60 @@ public final class FeaturesBenchmark {
                 tF, fRatio, fCos);
     }
 
+    /**
+     * The FLOP rates behind the race's texts/s and their fraction of the machine's all-core ceiling
+     * (fp32 MatMul for fp32, MatMulInteger for int8): "useful" counts each text at its own length, the
+     * work every contestant must do; "computed" counts what Regula's extractor ran, padding included
+     * (each extract call is one slice, sorted when bucketing, batches padded to their longest text).
+     */
+    private static Map<String, String> ceilingFractions(String variant, Backbone bb, List<String> texts, int maxLength, int slice,
+            int batch, boolean bucket, Result r, Path ceilingFile) throws Exception {
+        int[] len;
+        try (TextEncoder enc = TextEncoder.open(bb.tokenizer().file(), maxLength, true)) {
+            len = enc.encodeAll(texts).stream().mapToInt(TextEncoder.Tokens::length).toArray();
+        }
+        Flops.Encoder m = Flops.Encoder.miniLm();
+        double useful = m.useful(len);
+        double computed = 0;
+        long tokens = Arrays.stream(len).asLongStream().sum();
+        long paddedTokens = 0;
+        for (int from = 0; from < len.length; from += slice) {
+            int[] part = Arrays.copyOfRange(len, from, Math.min(len.length, from + slice));
+            computed += m.padded(part, batch, bucket);
+            paddedTokens += Flops.Encoder.paddedTokens(part, batch, bucket);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        String kind = variant.equals("int8") ? "int8" : "fp32";
+        double ceiling;
+        try {
+            ceiling = Ceiling.lookup(ceilingFile, kind, cores);
+        } catch (IllegalArgumentException e) {
+            System.out.println("ceiling: " + e.getMessage());
+            return Map.of();
+        }
+        double n = texts.size();
+        double regulaUseful = r.regulaTps() * useful / n / 1e9;
+        double regulaComputed = r.regulaTps() * computed / n / 1e9;
+        double peerUseful = r.peerTps() * useful / n / 1e9;
+        String unit = kind.equals("fp32") ? "GFLOP/s" : "GOP/s";
+        System.out.printf(Locale.ROOT, "%s work: %d tokens (mean %.1f per text), %.1f MFLOP per token incl. attention, %.3f TFLOP useful;"
+                        + " Regula computed %d tokens with padding (batch %d, %s), %.3f TFLOP%n",
+                variant, tokens, tokens / n, useful / tokens / 1e6, useful / 1e12, paddedTokens, batch, bucket ? "bucketed" : "unsorted",
+                computed / 1e12);
+        System.out.printf(Locale.ROOT, "%s vs the %d-core %s ceiling %.1f %s: regula %.1f %s useful (%.1f%%), %.1f computed (%.1f%%);"
+                        + " langchain4j%s %.1f useful (%.1f%%)%n",
+                variant, cores, kind, ceiling, unit, regulaUseful, unit, 100 * regulaUseful / ceiling, regulaComputed,
+                100 * regulaComputed / ceiling, kind.equals("int8") ? "-q" : "", peerUseful, 100 * peerUseful / ceiling);
+        Map<String, String> k = new LinkedHashMap<>();
+        String p = variant.equals("fp32") ? "" : variant + "_";
+        k.put(p + "ceiling", fmt(ceiling));
+        k.put(p + "regula_useful_frac", String.format(Locale.ROOT, "%.3f", regulaUseful / ceiling));
+        k.put(p + "regula_computed_frac", String.format(Locale.ROOT, "%.3f", regulaComputed / ceiling));
+        k.put(p + "peer_useful_frac", String.format(Locale.ROOT, "%.3f", peerUseful / ceiling));
+        k.put(p + "pad_overhead", String.format(Locale.ROOT, "%.3f", computed / useful));
+        return k;
+    }
+
     private static Contestant regula(String name, FeatureModel fm, Backbone bb, int maxLength, FeatureExtractorOptions xo) throws Exception {
         TextEncoder enc = TextEncoder.open(bb.tokenizer().file(), maxLength, true);
         FeatureExtractor fx = FeatureExtractor.open(fm, xo);
@@ -316,6 +380,8 @@ public final class FeaturesBenchmark {
         o.put("int8-vs-fp32-peer", "true");
         o.put("data", "examples/spam/spamassassin.jsonl.gz");
         o.put("cache", "benchmarks/target/backbone-cache");
+        o.put("bucket", "true");  // false: batches in the slice's order, to measure what length bucketing buys
+        o.put("ceiling", "benchmarks/out/ceiling.properties");
         Options.parse(o, args);
         return o;
     }

