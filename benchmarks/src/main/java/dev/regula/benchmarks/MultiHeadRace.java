@@ -44,6 +44,8 @@ public final class MultiHeadRace {
         int steps = Integer.parseInt(o.get("steps"));
         int batch = Integer.parseInt(o.get("batch"));
         long seed = Long.parseLong(o.get("seed"));
+        // --peer false: Regula only, e.g. under a profiler (JFR) from this JVM's command line.
+        boolean peer = !o.get("peer").equals("false");
         int[] ks = java.util.Arrays.stream(o.get("heads").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
         FeatureStore store = FeatureStore.open(Path.of(o.get("store")));
         FeatureMatrix train = store.split("train");
@@ -64,23 +66,29 @@ public final class MultiHeadRace {
         System.out.println("load before the timed rounds: " + loadBefore);
         Map<Integer, List<Double>> regulaMs = new LinkedHashMap<>();
         Map<Integer, List<Double>> torchMs = new LinkedHashMap<>();
+        // The training thread's CPU time per step: with one libtorch thread all of a step's work runs
+        // on it, so this is the step's cost without the waits other processes cause on a shared machine.
+        Map<Integer, List<Double>> regulaCpuMs = new LinkedHashMap<>();
         String torchVersion = "?";
         for (int r = 0; r < rounds; r++) {
             for (int k : ks) {
-                for (int side = 0; side < 2; side++) {
-                    boolean regulaTurn = (side == 0) == (r % 2 == 0);
+                for (int side = 0; side < (peer ? 2 : 1); side++) {
+                    boolean regulaTurn = !peer || (side == 0) == (r % 2 == 0);
                     double ms;
                     if (regulaTurn) {
-                        ms = regula(train, classes, head, k, batch, epochs, seed, warmup, steps, stepsPerEpoch);
+                        double[] wallCpu = regula(train, classes, head, k, batch, epochs, seed, warmup, steps, stepsPerEpoch);
+                        ms = wallCpu[0];
                         regulaMs.computeIfAbsent(k, x -> new ArrayList<>()).add(ms);
+                        regulaCpuMs.computeIfAbsent(k, x -> new ArrayList<>()).add(wallCpu[1]);
                     } else {
                         Map<String, String> out = HeadTrainRace.pairs(python(o, store, entry, train, classes, k));
                         torchVersion = out.get("torch");
                         ms = Double.parseDouble(out.get("step_ms"));
                         torchMs.computeIfAbsent(k, x -> new ArrayList<>()).add(ms);
                     }
-                    System.out.printf(Locale.ROOT, "round %d K=%-3d %-7s %8.3f ms/step  %8.1f heads*steps/s%n",
-                            r + 1, k, regulaTurn ? "regula" : "pytorch", ms, 1000.0 * k / ms);
+                    System.out.printf(Locale.ROOT, "round %d K=%-3d %-7s %8.3f ms/step  %8.1f heads*steps/s%s%n",
+                            r + 1, k, regulaTurn ? "regula" : "pytorch", ms, 1000.0 * k / ms, regulaTurn
+                                    ? String.format(Locale.ROOT, "  (thread CPU %.3f ms/step)", regulaCpuMs.get(k).get(regulaCpuMs.get(k).size() - 1)) : "");
                 }
             }
         }
@@ -96,18 +104,22 @@ public final class MultiHeadRace {
         line.put("ceiling", String.format(Locale.ROOT, "%.1f", ceiling));
         for (int k : ks) {
             double rm = Stats.median(regulaMs.get(k));
-            double tm = Stats.median(torchMs.get(k));
+            double tm = peer ? Stats.median(torchMs.get(k)) : Double.NaN;
             System.out.printf(Locale.ROOT, "K=%d median: regula %.3f ms/step (%.0f heads*steps/s), pytorch %.3f ms/step (%.0f heads*steps/s),"
                     + " regula/pytorch %.2f%n", k, rm, 1000.0 * k / rm, tm, 1000.0 * k / tm, rm / tm);
             line.put("k" + k + "_ms", fmt(rm));
+            line.put("k" + k + "_cpu_ms", fmt(Stats.median(regulaCpuMs.get(k))));
             line.put("torch_k" + k + "_ms", fmt(tm));
             line.put("k" + k + "_heads_steps_per_s", String.format(Locale.ROOT, "%.0f", 1000.0 * k / rm));
             line.put("k" + k + "_vs_torch", fmt(rm / tm));
             double flops = Flops.mlpStep(batch, train.dim(), List.of(128), classes, k);
             double rG = flops / rm / 1e6;
             double tG = flops / tm / 1e6;
-            System.out.printf(Locale.ROOT, "K=%d work: %.2f MFLOP per step; regula %.1f GFLOP/s (%.1f%% of the %d-thread fp32 ceiling %.1f),"
-                    + " pytorch %.1f GFLOP/s (%.1f%%)%n", k, flops / 1e6, rG, 100 * rG / ceiling, threads, ceiling, tG, 100 * tG / ceiling);
+            double cG = flops / Stats.median(regulaCpuMs.get(k)) / 1e6;
+            System.out.printf(Locale.ROOT, "K=%d work: %.2f MFLOP per step; regula %.1f GFLOP/s (%.1f%% of the %d-thread fp32 ceiling %.1f;"
+                    + " per thread-CPU second %.1f GFLOP/s, %.1f%%), pytorch %.1f GFLOP/s (%.1f%%)%n",
+                    k, flops / 1e6, rG, 100 * rG / ceiling, threads, ceiling, cG, 100 * cG / ceiling, tG, 100 * tG / ceiling);
+            line.put("k" + k + "_cpu_ceiling_frac", String.format(Locale.ROOT, "%.4f", cG / ceiling));
             line.put("k" + k + "_ceiling_frac", String.format(Locale.ROOT, "%.4f", rG / ceiling));
             line.put("torch_k" + k + "_ceiling_frac", String.format(Locale.ROOT, "%.4f", tG / ceiling));
         }
@@ -129,8 +141,8 @@ public final class MultiHeadRace {
         System.out.println(sb);
     }
 
-    /** One timed Regula run of a stack of {@code k} heads: median-free mean ms over the timed steps. */
-    private static double regula(FeatureMatrix train, int classes, HeadSpec head, int k, int batch, int epochs, long seed,
+    /** One timed Regula run of a stack of {@code k} heads: mean wall and thread-CPU ms over the timed steps. */
+    private static double[] regula(FeatureMatrix train, int classes, HeadSpec head, int k, int batch, int epochs, long seed,
             int warmup, int steps, int stepsPerEpoch) {
         List<HeadJob> jobs = new ArrayList<>();
         for (int i = 0; i < k; i++) {
@@ -139,21 +151,29 @@ public final class MultiHeadRace {
             jobs.add(HeadJob.of(reg, TrainingSpec.adam(1e-3, batch, epochs, seed + i).withOptimizer(TrainingSpec.Optimizer.ADAMW, 0)));
         }
         long[] stamps = new long[epochs * stepsPerEpoch + 1];
+        long[] cpu = new long[stamps.length];
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         stamps[0] = System.nanoTime();
-        List<TrainedHead> out = StackedTrainer.train(train, null, classes, head, seed, jobs, (epoch, step, net) -> stamps[(int) step] = System.nanoTime());
+        cpu[0] = mx.getCurrentThreadCpuTime();
+        List<TrainedHead> out = StackedTrainer.train(train, null, classes, head, seed, jobs, (epoch, step, net) -> {
+            stamps[(int) step] = System.nanoTime();
+            cpu[(int) step] = mx.getCurrentThreadCpuTime();
+        });
         if (out.size() != k) {
             throw new IllegalStateException("expected " + k + " heads, got " + out.size());
         }
         long nanos = 0;
+        long cpuNanos = 0;
         int timed = 0;
         for (int s = warmup + 1; s <= warmup + steps; s++) {
             if ((s - 1) % stepsPerEpoch == 0) {
                 continue;
             }
             nanos += stamps[s] - stamps[s - 1];
+            cpuNanos += cpu[s] - cpu[s - 1];
             timed++;
         }
-        return nanos / 1e6 / timed;
+        return new double[] {nanos / 1e6 / timed, cpuNanos / 1e6 / timed};
     }
 
     private static String python(Map<String, String> o, FeatureStore store, StoreManifest.SplitEntry entry, FeatureMatrix train,
@@ -199,6 +219,7 @@ public final class MultiHeadRace {
         o.put("python", "/usr/bin/python3");
         o.put("script", "benchmarks/multi_head_torch.py");
         o.put("ceiling", "benchmarks/out/ceiling.properties");
+        o.put("peer", "true");
         Options.parse(o, args);
         if (o.get("store") == null) {
             throw new IllegalArgumentException("--store is required (a feature store folder)");
