@@ -104,6 +104,14 @@ final class MathOps {
         }
         NDArray x = c.nd(in.get(1));
         NDArray y = c.nd(in.get(2));
-        return List.of(new Value.Dense(NDArrays.where(cond, x, y)));
+        // ONNX Where broadcasts all three inputs; DJL's where wants equal shapes.
+        long[] shape = HostMath.broadcast(HostMath.broadcast(cond.getShape().getShape(), x.getShape().getShape()),
+                y.getShape().getShape());
+        Shape s = new Shape(shape);
+        return List.of(new Value.Dense(NDArrays.where(to(cond, s), to(x, s), to(y, s))));
+    }
+
+    private static NDArray to(NDArray a, Shape s) {
+        return a.getShape().equals(s) ? a : a.broadcast(s);
     }
 }
