@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.regula.models.OnnxModel;
+import dev.regula.models.Tensors;
 import dev.regula.models.onnx.GraphProto;
 import dev.regula.models.onnx.ModelProto;
 import dev.regula.models.onnx.NodeProto;
@@ -234,6 +235,48 @@ public final class OnnxInterpreter implements AutoCloseable {
             s.add(v == null ? "absent" : Arrays.toString(v.shape()) + (v instanceof Value.Host ? " int64 host" : " " + ((Value.Dense) v).type()));
         }
         return s.toString();
+    }
+
+    /**
+     * {@code model} with the current values of {@link #parameters()} in place of the initializers of
+     * the same names (as float32, as the model holds them); nodes, inputs, outputs, other
+     * initializers and metadata are unchanged. {@code model} is the model this interpreter was built
+     * from, or one with the same initializers (the exported graph with heads appended).
+     *
+     * @throws InterpreterException if {@code model} lacks an initializer of a parameter's name, or holds it with other dims
+     */
+    public OnnxModel writeBack(OnnxModel model) throws InterpreterException {
+        GraphProto.Builder g = model.proto().getGraph().toBuilder();
+        Map<String, Integer> at = new HashMap<>();
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            at.put(g.getInitializer(i).getName(), i);
+        }
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            Integer i = at.get(e.getKey());
+            if (i == null) {
+                throw new InterpreterException("model graph '" + g.getName() + "' has no initializer '" + e.getKey()
+                        + "' to write the trained parameter into; expected the model the interpreter was built from");
+            }
+            TensorProto old = g.getInitializer(i);
+            long[] dims = TensorData.dims(old);
+            long[] shape = e.getValue().getShape().getShape();
+            if (!Arrays.equals(dims, shape) || old.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+                throw new InterpreterException("initializer '" + e.getKey() + "' of model graph '" + g.getName() + "' is "
+                        + TensorProto.DataType.forNumber(old.getDataType()) + " " + Arrays.toString(dims)
+                        + ", expected FLOAT " + Arrays.toString(shape) + " like the trained parameter");
+            }
+            NDArray p = e.getValue();
+            float[] values;
+            if (p.getDataType() == DataType.FLOAT32) {
+                values = p.toFloatArray();
+            } else {
+                try (NDArray f = p.toType(DataType.FLOAT32, false)) {
+                    values = f.toFloatArray();
+                }
+            }
+            g.setInitializer(i, Tensors.floats(e.getKey(), values, dims).toBuilder().setDocString(old.getDocString()));
+        }
+        return OnnxModel.of(model.proto().toBuilder().setGraph(g).build());
     }
 
     @Override
