@@ -113,6 +113,26 @@ public final class LayerBoundaries {
     }
 
     /**
+     * The initializers the nodes of {@code layers} read, in graph order: the parameters to train when
+     * those layers are unfrozen (and only those, so pooling constants appended above stay fixed).
+     */
+    public static Set<String> initializersOf(GraphProto g, List<TransformerLayer> layers) {
+        Set<String> read = new HashSet<>();
+        for (TransformerLayer layer : layers) {
+            for (int i : layer.nodes()) {
+                read.addAll(g.getNode(i).getInputList());
+            }
+        }
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (TensorProto t : g.getInitializerList()) {
+            if (read.contains(t.getName())) {
+                out.add(t.getName());
+            }
+        }
+        return out;
+    }
+
+    /**
      * The tensor to cut at so that the last {@code n} layers run above the cut.
      *
      * @throws InterpreterException if the graph has fewer than {@code n} layers or none can be found

@@ -27,7 +27,13 @@ final class MathOps {
         ops.put("Sqrt", unary(NDArray::sqrt));
         ops.put("Erf", unary(NDArray::erf));
         ops.put("Softmax", MathOps::softmax);
-        ops.put("ReduceMean", MathOps::reduceMean);
+        ops.put("ReduceMean", reduce("ReduceMean", 18, NDArray::mean));
+        ops.put("ReduceSum", reduce("ReduceSum", 13, NDArray::sum));
+        ops.put("ReduceMax", reduce("ReduceMax", 18, NDArray::max));
+        ops.put("Clip", MathOps::clip);
+        ops.put("Tanh", unary(NDArray::tanh));
+        ops.put("Neg", unary(NDArray::neg));
+        ops.put("Exp", unary(NDArray::exp));
         ops.put("Where", MathOps::where);
     }
 
@@ -74,27 +80,52 @@ final class MathOps {
         return List.of(new Value.Dense(flat.softmax(1).reshape(new Shape(s))));
     }
 
-    private static List<Value> reduceMean(OpContext c, List<Value> in) {
+    /** A reduction over axes given as attribute (before {@code axesInputOpset}) or as input 1. */
+    private interface Reduction {
+        NDArray apply(NDArray x, int[] axes, boolean keepDims);
+    }
+
+    private static Op reduce(String name, int axesInputOpset, Reduction f) {
+        return (c, in) -> {
+            NDArray x = c.nd(in.get(0));
+            int r = x.getShape().dimension();
+            long[] axes = c.opset() < axesInputOpset ? c.intsAttr("axes")
+                    : in.size() > 1 && in.get(1) != null ? ShapeOps.longs(in.get(1)) : null;
+            boolean keep = c.intAttr("keepdims", 1) != 0;
+            if (axes == null || axes.length == 0) {
+                if (c.intAttr("noop_with_empty_axes", 0) != 0) {
+                    return List.of(new Value.Dense(x));
+                }
+                axes = new long[r];
+                for (int i = 0; i < r; i++) {
+                    axes[i] = i;
+                }
+            }
+            int[] ax = new int[axes.length];
+            for (int i = 0; i < axes.length; i++) {
+                ax[i] = HostMath.axis(axes[i], r, name + " axis");
+            }
+            Arrays.sort(ax);
+            return List.of(new Value.Dense(f.apply(x, ax, keep)));
+        };
+    }
+
+    private static double scalar(OpContext c, Value v) {
+        return v instanceof Value.Host h ? h.data()[0] : ((Value.Dense) v).array().toType(DataType.FLOAT64, false).getDouble();
+    }
+
+    private static List<Value> clip(OpContext c, List<Value> in) {
         NDArray x = c.nd(in.get(0));
-        int r = x.getShape().dimension();
-        long[] axes = c.opset() < 18 ? c.intsAttr("axes")
-                : in.size() > 1 && in.get(1) != null ? ShapeOps.longs(in.get(1)) : null;
-        boolean keep = c.intAttr("keepdims", 1) != 0;
-        if (axes == null || axes.length == 0) {
-            if (c.intAttr("noop_with_empty_axes", 0) != 0) {
-                return List.of(new Value.Dense(x));
-            }
-            axes = new long[r];
-            for (int i = 0; i < r; i++) {
-                axes[i] = i;
-            }
+        double lo;
+        double hi;
+        if (c.opset() < 11) {
+            lo = c.attr("min") == null ? Double.NEGATIVE_INFINITY : c.attr("min").getF();
+            hi = c.attr("max") == null ? Double.POSITIVE_INFINITY : c.attr("max").getF();
+        } else {
+            lo = in.size() > 1 && in.get(1) != null ? scalar(c, in.get(1)) : Double.NEGATIVE_INFINITY;
+            hi = in.size() > 2 && in.get(2) != null ? scalar(c, in.get(2)) : Double.POSITIVE_INFINITY;
         }
-        int[] ax = new int[axes.length];
-        for (int i = 0; i < axes.length; i++) {
-            ax[i] = HostMath.axis(axes[i], r, "ReduceMean axis");
-        }
-        Arrays.sort(ax);
-        return List.of(new Value.Dense(x.mean(ax, keep)));
+        return List.of(new Value.Dense(x.clip(lo, hi)));
     }
 
     private static List<Value> where(OpContext c, List<Value> in) {

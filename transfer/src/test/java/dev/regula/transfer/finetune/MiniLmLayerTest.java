@@ -14,7 +14,15 @@ import dev.regula.models.ReadOptions;
 import dev.regula.models.runtime.OrtRunner;
 import dev.regula.models.runtime.RunnerOptions;
 import dev.regula.models.runtime.Tensor;
+import dev.regula.transfer.backbone.Backbone;
+import dev.regula.transfer.backbone.FeatureModel;
+import dev.regula.transfer.backbone.FeatureModelBuilder;
+import dev.regula.transfer.backbone.FeatureSpec;
+import dev.regula.transfer.backbone.Pooling;
 import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +109,39 @@ class MiniLmLayerTest {
         }
     }
 
+    /**
+     * The feature model (backbone + mean pooling + L2 as ONNX nodes) interpreted from the cut to its
+     * pooled output: only the last layer's initializers train, the pooling constants stay fixed.
+     */
+    @Test
+    void pooledFeaturesFromTheCutMatchOnnxRuntime(@TempDir Path cache) throws Exception {
+        Backbone backbone = Backbone.load("classpath:/all-minilm-l6-v2.onnx", "classpath:/all-minilm-l6-v2-tokenizer.json", cache);
+        FeatureModel features = FeatureModelBuilder.build(backbone, new FeatureSpec(OUTPUT, Pooling.MEAN, true));
+        OnnxModel fm = OnnxModel.of(features.proto());
+        List<TransformerLayer> layers = LayerBoundaries.detect(fm.proto().getGraph());
+        TransformerLayer last = layers.get(layers.size() - 1);
+        Set<String> trainable = LayerBoundaries.initializersOf(fm.proto().getGraph(), List.of(last));
+        assertThat(trainable).hasSize(16).allMatch(n -> n.startsWith("encoder.layer.5.") || n.startsWith("onnx::MatMul_"));
+        Map<String, Tensor> inputs = inputs(29);
+        Map<String, Tensor> ort = ortWithCut(fm, last.input(), inputs);
+        try (NDManager root = Engine.getInstance().newBaseManager();
+             OnnxInterpreter interp = OnnxInterpreter.create(fm, List.of(last.input()), List.of(FeatureModel.OUTPUT),
+                     InterpreterOptions.defaults().withTrainable(trainable::contains), root);
+             NDManager batch = root.newSubManager()) {
+            assertThat(interp.parameters().keySet()).isEqualTo(trainable);
+            NDArray pooled = interp.forward(batch, Map.of(
+                    last.input(), batch.create(ort.get(last.input()).floats(), new Shape(BATCH, SEQ, 384)),
+                    "attention_mask", batch.create(inputs.get("attention_mask").longs(), new Shape(BATCH, SEQ)))).get(FeatureModel.OUTPUT);
+            assertThat(pooled.getShape()).isEqualTo(new Shape(BATCH, 384));
+            assertThat(OnnxInterpreterTest.maxAbsDiff(pooled.toFloatArray(), ort.get(FeatureModel.OUTPUT).floats())).isLessThanOrEqualTo(1e-5);
+        }
+    }
+
     private static Map<String, Tensor> ortWithCut(String cut, Map<String, Tensor> inputs) throws Exception {
+        return ortWithCut(model, cut, inputs);
+    }
+
+    private static Map<String, Tensor> ortWithCut(OnnxModel model, String cut, Map<String, Tensor> inputs) throws Exception {
         GraphBuilder g = GraphBuilder.appendTo(model);
         g.output(g.existing(cut), cut, ElemType.FLOAT);
         try (OrtRunner runner = OrtRunner.open(g.build(), RunnerOptions.defaults())) {
