@@ -36,7 +36,7 @@ import java.util.Objects;
  * whose softmax weight is exactly 0 in float32) and pooling ignores them, so a batch re-padded
  * with zeros to its own longest example gives the same outputs at the real tokens.
  */
-public final class HiddenStateCache {
+public final class HiddenStateCache implements CutBatches {
     /** How the values are stored. */
     public enum Precision {
         FP16(DataType.FLOAT16, 2), FP32(DataType.FLOAT32, 4);
@@ -178,6 +178,7 @@ public final class HiddenStateCache {
     }
 
     /** Number of examples. */
+    @Override
     public int size() {
         return lengths.length;
     }
@@ -205,6 +206,7 @@ public final class HiddenStateCache {
      * Examples {@code rows}, padded with zeros to the longest of them: hidden states as float32
      * {@code [B, L, dim]} and the attention mask as int64 {@code [B, L]}, in {@code manager}.
      */
+    @Override
     public NDList batch(NDManager manager, int[] rows) {
         int len = 1;
         for (int r : rows) {

@@ -25,6 +25,11 @@ final class TinyTransformer {
 
     /** The model: inputs {@code x} float [batch, seq, 8] and {@code mask} int64 [batch, seq]; output {@code y}. */
     static OnnxModel build(long seed) {
+        return build(seed, false);
+    }
+
+    /** With {@code pooled}, the output is {@code pooled} [batch, 8]: y averaged over the sequence. */
+    static OnnxModel build(long seed, boolean pooled) {
         Random rnd = new Random(seed);
         GraphBuilder g = GraphBuilder.create("tiny_transformer", 11);
         OnnxRef x = g.input("x", ElemType.FLOAT, "batch", "seq", (long) HIDDEN);
@@ -53,7 +58,11 @@ final class TinyTransformer {
         OnnxRef gelu = g.mul(g.mul(ff, g.add(g.erf(g.div(ff, f(g, (float) Math.sqrt(2)))), f(g, 1f))), f(g, 0.5f));
         OnnxRef ff2 = linear(g, rnd, gelu, FFN, HIDDEN, "ff2");
         OnnxRef y = layerNorm(g, rnd, g.add(ff2, h1), "ln2");
-        g.output(y, "y", ElemType.FLOAT, "batch", "seq", (long) HIDDEN);
+        if (pooled) {
+            g.output(g.reduceMean(y, new long[] {1}, false), "pooled", ElemType.FLOAT, "batch", (long) HIDDEN);
+        } else {
+            g.output(y, "y", ElemType.FLOAT, "batch", "seq", (long) HIDDEN);
+        }
         return g.build();
     }
 
