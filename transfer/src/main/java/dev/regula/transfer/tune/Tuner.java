@@ -47,6 +47,11 @@ import java.util.stream.Collectors;
  * ({@link TrialTrainer.Paused}); a fold that stopped early is not trained again and keeps its score.
  * Paused states live in memory only, for the length of one {@code tune} call.
  *
+ * <p><b>Stacks.</b> With the default trainer ({@link HeadTrialTrainer}) the trials train as stacks, in groups
+ * fixed by the spec and seed, and halving drops the stopped trials from their stacks; resume replays whole
+ * groups so the bytes stay those of an uninterrupted run ({@link StackedRungs}). Other trainers take the
+ * path below, one call per batch of {@link TrialTrainer#batchSize()} trials.
+ *
  * <p><b>Resume.</b> A (trial id, rung) found in the log is not trained again; its record is used as is.
  * A promoted trial whose paused state was lost with the killed process is retrained from its seed to the
  * rung it needs: since a paused-and-continued run equals an uninterrupted one, the bytes are the same
