@@ -237,6 +237,60 @@ public final class StackRun implements AutoCloseable {
     }
 
     /**
+     * Drops every head still training whose index is not in {@code keep}: between epochs, on request (successive
+     * halving stops the trials it did not promote). A dropped head is frozen as it is now (its result is what
+     * {@link #results()} returned just before the call, with its history so far) and leaves the stack: the live
+     * stack is compacted, each kept head's parameters and optimizer state sliced into a smaller stack, so a
+     * dropped head costs nothing from here on (masking would keep computing it). Heads already finished are
+     * left as they are whether listed or not. Dropping is deterministic, but the kept heads then run in a
+     * smaller stack whose sums may be ordered differently from a stack that never held the dropped heads
+     * (agreement within 1e-5, not bit for bit): a caller that needs the same bytes again (a resumed tune)
+     * must replay the same sequence of starts, advances and retains.
+     *
+     * @param keep head indices ({@code 0..size()-1}) that go on training
+     * @return how many heads this call dropped
+     */
+    public int retain(java.util.Set<Integer> keep) {
+        for (Integer k : keep) {
+            if (k == null || k < 0 || k >= jobs.size()) {
+                throw new IllegalArgumentException("retain: head index " + k + " outside 0.." + (jobs.size() - 1));
+            }
+        }
+        if (live == null) {
+            return 0;
+        }
+        int[] members = live.members();
+        boolean[] drop = new boolean[members.length];
+        int dropped = 0;
+        for (int i = 0; i < members.length; i++) {
+            drop[i] = !keep.contains(members[i]);
+            dropped += drop[i] ? 1 : 0;
+        }
+        if (dropped == 0) {
+            return 0;
+        }
+        if (epoch == 0) {
+            // Nothing trained yet: the dropped heads have no result to freeze, so they simply never start.
+            throw new IllegalStateException("retain before the first epoch: start the stack with the kept heads instead");
+        }
+        try (Gradients.Scope noGrad = Gradients.noGrad(engine)) {
+            List<TrainedHead> frozen = results(live, drop);
+            for (int i = 0; i < members.length; i++) {
+                if (drop[i]) {
+                    done[members[i]] = frozen.get(i);
+                }
+            }
+            if (dropped == members.length) {
+                live.close();
+                live = null;
+            } else {
+                live = live.without(run, drop, jobs, start, train, classes);
+            }
+        }
+        return dropped;
+    }
+
+    /**
      * Every head as of now: the kept epoch's weights (the best so far under early stopping, else the latest)
      * and its history so far. The run itself is left as it was, so it can continue.
      */

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The default {@link TrialTrainer}: one {@link TrainingRun} per job, in order, on the calling thread.
  * A run that can train further is handed back paused, with its weights, optimizer state and RNG streams,
- * so the next rung continues it exactly.
+ * so the next rung continues it exactly. {@link Tuner} recognises this trainer and trains its trials as
+ * stacks instead ({@link StackedRungs}); this per-job path serves direct callers.
  */
 public final class HeadTrialTrainer implements TrialTrainer {
 

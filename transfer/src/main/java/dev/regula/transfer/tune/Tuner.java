@@ -47,6 +47,11 @@ import java.util.stream.Collectors;
  * ({@link TrialTrainer.Paused}); a fold that stopped early is not trained again and keeps its score.
  * Paused states live in memory only, for the length of one {@code tune} call.
  *
+ * <p><b>Stacks.</b> With the default trainer ({@link HeadTrialTrainer}) the trials train as stacks, in groups
+ * fixed by the spec and seed, and halving drops the stopped trials from their stacks; resume replays whole
+ * groups so the bytes stay those of an uninterrupted run ({@link StackedRungs}). Other trainers take the
+ * path below, one call per batch of {@link TrialTrainer#batchSize()} trials.
+ *
  * <p><b>Resume.</b> A (trial id, rung) found in the log is not trained again; its record is used as is.
  * A promoted trial whose paused state was lost with the killed process is retrained from its seed to the
  * rung it needs: since a paused-and-continued run equals an uninterrupted one, the bytes are the same
@@ -74,16 +79,20 @@ public final class Tuner {
             return th;
         });
         Map<String, TrialTrainer.TrialFit> carry = new ConcurrentHashMap<>();
+        StackedRungs stacks = request.trainer() instanceof HeadTrialTrainer ? new StackedRungs() : null;
         try {
-            return search(request, folds, log, done, pool, carry);
+            return search(request, folds, log, done, pool, carry, stacks);
         } finally {
             pool.shutdownNow();
             release(carry, id -> true);
+            if (stacks != null) {
+                stacks.closeAll();
+            }
         }
     }
 
     private static TuneResult search(TuneRequest request, Folds folds, TrialLog log, Map<String, TrialResult> done,
-            ExecutorService pool, Map<String, TrialTrainer.TrialFit> carry) throws IOException {
+            ExecutorService pool, Map<String, TrialTrainer.TrialFit> carry, StackedRungs stacks) throws IOException {
         TuneSpec t = request.tune();
         List<TrialConfig> configs = configs(request.space(), t);
         int maxEpochs = request.training().epochs();
@@ -95,8 +104,13 @@ public final class Tuner {
         long[] epochs = {0};
         Map<String, TrialResult> latest = new TreeMap<>();
         List<TrialConfig> alive = configs.stream().sorted(Comparator.comparing(TrialConfig::id)).toList();
+        List<List<TrialConfig>> groups = stacks == null ? null : StackedRungs.groups(request, configs);
+        List<Set<String>> aliveByRung = new ArrayList<>();
         for (Halving.Rung rung : rungs) {
-            List<TrialResult> results = runRung(request, folds, alive, rung, log, done, pool, epochs, carry);
+            aliveByRung.add(alive.stream().map(TrialConfig::id).collect(Collectors.toSet()));
+            List<TrialResult> results = stacks != null
+                    ? stacks.rung(request, folds, "g", groups, rungs.subList(0, rung.index() + 1), aliveByRung, log, done, pool, epochs)
+                    : runRung(request, folds, alive, rung, log, done, pool, epochs, carry);
             results.forEach(r -> latest.put(r.id(), r));
             if (rung.index() < top) {
                 alive = Halving.promote(results, rungs.get(rung.index() + 1).trials()).stream().map(TrialResult::config).toList();
@@ -105,11 +119,17 @@ public final class Tuner {
             }
         }
         release(carry, id -> true);
+        if (stacks != null) {
+            stacks.closeAll();
+        }
         TrialResult baseline = null;
         if (request.baseline()) {
             TrialConfig b = baselineConfig(request);
-            baseline = runRung(request, folds, List.of(b), new Halving.Rung(top, maxEpochs, 1), log, done, pool, epochs, carry)
-                    .get(0);
+            Halving.Rung last = new Halving.Rung(top, maxEpochs, 1);
+            baseline = (stacks != null
+                    ? stacks.rung(request, folds, "baseline", List.of(List.of(b)), List.of(last), List.of(Set.of(b.id())), log, done,
+                            pool, epochs)
+                    : runRung(request, folds, List.of(b), last, log, done, pool, epochs, carry)).get(0);
             latest.put(baseline.id(), baseline);
         }
         List<TrialResult> finals = new ArrayList<>();
@@ -251,7 +271,7 @@ public final class Tuner {
         return new ArrayList<>(out.values());
     }
 
-    private static TrialResult result(TrialConfig c, Halving.Rung rung, List<FoldScore> folds, float[][] oof,
+    static TrialResult result(TrialConfig c, Halving.Rung rung, List<FoldScore> folds, float[][] oof,
             Map<String, TrialResult> done) {
         List<RungScore> history = new ArrayList<>();
         for (int r = 0; r < rung.index(); r++) {
