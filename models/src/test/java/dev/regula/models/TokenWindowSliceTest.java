@@ -11,7 +11,7 @@ class TokenWindowSliceTest {
     private static final long CLS = 101;
     private static final long SEP = 102;
 
-    private static OnnxModel model(TokenWindowSlice s, int opset) {
+    static OnnxModel model(TokenWindowSlice s, int opset) {
         GraphBuilder g = GraphBuilder.create("slice", opset);
         OnnxRef ids = g.input("input_ids", ElemType.INT64, "batch", "tokens");
         OnnxRef mask = g.input("attention_mask", ElemType.INT64, "batch", "tokens");
