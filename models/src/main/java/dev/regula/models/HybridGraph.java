@@ -15,6 +15,9 @@ import java.util.Map;
  * @param lexicalScale factor on the lexical block (1: unchanged)
  */
 public record HybridGraph(TokenWindowSlice slice, TfIdfBlock lexical, float neuralScale, float lexicalScale) {
+    /** A BERT-style backbone's segment input; fed zeros (one segment), as the text encoder does. */
+    public static final String TOKEN_TYPES = "token_type_ids";
+
     public HybridGraph {
         java.util.Objects.requireNonNull(slice, "slice");
         java.util.Objects.requireNonNull(lexical, "lexical");
@@ -27,7 +30,7 @@ public record HybridGraph(TokenWindowSlice slice, TfIdfBlock lexical, float neur
     /**
      * Composes the hybrid graph around {@code neural}, whose inputs are {@code input_ids} and
      * {@code attention_mask} (int64) and whose one output {@code neuralOutput} is float {@code [batch, dim]}.
-     * The result keeps those input names and has one output {@code features}, {@code [batch, dim + size]}.
+     * A {@value #TOKEN_TYPES} input, if any, gets zeros. The result keeps those input names and has one output {@code features}, {@code [batch, dim + size]}.
      */
     public OnnxModel compose(OnnxModel neural, String neuralOutput, int dim) {
         int opset = GraphBuilder.appendTo(neural).opset();
@@ -42,8 +45,14 @@ public record HybridGraph(TokenWindowSlice slice, TfIdfBlock lexical, float neur
             lex = g.mul(lex, g.constant(lexicalScale));
         }
         g.output(lex, "lexical", ElemType.FLOAT, "batch", (long) lexical.size());
-        OnnxModel merged = Surgery.merge(g.build(), neural,
-                Map.of("window_ids", "input_ids", "window_mask", "attention_mask"), "", "neural/");
+        Map<String, String> feeds = new java.util.HashMap<>(Map.of("window_ids", "input_ids", "window_mask", "attention_mask"));
+        boolean types = neural.proto().getGraph().getInputList().stream().anyMatch(i -> i.getName().equals(TOKEN_TYPES));
+        if (types) {
+            // One-segment texts: the encoder feeds all-zero token types, so the graph makes them from the cut.
+            g.output(g.mul(cut.get(0), g.constant(0L)), "window_types", ElemType.INT64, "batch", (long) slice.window());
+            feeds.put("window_types", TOKEN_TYPES);
+        }
+        OnnxModel merged = Surgery.merge(g.build(), neural, feeds, "", "neural/");
         GraphBuilder h = GraphBuilder.appendTo(merged);
         OnnxRef n = h.existing("neural/" + neuralOutput);
         if (neuralScale != 1f) {
