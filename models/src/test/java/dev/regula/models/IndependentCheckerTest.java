@@ -45,6 +45,7 @@ class IndependentCheckerTest {
             files.add(write(dir, "pool-" + opset, pooling(opset)));
             files.add(write(dir, "tfidf-" + opset, TfIdfBlockTest.model(new TfIdfBlock(
                     java.util.List.of(new long[] {3}, new long[] {3, 5}), new float[] {1f, 2f}, 2, true, true), opset)));
+            files.add(write(dir, "window-" + opset, TokenWindowSliceTest.model(new TokenWindowSlice(4, 102), opset)));
         }
         OnnxModel mlp = mlp();
         files.add(write(dir, "mlp", mlp));

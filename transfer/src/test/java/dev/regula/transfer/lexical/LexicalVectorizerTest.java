@@ -228,7 +228,7 @@ class LexicalVectorizerTest {
         }
     }
 
-    private static List<String> spamTexts(int n) throws Exception {
+    static List<String> spamTexts(int n) throws Exception {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         List<String> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(SPAM)),
