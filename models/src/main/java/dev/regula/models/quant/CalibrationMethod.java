@@ -24,6 +24,9 @@ public enum CalibrationMethod {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown calibration method '" + s + "', expected minmax or percentile");
+        String near = dev.regula.models.EditDistance.between(String.valueOf(s), "minmax")
+                <= dev.regula.models.EditDistance.between(String.valueOf(s), "percentile") ? "minmax" : "percentile";
+        throw new IllegalArgumentException("unknown calibration method '" + s + "', expected minmax or percentile"
+                + " (did you mean '" + near + "'?)");
     }
 }
