@@ -3,6 +3,7 @@ package dev.regula.pipeline.stage.features;
 import dev.regula.models.Folders;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.OnnxModelException;
+import dev.regula.pipeline.OptionName;
 import dev.regula.pipeline.Problem;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.transfer.backbone.Backbone;
@@ -46,8 +47,8 @@ public final class QuantizeStep {
             List<String> train = List.of();
             if (q.mode() == QuantizeSpec.Mode.STATIC) {
                 if (b.tokenizer() == null) {
-                    throw new RegulaException(Problem.of("static quantization calibrates on train texts and needs a"
-                            + " tokenizer (--tokenizer), or --mode dynamic"));
+                    throw new RegulaException(Problem.about(OptionName.TOKENIZER, "static quantization calibrates on"
+                            + " train texts and needs a tokenizer (or dynamic mode, which needs none)"));
                 }
                 train = Splitter.split(DatasetReader.read(job.data()), job.split()).train().stream()
                         .filter(e -> e.text() != null).map(Example::text).toList();
