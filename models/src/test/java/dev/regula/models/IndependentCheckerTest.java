@@ -52,6 +52,13 @@ class IndependentCheckerTest {
         files.add(write(dir, "cut", Surgery.cut(mlp, "Relu")));
         files.add(write(dir, "merged", Surgery.merge(Surgery.cut(mlp, "Relu"), head(), Map.of("Relu", "h"), "a/", "b/")));
         files.add(write(dir, "minilm-pooled", miniLmPooled()));
+        for (int opset : new int[] {11, 17}) {
+            OnnxModel tiny = dev.regula.models.quant.TinyEncoder.model(opset, 7);
+            files.add(write(dir, "static-int8-" + opset, dev.regula.models.quant.Calibration.quantizeStatic(tiny,
+                    dev.regula.models.quant.TinyEncoder.batches(2, 2, 5, 1),
+                    dev.regula.models.quant.CalibrationMethod.MINMAX, 99.99)));
+            files.add(write(dir, "dynamic-int8-" + opset, dev.regula.models.quant.Quantizer.quantizeDynamic(tiny)));
+        }
 
         List<String> cmd = new ArrayList<>(python);
         cmd.add("-c");

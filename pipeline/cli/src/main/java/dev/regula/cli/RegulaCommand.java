@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Fine-tune regularized heads on an ONNX backbone and export one validated ONNX model.",
-        subcommands = {RunCommand.class, ImportCommand.class, FeaturesCommand.class, TuneCommand.class, TrainCommand.class, EnsembleCommand.class,
+        subcommands = {RunCommand.class, ImportCommand.class, QuantizeCommand.class, FeaturesCommand.class, TuneCommand.class, TrainCommand.class, EnsembleCommand.class,
                 ExportCommand.class, ReportCommand.class, ValidateCommand.class, PredictCommand.class, InspectCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure or a failed quality gate", "2:usage error"})

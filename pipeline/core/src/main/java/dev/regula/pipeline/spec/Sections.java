@@ -2,6 +2,7 @@ package dev.regula.pipeline.spec;
 
 import dev.regula.transfer.backbone.FeatureSpec;
 import dev.regula.transfer.backbone.Pooling;
+import dev.regula.transfer.quantize.QuantizeSpec;
 import dev.regula.transfer.encode.TextEncoder;
 import dev.regula.transfer.head.HeadSpec;
 import dev.regula.transfer.regularize.RegularizationSpec;
@@ -21,9 +22,10 @@ public final class Sections {
      * @param model backbone source with relative paths already resolved (file, folder, jar entry, {@code classpath:}, Maven coordinates)
      * @param tokenizer tokenizer source, resolved likewise, or {@code null}
      * @param featureTensor tensor to pool, or {@code null} for the backbone's first output
+     * @param quantize {@code backbone.quantize}: int8 quantization of the imported backbone, or {@code null} for none
      */
     public record Backbone(String model, String tokenizer, String featureTensor, Pooling pooling, boolean l2Normalize,
-                           String maskInput, int maxLength, boolean truncation) {
+                           String maskInput, int maxLength, boolean truncation, QuantizeSpec quantize) {
         /** {@code max_length} when the spec, a CLI option or an import does not say (the encoder's default). */
         public static final int DEFAULT_MAX_LENGTH = TextEncoder.DEFAULT_MAX_LENGTH;
 

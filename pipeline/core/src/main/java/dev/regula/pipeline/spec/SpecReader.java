@@ -11,10 +11,12 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.regula.models.quant.CalibrationMethod;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.transfer.backbone.BackboneException;
 import dev.regula.transfer.backbone.BackboneSource;
 import dev.regula.transfer.backbone.Pooling;
+import dev.regula.transfer.quantize.QuantizeSpec;
 import dev.regula.transfer.data.BadRowPolicy;
 import dev.regula.transfer.data.DatasetFormat;
 import dev.regula.transfer.data.DatasetSpec;
@@ -68,6 +70,7 @@ public final class SpecReader {
     private static KeySchema schema() {
         Map<String, KeySchema> backbone = leaves("model", "tokenizer", "feature_tensor", "pooling", "l2_normalize",
                 "mask_input", "max_length", "truncation");
+        backbone.put("quantize", KeySchema.object(leaves("mode", "calibration", "method", "percentile")));
         Map<String, KeySchema> data = leaves("path", "format", "text_field", "label_field", "group_field", "split_field",
                 "feature_fields", "bad_rows");
         Map<String, KeySchema> head = new LinkedHashMap<>();
@@ -312,7 +315,29 @@ public final class SpecReader {
         Pooling pooling = v.parsed(b, "backbone", "pooling", "mean", Pooling::parse);
         return new Sections.Backbone(model, tokenizer, v.string(b, "backbone", "feature_tensor", null), pooling,
                 v.bool(b, "backbone", "l2_normalize", false), v.string(b, "backbone", "mask_input", null),
-                v.integer(b, "backbone", "max_length", Sections.Backbone.DEFAULT_MAX_LENGTH, 1), v.bool(b, "backbone", "truncation", true));
+                v.integer(b, "backbone", "max_length", Sections.Backbone.DEFAULT_MAX_LENGTH, 1), v.bool(b, "backbone", "truncation", true),
+                quantize(b == null ? null : b.get("quantize")));
+    }
+
+    /** {@code backbone.quantize}, or null when absent. */
+    private QuantizeSpec quantize(JsonNode q) throws SpecException {
+        if (q == null || q.isNull()) {
+            return null;
+        }
+        String path = "backbone.quantize";
+        if (!q.isObject()) {
+            throw new SpecException(file, path, "expected a mapping {mode: static|dynamic, calibration: N, method: minmax|percentile},"
+                    + " got " + Values.describe(q), "a mapping", Values.describe(q));
+        }
+        QuantizeSpec.Mode mode = v.parsed(q, path, "mode", "static", QuantizeSpec.Mode::parse);
+        int calibration = v.integer(q, path, "calibration", QuantizeSpec.DEFAULT_CALIBRATION, 1);
+        CalibrationMethod method = v.parsed(q, path, "method", "minmax", CalibrationMethod::parse);
+        double percentile = v.number(q, path, "percentile", QuantizeSpec.DEFAULT_PERCENTILE, 50, 100, false);
+        if (percentile <= 50) {
+            throw new SpecException(file, path + ".percentile", "must be above 50, got " + Values.fmt(percentile),
+                    "a number in (50, 100]", Values.fmt(percentile));
+        }
+        return new QuantizeSpec(mode, calibration, method, percentile);
     }
 
     /** A backbone source with a relative file path resolved against the spec's folder, checked to exist. */

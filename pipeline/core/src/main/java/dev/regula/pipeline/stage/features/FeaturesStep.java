@@ -244,19 +244,23 @@ public final class FeaturesStep {
     public static FeatureJobSpec jobSpec(PipelineSpec spec, Path outDir, Path cacheDir, FeatureSpec feature)
             throws RegulaException {
         Sections.Backbone b = spec.backbone();
-        Sections.Split s = spec.split();
-        SplitSpec split;
-        try {
-            SplitFractions f = new SplitFractions(s.train(), s.val(), s.test());
-            split = spec.data().splitField() != null ? SplitSpec.byField()
-                    : s.grouped() ? SplitSpec.grouped(f, spec.seed()) : SplitSpec.stratified(f, spec.seed());
-        } catch (IllegalArgumentException e) {
-            throw RegulaException.atKey("split", e);
-        }
+        SplitSpec split = splitSpec(spec);
         FeatureExtractorOptions extraction = FeatureExtractorOptions.defaults().withBatchSize(spec.features().batchSize())
                 .withThreads(spec.features().threads()).withProgress(true);
         return new FeatureJobSpec(b.model(), b.tokenizer(), feature, b.maxLength(), b.truncation(), spec.data(), split,
                 extraction, outDir, cacheDir);
+    }
+
+    /** The spec's split: by field, grouped or stratified, seeded by the spec's seed. */
+    public static SplitSpec splitSpec(PipelineSpec spec) throws RegulaException {
+        Sections.Split s = spec.split();
+        try {
+            SplitFractions f = new SplitFractions(s.train(), s.val(), s.test());
+            return spec.data().splitField() != null ? SplitSpec.byField()
+                    : s.grouped() ? SplitSpec.grouped(f, spec.seed()) : SplitSpec.stratified(f, spec.seed());
+        } catch (IllegalArgumentException e) {
+            throw RegulaException.atKey("split", e);
+        }
     }
 
     private interface Job {
