@@ -128,7 +128,7 @@ public final class SparkFeatures implements FeaturesStage.Engine {
         }
         FeatureExtractorOptions options = resolved(model, job.extraction());
         FeatureStore store = extract(spark, data.path().toUri().toString(), data.format().id(), data, model, backbone,
-                job, options, dataSha, staging.resolve(FeaturesStep.STORE));
+                job, options, dataSha, staging.resolve(FeaturesStep.STORE), log);
         double seconds = (System.nanoTime() - t0) / 1e9;
         log.accept("features (spark " + spark.sparkContext().master() + "): " + store.splitNames().stream()
                 .mapToInt(n -> store.split(n).rows()).sum() + " examples, dim " + model.dim() + ", labels " + store.labels());
@@ -152,10 +152,12 @@ public final class SparkFeatures implements FeaturesStage.Engine {
      *
      * @param fields the text, label, group and split fields and the bad-row policy (its path is not read)
      * @param dataSha256 the data hash the store is keyed by
+     * @param log receives one line with the time of each pass
      */
     public static FeatureStore extract(SparkSession spark, String uri, String format, DatasetSpec fields, FeatureModel model,
                                        Backbone backbone, FeatureJobSpec job, FeatureExtractorOptions options,
-                                       String dataSha256, Path storeDir) throws RegulaException {
+                                       String dataSha256, Path storeDir, Consumer<String> log) throws RegulaException {
+        long t0 = System.nanoTime();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<Item> items = SparkInput.items(spark, uri, format, fields);
         items.persist(StorageLevel.MEMORY_AND_DISK());
@@ -173,6 +175,7 @@ public final class SparkFeatures implements FeaturesStage.Engine {
             metas.sort(Comparator.comparingLong(Meta::id));
             int rows = metas.isEmpty() ? 0 : (int) metas.get(metas.size() - 1).id() + 1;
             Planned planned = plan(metas, rows, fields, job, uri, options);
+            long t1 = System.nanoTime();
 
             // pass 2: features, batch by batch as the local extractor forms them
             Broadcast<BatchPlan> plan = sc.broadcast(planned.plan());
@@ -191,7 +194,12 @@ public final class SparkFeatures implements FeaturesStage.Engine {
             Settings settings = Settings.of(options);
             List<Features> features = slots.groupByKey(partitions).mapPartitions(groups -> run(groups, modelSha, modelBytes,
                     settings.options(), tokSha, tokenizer, maxLength, truncation)).collect();
-            return write(storeDir, planned, features, model.dim(), FeatureJob.storeKey(job, backbone, dataSha256));
+            long t2 = System.nanoTime();
+            FeatureStore store = write(storeDir, planned, features, model.dim(), FeatureJob.storeKey(job, backbone, dataSha256));
+            log.accept(String.format(java.util.Locale.ROOT, "features (spark): read, tokenize and plan %.1f s; extract %.1f s"
+                    + " (%d batches in %d partitions); write %.1f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                    planned.plan().batches(), partitions, (System.nanoTime() - t2) / 1e9));
+            return store;
         } catch (IOException e) {
             throw new RegulaException("cannot read the tokenizer " + backbone.tokenizer().file() + ": " + e.getMessage(), e);
         } finally {
