@@ -48,8 +48,27 @@ final class RunCommand implements Callable<Integer> {
             + "stage lines go to standard error.")
     boolean json;
 
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "local",
+            description = "Where the features stage runs: local (default) or spark. bin/regula runs 'spark' with the "
+                    + "pipeline/spark module on Spark's jars (docs/spark.md); this JVM has no Spark.")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master for --engine spark, e.g. 'local[2]'.")
+    String master;
+
     @Override
     public Integer call() throws RegulaException {
+        if ("spark".equals(engine)) {
+            // bin/regula hands --engine spark to dev.regula.spark.RegulaSpark before this JVM starts
+            throw new ParameterException(spec.commandLine(), "--engine spark: this launcher has no Spark on its class path; "
+                    + "run it through bin/regula, or spark-submit with the regula-spark jar (docs/spark.md)");
+        }
+        if (!"local".equals(engine)) {
+            throw new ParameterException(spec.commandLine(), "--engine: expected local or spark, got '" + engine + "'");
+        }
+        if (master != null) {
+            throw new ParameterException(spec.commandLine(), "--master applies to --engine spark only");
+        }
         StageName fromStage = null;
         if (from != null) {
             try {

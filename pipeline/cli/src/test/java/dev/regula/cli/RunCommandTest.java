@@ -118,6 +118,17 @@ class RunCommandTest {
     }
 
     @Test
+    void theSparkEngineIsLeftToItsLauncher() throws Exception {
+        Path spec = spec("ok4.yaml", SPEC.formatted("min_accuracy: 0.5"));
+        CliRun spark = run("run", spec.toString(), "--engine", "spark", "--master", "local[2]");
+        assertThat(spark.code()).isEqualTo(2);
+        assertThat(spark.err()).contains("bin/regula").contains("docs/spark.md");
+        assertThat(run("run", spec.toString(), "--engine", "flink").err()).contains("expected local or spark, got 'flink'");
+        assertThat(run("run", spec.toString(), "--master", "local[2]").err()).contains("--master applies to --engine spark only");
+        assertThat(Files.exists(dir.resolve("work-ok4"))).isFalse();
+    }
+
+    @Test
     void aWorkFolderThatIsAFileSaysWhatIsWrong() throws Exception {
         Path spec = spec("ok3.yaml", SPEC.formatted("min_accuracy: 0.5"));
         Path file = Files.writeString(dir.resolve("work-is-a-file"), "mine");

@@ -109,10 +109,11 @@ public final class FeatureExtractor implements AutoCloseable {
         }
         int n = items.size();
         int d = model.dim();
-        Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
-        if (options.bucketByLength()) {
-            java.util.Arrays.sort(order, Comparator.comparingInt(i -> encoded.get(i).length()));
+        int[] lengths = new int[n];
+        for (int i = 0; i < n; i++) {
+            lengths[i] = encoded.get(i).length();
         }
+        Integer[] order = batchOrder(lengths, options.bucketByLength());
         float[] out = new float[n * d];
         int batches = (n + options.batchSize() - 1) / options.batchSize();
         try (Progress progress = options.progress() ? Progress.start("features", n) : Progress.none()) {
@@ -125,6 +126,20 @@ public final class FeatureExtractor implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The order items are batched in: by length when bucketing (a stable sort, so equal lengths keep
+     * the caller's order), else as given. Batch {@code b} is entries {@code [b*batchSize, (b+1)*batchSize)}.
+     * Public so that another engine (Spark) can form the very batches this extractor forms: batch
+     * mates set the padding, which can change a row's features in the last bits.
+     */
+    public static Integer[] batchOrder(int[] lengths, boolean bucketByLength) {
+        Integer[] order = IntStream.range(0, lengths.length).boxed().toArray(Integer[]::new);
+        if (bucketByLength) {
+            java.util.Arrays.sort(order, Comparator.comparingInt(i -> lengths[i]));
+        }
+        return order;
     }
 
     /** Runs batch {@code b} of the (sorted) order and writes its rows into {@code out}; returns its size. */

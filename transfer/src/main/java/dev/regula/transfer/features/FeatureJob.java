@@ -164,6 +164,14 @@ public final class FeatureJob {
         }
     }
 
+    /**
+     * The key {@link #extractTo} records for data hashed {@code dataSha256}: lets another engine (Spark)
+     * write the very store the local one writes.
+     */
+    public static StoreKey storeKey(FeatureJobSpec spec, Backbone backbone, String dataSha256) {
+        return new StoreKey(backbone.model().sha256(), dataSha256, encoderConfig(spec, backbone));
+    }
+
     /** The settings that change what the store holds, sorted, as recorded in its manifest. */
     static Map<String, Object> encoderConfig(FeatureJobSpec spec, Backbone backbone) {
         Map<String, Object> c = new TreeMap<>();

@@ -57,11 +57,16 @@ public final class Pipeline {
      * @throws RegulaException when a stage fails (earlier stages stay committed; the failed one leaves nothing)
      */
     public static RunResult run(RunRequest request) throws RegulaException {
+        return run(request, FeaturesStage.LOCAL);
+    }
+
+    /** Runs the pipeline as {@link #run(RunRequest)} does, with the neural features extracted by {@code features}. */
+    public static RunResult run(RunRequest request, FeaturesStage.Engine features) throws RegulaException {
         Determinism.configure();
         PipelineSpec spec = SpecReader.read(request.spec());
         Preflight.classWeights(spec);
         // the summary is written under the work folder's lock too
-        return PipelineRunner.run(request, spec, stages(spec), ran -> finish(spec, request.workDir(), ran));
+        return PipelineRunner.run(request, spec, stages(spec, features), ran -> finish(spec, request.workDir(), ran));
     }
 
     /**
@@ -69,7 +74,11 @@ public final class Pipeline {
      * ensemble and report stages only when it has their sections.
      */
     static List<Stage> stages(PipelineSpec spec) {
-        List<Stage> s = new ArrayList<>(List.of(new ImportStage(), new FeaturesStage()));
+        return stages(spec, FeaturesStage.LOCAL);
+    }
+
+    static List<Stage> stages(PipelineSpec spec, FeaturesStage.Engine features) {
+        List<Stage> s = new ArrayList<>(List.of(new ImportStage(), new FeaturesStage(features)));
         if (spec.tunes()) {
             s.add(new TuneStage());
         }

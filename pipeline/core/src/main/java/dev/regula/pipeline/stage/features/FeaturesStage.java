@@ -8,7 +8,9 @@ import dev.regula.pipeline.run.Stage;
 import dev.regula.pipeline.run.StageContext;
 import dev.regula.pipeline.run.StageName;
 import dev.regula.pipeline.stage.imports.ImportStage;
+import dev.regula.transfer.backbone.Backbone;
 import dev.regula.transfer.backbone.FeatureModel;
+import dev.regula.transfer.features.FeatureJobSpec;
 import dev.regula.models.Hashing;
 import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.features.FeatureStoreException;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * features, as the pipeline runs it: {@link FeaturesStep#extractInto} on the committed feature
@@ -25,6 +28,30 @@ import java.util.Set;
  * committed store.
  */
 public final class FeaturesStage implements Stage {
+    /**
+     * Where the neural features are extracted: in this JVM ({@link #LOCAL}) or on another engine
+     * (the Spark adapter). An engine writes the same {@code store/} into the staging folder, so the
+     * stage's config, and whether it is up to date, do not depend on the engine.
+     */
+    public interface Engine {
+        /** Extracts {@code staging/store} for {@code job} with the committed {@code model}; returns timings to record. */
+        Map<String, Object> extractInto(FeatureModel model, Backbone backbone, FeatureJobSpec job, Path staging,
+                                        Consumer<String> log) throws RegulaException;
+    }
+
+    /** Extraction in this JVM. */
+    public static final Engine LOCAL = FeaturesStep::extractInto;
+
+    private final Engine engine;
+
+    public FeaturesStage() {
+        this(LOCAL);
+    }
+
+    public FeaturesStage(Engine engine) {
+        this.engine = java.util.Objects.requireNonNull(engine, "engine");
+    }
+
     @Override
     public StageName name() {
         return StageName.FEATURES;
@@ -66,7 +93,7 @@ public final class FeaturesStage implements Stage {
             return LexicalStep.extractInto(ctx, staging);
         }
         FeatureModel model = ImportStage.featureModel(ctx);
-        return FeaturesStep.extractInto(model, ImportStage.committed(ctx, model),
+        return engine.extractInto(model, ImportStage.committed(ctx, model),
                 FeaturesStep.jobSpec(ctx.spec(), staging, ctx.cacheDir(), model.spec()), staging, ctx::log);
     }
 
