@@ -3,9 +3,11 @@ package dev.regula.ensemble;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -70,11 +72,13 @@ public final class CombinerSelection {
     /** Per usable row, in fold order, the NLL of the combiner fitted on the other folds. */
     static double[] outOfFoldNll(MemberPredictions preds, Fitter fitter, int[][] fold) throws EnsembleException {
         double[] nll = new double[Arrays.stream(fold).mapToInt(f -> f.length).sum()];
+        // The folds' fits are independent: fit them side by side, then score in fold order.
+        List<float[][]> predicted = Parallel.map(fold.length,
+                f -> fitter.fit(preds.subset(trainingRows(fold, f))).combine(preds.subset(fold[f]).proba()));
         int n = 0;
         for (int f = 0; f < fold.length; f++) {
             int[] out = fold[f];
-            Combiner c = fitter.fit(preds.subset(trainingRows(fold, f)));
-            float[][] q = c.combine(preds.subset(out).proba());
+            float[][] q = predicted.get(f);
             for (int i = 0; i < out.length; i++) {
                 double v = q[i][preds.labels()[out[i]]];
                 if (!Double.isFinite(v)) {
@@ -106,11 +110,16 @@ public final class CombinerSelection {
         Map<String, Double> cv = new LinkedHashMap<>();
         Candidate lowest = null;
         double lowestNll = Double.POSITIVE_INFINITY;
+        Set<String> names = new HashSet<>();
         for (Candidate c : candidates) {
-            if (cv.containsKey(c.name())) {
+            if (!names.add(c.name())) {
                 throw new EnsembleException("selection: candidate '" + c.name() + "' is listed twice");
             }
-            double[] nll = outOfFoldNll(preds, c.fitter(), fold);
+        }
+        List<double[]> outOfFold = Parallel.map(candidates.size(), i -> outOfFoldNll(preds, candidates.get(i).fitter(), fold));
+        for (int i = 0; i < candidates.size(); i++) {
+            Candidate c = candidates.get(i);
+            double[] nll = outOfFold.get(i);
             double m = mean(nll);
             perRow.put(c.name(), nll);
             cv.put(c.name(), m);

@@ -80,8 +80,11 @@ public final class Stacking implements Combiner {
             }
             int[] shuffled = shuffle(idx, seed);
             double bestNll = Double.POSITIVE_INFINITY;
-            for (double l2 : l2Grid) {
-                double nll = crossValidatedNll(x, preds.labels(), shuffled, folds, c, l2);
+            // Each strength's cross-validation is independent of the others: run them side by side.
+            List<Double> nlls = Parallel.map(l2Grid.length, i -> crossValidatedNll(x, preds.labels(), shuffled, folds, c, l2Grid[i]));
+            for (int i = 0; i < l2Grid.length; i++) {
+                double l2 = l2Grid[i];
+                double nll = nlls.get(i);
                 cv.put(Double.toString(l2), nll);
                 if (nll < bestNll) {
                     bestNll = nll;
@@ -123,17 +126,27 @@ public final class Stacking implements Combiner {
         return anyUnseen ? x : null;
     }
 
-    private static double crossValidatedNll(double[][] x, int[] y, int[] rows, int folds, int c, double l2) {
-        double total = 0;
-        for (int f = 0; f < folds; f++) {
+    private static double crossValidatedNll(double[][] x, int[] y, int[] rows, int folds, int c, double l2)
+            throws EnsembleException {
+        // The folds' fits run side by side; their held-out NLLs are summed in fold order, as one loop would.
+        List<double[]> held = Parallel.map(folds, f -> {
             List<Integer> tr = new ArrayList<>();
             List<Integer> te = new ArrayList<>();
             for (int i = 0; i < rows.length; i++) {
                 (i % folds == f ? te : tr).add(rows[i]);
             }
             LogisticMeta m = LogisticMeta.fit(x, y, tr.stream().mapToInt(Integer::intValue).toArray(), c, l2);
-            for (int r : te) {
-                total -= Math.log(Math.max(Probs.EPS, m.predict(x[r])[y[r]]));
+            double[] nll = new double[te.size()];
+            for (int i = 0; i < nll.length; i++) {
+                int r = te.get(i);
+                nll[i] = Math.log(Math.max(Probs.EPS, m.predict(x[r])[y[r]]));
+            }
+            return nll;
+        });
+        double total = 0;
+        for (double[] fold : held) {
+            for (double v : fold) {
+                total -= v;
             }
         }
         return total / rows.length;

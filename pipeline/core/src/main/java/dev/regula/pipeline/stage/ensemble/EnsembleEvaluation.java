@@ -30,7 +30,7 @@ record EnsembleEvaluation(Map<String, Object> saved, Map<String, Object> report)
     static EnsembleEvaluation of(EnsembleInputs in, EnsembleFit.Fitted f) throws RegulaException {
         FeatureMatrix val = f.val();
         FeatureMatrix test = in.split("test");
-        MemberPredictions valPreds = in.heldOut(f.ensemble().members(), val);
+        MemberPredictions valPreds = f.valPreds();
         CombinerSpec configured = f.config().combiner();
         String exported = f.ensemble().combiner().kind();
         long seed = in.seed();

@@ -28,9 +28,9 @@ final class EnsembleFit {
     private EnsembleFit() {
     }
 
-    /** The spec's members and combiner, fitted on the validation split. */
-    record Fitted(EnsembleConfig config, Ensemble ensemble, FeatureMatrix val, CombinerSelection.Result selection,
-            Souped soup) {}
+    /** The spec's members and combiner, fitted on the validation split ({@code valPreds}: the members' held-out predictions there). */
+    record Fitted(EnsembleConfig config, Ensemble ensemble, FeatureMatrix val, MemberPredictions valPreds,
+            CombinerSelection.Result selection, Souped soup) {}
 
     /** The soup member and the ingredients it averages (all of {@code of} for uniform, the kept ones for greedy). */
     record Souped(Member member, List<String> ingredients) {}
@@ -71,10 +71,10 @@ final class EnsembleFit {
             MemberPredictions preds = in.heldOut(members, val);
             if (config.combiner().isAuto()) {
                 CombinerSelection.Result r = config.combiner().select(preds, in.seed());
-                return new Fitted(config, Ensemble.of(members, r.chosen()), val, r, soup);
+                return new Fitted(config, Ensemble.of(members, r.chosen()), val, preds, r, soup);
             }
             Combiner c = fitConfigured(config, preds, in.seed());
-            return new Fitted(config, Ensemble.of(members, c), val, null, soup);
+            return new Fitted(config, Ensemble.of(members, c), val, preds, null, soup);
         } catch (EnsembleException e) {
             throw RegulaException.atKey("ensemble", e);
         }

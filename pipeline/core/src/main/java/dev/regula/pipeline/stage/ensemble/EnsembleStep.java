@@ -179,10 +179,17 @@ public final class EnsembleStep {
 
     /** Builds the ensemble into {@code staging}: ensemble.json, report.json, config.json and members/. */
     static void buildInto(EnsembleInputs in, Path staging) throws RegulaException {
+        long t0 = System.nanoTime();
         List<Member> trialMembers = TrialMembers.train(in, in.config(), staging.resolve(MEMBERS));
         List<Member> extra = ExtraMembers.train(in, in.config(), staging.resolve(MEMBERS));
+        long t1 = System.nanoTime();
         EnsembleFit.Fitted f = EnsembleFit.fit(in, trialMembers, extra);
+        long t2 = System.nanoTime();
         EnsembleEvaluation ev = EnsembleEvaluation.of(in, f);
+        long t3 = System.nanoTime();
+        in.log().accept(String.format(java.util.Locale.ROOT,
+                "ensemble: %.1f s training %d extra members, %.1f s fitting the combiner, %.1f s evaluating",
+                (t1 - t0) / 1e9, trialMembers.size() + extra.size(), (t2 - t1) / 1e9, (t3 - t2) / 1e9));
         try {
             if (f.soup() != null) {
                 // Saved for reading and for `regula export --head`; a rebuild makes the soup again from its ingredients.
