@@ -145,8 +145,9 @@ public final class StackRun implements AutoCloseable {
             return 0;
         }
         try (Gradients.Scope noGrad = Gradients.noGrad(engine); NDManager rows = run.newSubManager()) {
-            // The rows go to the engine once per call: each batch is then one row gather on the device, and
-            // the per-epoch evaluation reads slices of the same arrays. Freed when the call returns.
+            // Dense rows go to the engine once per call: each batch is then one row gather on the device, and
+            // the per-epoch evaluation reads slices of the same arrays. Freed when the call returns. Rows with a
+            // sparse block are densified a batch at a time instead (BatchRows), never uploaded whole.
             BatchRows features = BatchRows.of(rows, train);
             boolean anyWatchesVal = jobs.stream().anyMatch(j -> j.watchRows() == null);
             BatchRows valFeatures = val == null || !anyWatchesVal ? null : BatchRows.of(rows, val);

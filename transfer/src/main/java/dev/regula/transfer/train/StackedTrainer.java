@@ -33,7 +33,7 @@ import java.util.List;
  *
  * <p>The loop itself is {@link StackRun}, which can also pause after any epoch and continue. One
  * NDManager per run and one sub-manager per batch, so nothing native outlives the call. The train and
- * val features are copied to the engine once per run. On the CPU the same inputs and
+ * val features are copied to the engine once per run, or, with a sparse block, a batch at a time ({@link BatchRows}). On the CPU the same inputs and
  * seeds give bit-identical weights provided libtorch's intra-op thread count is fixed
  * ({@code -Dai.djl.pytorch.num_threads=1}, as the tests run): a multi-threaded BLAS may otherwise
  * split sums differently from run to run.
