@@ -25,20 +25,36 @@ import java.util.stream.Stream;
  * ({@code <split>.f32}) and int32 little-endian label indices ({@code <split>.labels.i32}), plus
  * {@code manifest.json} (see {@link StoreManifest}). Opened stores memory-map their matrices read-only.
  *
+ * <p><b>Sparse block</b> (format version 2). A matrix given with a {@link SparseRows} block (a lexical TF-IDF,
+ * or the lexical part of a hybrid {@code [dense | sparse]} row) keeps it sparse on disk when that pays, by
+ * {@link #keepsSparse}: over all splits the block would take more than {@value #SPARSE_MIN_DENSE_BYTES} bytes
+ * dense, and its CSR at most half of that. Then each split holds its dense block in {@code <split>.f32}
+ * ({@code [rows, dim - cols]}, empty for lexical alone) and the last {@code cols} columns as CSR in
+ * {@code <split>.sparse.rows.i32} (rows + 1 offsets), {@code .sparse.cols.i32} and {@code .sparse.values.f32};
+ * the manifest's {@code splits.<name>.sparse} names them. Otherwise the block is densified and the store is
+ * written exactly as a version 1 store, so stores without a sparse block keep their bytes and content hash.
+ * Opening a store gives the same {@link FeatureMatrix} either way (a sparse block comes back as one, in heap).
+ * Version 1 stores (dense only) still open.
+ *
  * <p>Writes are staged in a hidden sibling folder and moved into place, with the manifest written last, so a
  * store under its final name is always complete. Replacing an existing store takes two renames (old aside,
  * new in); between them no store exists under the name, which readers see as "not up to date", never as a
  * half-written store.
  */
 public final class FeatureStore {
-    /** The layout version written to and required in the manifest. */
-    public static final int FORMAT_VERSION = 1;
+    /** The newest layout version: 2 adds the optional sparse block. Stores without one are written as version 1. */
+    public static final int FORMAT_VERSION = 2;
+    /** The layout of stores without a sparse block (every store before version 2). */
+    public static final int DENSE_FORMAT_VERSION = 1;
+    /** A sparse block smaller than this, dense over all splits, is stored dense (small enough to map and read as is). */
+    public static final long SPARSE_MIN_DENSE_BYTES = 16L << 20;
     /** The manifest's file name. */
     public static final String MANIFEST = "manifest.json";
 
     private static final Pattern SPLIT_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     /** A payload file name as written: never a path, so a manifest cannot point outside its folder. */
-    private static final Pattern SPLIT_FILE = Pattern.compile("[A-Za-z0-9_-]+\\.(f32|labels\\.i32)");
+    private static final Pattern SPLIT_FILE = Pattern.compile(
+            "[A-Za-z0-9_-]+\\.(f32|labels\\.i32|sparse\\.rows\\.i32|sparse\\.cols\\.i32|sparse\\.values\\.f32)");
 
     private final Path dir;
     private final StoreManifest manifest;
@@ -63,16 +79,17 @@ public final class FeatureStore {
     public static boolean isUpToDate(Path dir, StoreKey key) {
         try {
             StoreManifest m = readManifest(dir);
-            if (m.formatVersion() != FORMAT_VERSION
+            if (!readable(m.formatVersion())
                     || !m.key().backboneSha256().equals(key.backboneSha256())
                     || !m.key().dataSha256().equals(key.dataSha256())
                     || !StoreManifest.canonical(m.key().encoderConfig()).equals(StoreManifest.canonical(key.encoderConfig()))) {
                 return false;
             }
             for (StoreManifest.SplitEntry e : m.splits().values()) {
-                if (Files.size(dir.resolve(e.features().file())) != e.features().bytes()
-                        || Files.size(dir.resolve(e.labels().file())) != e.labels().bytes()) {
-                    return false;
+                for (StoreManifest.FileEntry f : e.files()) {
+                    if (Files.size(dir.resolve(f.file())) != f.bytes()) {
+                        return false;
+                    }
                 }
             }
             return true;
@@ -107,14 +124,27 @@ public final class FeatureStore {
             Files.createDirectories(parent);
             Files.createDirectory(staging);
             TreeMap<String, StoreManifest.SplitEntry> entries = new TreeMap<>();
+            boolean sparse = keepsSparse(splits.values());
             for (Map.Entry<String, FeatureMatrix> s : new TreeMap<>(splits).entrySet()) {
                 FeatureMatrix m = s.getValue();
-                StoreManifest.FileEntry f = StoreFiles.writeFloats(staging.resolve(s.getKey() + ".f32"), m.data(), (long) m.rows() * m.dim());
-                StoreManifest.FileEntry l = StoreFiles.writeInts(staging.resolve(s.getKey() + ".labels.i32"), m.labels());
-                entries.put(s.getKey(), new StoreManifest.SplitEntry(m.rows(), m.dim(), f, l));
+                String n = s.getKey();
+                StoreManifest.FileEntry l = StoreFiles.writeInts(staging.resolve(n + ".labels.i32"), m.labels());
+                if (sparse) {
+                    StoreManifest.FileEntry f = StoreFiles.writeFloats(staging.resolve(n + ".f32"), m.denseBlock(), (long) m.rows() * m.denseDim());
+                    SparseRows b = m.sparse();
+                    StoreManifest.SparseEntry se = new StoreManifest.SparseEntry(b.cols(), b.nnz(),
+                            StoreFiles.writeInts(staging.resolve(n + ".sparse.rows.i32"), b.rowStartCopy()),
+                            StoreFiles.writeInts(staging.resolve(n + ".sparse.cols.i32"), b.indexCopy()),
+                            StoreFiles.writeFloats(staging.resolve(n + ".sparse.values.f32"), FloatBuffer.wrap(b.valueCopy()), b.nnz()));
+                    entries.put(n, new StoreManifest.SplitEntry(m.rows(), m.dim(), f, l, se));
+                } else {
+                    StoreManifest.FileEntry f = StoreFiles.writeFloats(staging.resolve(n + ".f32"), m.data(), (long) m.rows() * m.dim());
+                    entries.put(n, new StoreManifest.SplitEntry(m.rows(), m.dim(), f, l));
+                }
             }
             hook.beforeManifest(staging);
-            StoreManifest manifest = new StoreManifest(FORMAT_VERSION, key, labelNames, entries, Instant.now().toString());
+            StoreManifest manifest = new StoreManifest(sparse ? FORMAT_VERSION : DENSE_FORMAT_VERSION, key, labelNames, entries,
+                    Instant.now().toString());
             StoreFiles.writeBytes(staging.resolve(MANIFEST), manifest.toJson());
             Folders.replace(staging, dir);
         } catch (IOException | RuntimeException e) {
@@ -137,15 +167,20 @@ public final class FeatureStore {
      */
     public static FeatureStore open(Path dir) throws FeatureStoreException {
         StoreManifest m = readManifest(dir);
-        if (m.formatVersion() != FORMAT_VERSION) {
+        if (!readable(m.formatVersion())) {
             throw new FeatureStoreException(dir.resolve(MANIFEST), "store format version " + m.formatVersion()
-                    + ", this Regula reads version " + FORMAT_VERSION + "; re-extract the features");
+                    + ", this Regula reads versions " + DENSE_FORMAT_VERSION + " to " + FORMAT_VERSION + "; re-extract the features");
         }
         Map<String, FeatureMatrix> splits = new LinkedHashMap<>();
         for (Map.Entry<String, StoreManifest.SplitEntry> s : m.splits().entrySet()) {
             StoreManifest.SplitEntry e = s.getValue();
-            long floats = (long) e.rows() * e.dim();
-            Path f = checkedFile(dir, e.features(), floats * Float.BYTES, e.rows() + " x " + e.dim() + " float32");
+            if (e.sparse() != null && (m.formatVersion() < FORMAT_VERSION || e.sparse().cols() <= 0 || e.sparse().cols() > e.dim())) {
+                throw new FeatureStoreException(dir.resolve(MANIFEST), "split '" + s.getKey() + "' has a sparse block of "
+                        + e.sparse().cols() + " columns in a version " + m.formatVersion() + " store of dim " + e.dim()
+                        + "; expected version " + FORMAT_VERSION + " and 1.." + e.dim() + " columns");
+            }
+            long floats = (long) e.rows() * e.denseDim();
+            Path f = checkedFile(dir, e.features(), floats * Float.BYTES, e.rows() + " x " + e.denseDim() + " float32");
             Path l = checkedFile(dir, e.labels(), (long) e.rows() * Integer.BYTES, e.rows() + " int32 labels");
             if (floats * Float.BYTES > Integer.MAX_VALUE) {
                 throw new FeatureStoreException(f, "matrix of " + floats * Float.BYTES + " bytes exceeds the 2 GiB a single mapping can hold");
@@ -159,7 +194,8 @@ public final class FeatureStore {
                                 + (m.labels().size() - 1) + " for labels " + m.labels());
                     }
                 }
-                splits.put(s.getKey(), new FeatureMatrix(data, e.rows(), e.dim(), labels));
+                splits.put(s.getKey(), e.sparse() == null ? new FeatureMatrix(data, e.rows(), e.dim(), labels)
+                        : FeatureMatrix.withSparse(data, e.denseDim(), readSparse(dir, e), labels));
             } catch (IOException ex) {
                 throw new FeatureStoreException(f, "cannot read: " + ex, ex);
             }
@@ -170,7 +206,7 @@ public final class FeatureStore {
     /** Rehashes every payload file and compares with the manifest. */
     public void verify() throws FeatureStoreException {
         for (StoreManifest.SplitEntry e : manifest.splits().values()) {
-            for (StoreManifest.FileEntry f : List.of(e.features(), e.labels())) {
+            for (StoreManifest.FileEntry f : e.files()) {
                 Path p = dir.resolve(f.file());
                 String actual;
                 try {
@@ -210,6 +246,50 @@ public final class FeatureStore {
 
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * Whether matrices given with a sparse block are stored sparse: all of them have one, it would take more than
+     * {@value #SPARSE_MIN_DENSE_BYTES} bytes dense over all splits, and its CSR (4 bytes a row, 8 a non-zero) at
+     * most half of that. Dense matrices are never made sparse (neural features have no zeros to save).
+     */
+    public static boolean keepsSparse(java.util.Collection<FeatureMatrix> matrices) {
+        long dense = 0;
+        long csr = 0;
+        for (FeatureMatrix m : matrices) {
+            if (!m.hasSparse()) {
+                return false;
+            }
+            dense += m.sparse().denseBytes();
+            csr += m.sparse().bytes();
+        }
+        return dense > SPARSE_MIN_DENSE_BYTES && csr <= dense / 2;
+    }
+
+    private static boolean readable(int version) {
+        return version >= DENSE_FORMAT_VERSION && version <= FORMAT_VERSION;
+    }
+
+    private static SparseRows readSparse(Path dir, StoreManifest.SplitEntry e) throws FeatureStoreException {
+        StoreManifest.SparseEntry sp = e.sparse();
+        if (sp.nnz() > Integer.MAX_VALUE) {
+            throw new FeatureStoreException(dir.resolve(sp.index().file()), sp.nnz() + " non-zeros exceed the 2^31 - 1 one array holds");
+        }
+        int nnz = (int) sp.nnz();
+        Path r = checkedFile(dir, sp.rowStart(), 4L * (e.rows() + 1), (e.rows() + 1) + " int32 row offsets");
+        Path c = checkedFile(dir, sp.index(), 4L * nnz, nnz + " int32 column indices");
+        Path v = checkedFile(dir, sp.values(), 4L * nnz, nnz + " float32 values");
+        try {
+            int[] rowStart = StoreFiles.readInts(r, e.rows() + 1);
+            int[] index = StoreFiles.readInts(c, nnz);
+            float[] values = new float[nnz];
+            StoreFiles.mapFloats(v, 4L * nnz).get(values);
+            return new SparseRows(e.rows(), sp.cols(), rowStart, index, values);
+        } catch (IllegalArgumentException ex) {
+            throw new FeatureStoreException(r, "not a valid sparse block: " + ex.getMessage(), ex);
+        } catch (IOException ex) {
+            throw new FeatureStoreException(r, "cannot read: " + ex, ex);
+        }
     }
 
     private static StoreManifest readManifest(Path dir) throws FeatureStoreException {
@@ -291,7 +371,7 @@ public final class FeatureStore {
         List<String> foreign = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.map(p -> p.getFileName().toString())
-                    .filter(n -> !(n.equals(MANIFEST) || n.endsWith(".f32") || n.endsWith(".labels.i32")))
+                    .filter(n -> !(n.equals(MANIFEST) || n.endsWith(".f32") || n.endsWith(".i32")))
                     .sorted()
                     .forEach(foreign::add);
         } catch (IOException e) {

@@ -41,11 +41,38 @@ public record StoreManifest(int formatVersion, StoreKey key, List<String> labels
      * One split's files.
      *
      * @param rows examples
-     * @param dim features per example
-     * @param features the float32 little-endian matrix file
+     * @param dim features per example (dense and sparse columns together)
+     * @param features the float32 little-endian matrix file: the dense block, {@code [rows, dim - sparse.cols]}
      * @param labels the int32 little-endian label file
+     * @param sparse the last {@code sparse.cols} columns held as CSR, or null (format version 1 stores never have it)
      */
-    public record SplitEntry(int rows, int dim, FileEntry features, FileEntry labels) {}
+    public record SplitEntry(int rows, int dim, FileEntry features, FileEntry labels, SparseEntry sparse) {
+        public SplitEntry(int rows, int dim, FileEntry features, FileEntry labels) {
+            this(rows, dim, features, labels, null);
+        }
+
+        /** Columns held in the dense {@code .f32} file. */
+        public int denseDim() {
+            return sparse == null ? dim : dim - sparse.cols();
+        }
+
+        /** Every payload file of the split. */
+        public List<FileEntry> files() {
+            return sparse == null ? List.of(features, labels)
+                    : List.of(features, labels, sparse.rowStart(), sparse.index(), sparse.values());
+        }
+    }
+
+    /**
+     * The sparse block of a split: the last {@code cols} columns in CSR form (format version 2).
+     *
+     * @param cols columns of the block
+     * @param nnz stored non-zeros
+     * @param rowStart int32 LE, rows + 1 offsets into index/values
+     * @param index int32 LE column of each non-zero, ascending within a row
+     * @param values float32 LE value of each non-zero
+     */
+    public record SparseEntry(int cols, long nnz, FileEntry rowStart, FileEntry index, FileEntry values) {}
 
     /**
      * One payload file.
@@ -99,6 +126,15 @@ public record StoreManifest(int formatVersion, StoreKey key, List<String> labels
             em.put("dim", e.dim());
             em.put("features", file(e.features()));
             em.put("labels", file(e.labels()));
+            if (e.sparse() != null) {
+                Map<String, Object> sp = new LinkedHashMap<>();
+                sp.put("cols", e.sparse().cols());
+                sp.put("nnz", e.sparse().nnz());
+                sp.put("rowStart", file(e.sparse().rowStart()));
+                sp.put("index", file(e.sparse().index()));
+                sp.put("values", file(e.sparse().values()));
+                em.put("sparse", sp);
+            }
             s.put(name, em);
         });
         m.put("splits", s);
@@ -151,8 +187,19 @@ public record StoreManifest(int formatVersion, StoreKey key, List<String> labels
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode s = e.getValue();
             String where = "splits." + e.getKey();
+            SparseEntry sparse = null;
+            JsonNode sp = s.get("sparse");
+            if (sp != null) {
+                String w = where + ".sparse";
+                if (!sp.isObject()) {
+                    throw new FeatureStoreException(file, "'" + w + "' must be an object");
+                }
+                sparse = new SparseEntry((int) number(file, sp, w, "cols"), number(file, sp, w, "nnz"),
+                        fileEntry(file, sp, w + ".rowStart", "rowStart"), fileEntry(file, sp, w + ".index", "index"),
+                        fileEntry(file, sp, w + ".values", "values"));
+            }
             splits.put(e.getKey(), new SplitEntry((int) number(file, s, where, "rows"), (int) number(file, s, where, "dim"),
-                    fileEntry(file, s, where + ".features", "features"), fileEntry(file, s, where + ".labels", "labels")));
+                    fileEntry(file, s, where + ".features", "features"), fileEntry(file, s, where + ".labels", "labels"), sparse));
         }
         return new StoreManifest(version, key, labels, splits, text(file, root, "writtenAt"));
     }

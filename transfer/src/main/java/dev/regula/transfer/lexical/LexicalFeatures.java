@@ -14,6 +14,7 @@ import dev.regula.transfer.encode.TextEncoder;
 import dev.regula.transfer.features.FeatureMatrix;
 import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.features.FeatureStoreException;
+import dev.regula.transfer.features.SparseRows;
 import dev.regula.transfer.features.StoreKey;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,8 +26,8 @@ import java.util.TreeMap;
 
 /**
  * Lexical features for a dataset: split it, fit the vocabulary and IDF on the train split alone,
- * and write every split's TF-IDF rows into a (dense) {@link FeatureStore}, with the fitted feature
- * model beside them.
+ * and write every split's TF-IDF rows into a {@link FeatureStore} as a sparse block (kept sparse on
+ * disk when large, see {@link FeatureStore#keepsSparse}), with the fitted feature model beside them.
  *
  * <p>Padding and truncation: each text is tokenized with the backbone's {@code tokenizer.json},
  * special tokens included, and cut to {@link LexicalSpec#maxLength()} tokens (always truncated, never
@@ -96,14 +97,14 @@ public final class LexicalFeatures {
             for (String name : Splits.NAMES) {
                 List<Example> examples = splits.get(name);
                 List<TokenWindow> w = windows(enc, examples);
-                float[][] x = new float[w.size()][];
+                // Row by row into CSR: a 20,000-wide block is never held dense (the store decides how it lands on disk).
+                SparseRows.Builder rows = new SparseRows.Builder(v.size());
                 int[] labels = new int[w.size()];
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = v.transform(w.get(i));
+                for (int i = 0; i < labels.length; i++) {
+                    rows.addDense(v.transform(w.get(i)));
                     labels[i] = splits.labels().index(examples.get(i).label());
                 }
-                matrices.put(name, x.length == 0 ? new FeatureMatrix(java.nio.FloatBuffer.allocate(0), 0, v.size(), labels)
-                        : FeatureMatrix.of(x, labels));
+                matrices.put(name, FeatureMatrix.withSparse(null, 0, rows.build(), labels));
             }
             Map<String, Object> config = new TreeMap<>(v.metadata());
             config.put("feature.kind", "lexical");

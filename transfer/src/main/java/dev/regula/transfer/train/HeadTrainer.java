@@ -74,7 +74,7 @@ public final class HeadTrainer {
             int k = Math.min(chunk, m.rows() - start);
             try (NDManager scope = manager.newSubManager()) {
                 float[] buf = new float[k * m.dim()];
-                m.data().duplicate().position(start * m.dim()).get(buf);
+                m.rangeInto(start, k, buf);
                 all.set(new NDIndex(start + ":" + (start + k)), scope.create(buf, new Shape(k, m.dim())));
             }
         }

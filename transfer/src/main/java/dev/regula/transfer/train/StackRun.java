@@ -145,14 +145,15 @@ public final class StackRun implements AutoCloseable {
             return 0;
         }
         try (Gradients.Scope noGrad = Gradients.noGrad(engine); NDManager rows = run.newSubManager()) {
-            // The rows go to the engine once per call: each batch is then one row gather on the device, and
-            // the per-epoch evaluation reads slices of the same arrays. Freed when the call returns.
-            NDArray features = HeadTrainer.upload(rows, train);
+            // Dense rows go to the engine once per call: each batch is then one row gather on the device, and
+            // the per-epoch evaluation reads slices of the same arrays. Freed when the call returns. Rows with a
+            // sparse block are densified a batch at a time instead (BatchRows), never uploaded whole.
+            BatchRows features = BatchRows.of(rows, train);
             boolean anyWatchesVal = jobs.stream().anyMatch(j -> j.watchRows() == null);
-            NDArray valFeatures = val == null || !anyWatchesVal ? null : HeadTrainer.upload(rows, val);
-            List<NDArray> data = new ArrayList<>(List.of(features));
+            BatchRows valFeatures = val == null || !anyWatchesVal ? null : BatchRows.of(rows, val);
+            List<NDArray> data = new ArrayList<>(features.arrays());
             if (valFeatures != null) {
-                data.add(valFeatures);
+                data.addAll(valFeatures.arrays());
             }
             while (live != null && epoch < target) {
                 epoch++;
@@ -162,7 +163,7 @@ public final class StackRun implements AutoCloseable {
         return epoch - before;
     }
 
-    private void trainEpoch(NDArray features, NDArray valFeatures, List<NDArray> data) {
+    private void trainEpoch(BatchRows features, BatchRows valFeatures, List<NDArray> data) {
         batches.shuffle(shuffle);
         int[] members = live.members();
         int k = members.length;
@@ -193,7 +194,7 @@ public final class StackRun implements AutoCloseable {
             listener.afterStep(epoch, step, live.net());
         }
         StackedTrainer.Evaluation eval = StackedTrainer.Evaluation.of(run, live.net(), keepAlive, features, valFeatures,
-                StackedTrainer.evalRows(live.net(), train.dim(), classes));
+                StackedTrainer.evalRows(live.net(), train.dim(), classes, train.hasSparse()));
         boolean keep = false;
         boolean[] improved = new boolean[k];
         for (int i = 0; i < k; i++) {
@@ -347,7 +348,7 @@ public final class StackRun implements AutoCloseable {
         return out;
     }
 
-    private float[] trainStep(List<NDArray> keepAlive, NDArray features, int[] idx, float[][] weights, NoiseSource[] stackNoise,
+    private float[] trainStep(List<NDArray> keepAlive, BatchRows features, int[] idx, float[][] weights, NoiseSource[] stackNoise,
             double[] lr, boolean[] active) {
         int[] labels = train.labels();
         try (NDManager batch = run.newSubManager()) {
@@ -358,8 +359,7 @@ public final class StackRun implements AutoCloseable {
                 rows[i] = idx[i];
                 y[i] = labels[idx[i]];
             }
-            // The gather's result is engine-allocated, so its alignment does not vary (see StackedNetwork.engineOwned).
-            NDArray x = features.get(new NDIndex("{}", batch.create(rows)));
+            NDArray x = features.gather(batch, rows);
             float[] values;
             try (GradientCollector gc = Gradients.collector(engine)) {
                 NDArray total = live.loss().total(x, y, weights, stackNoise);

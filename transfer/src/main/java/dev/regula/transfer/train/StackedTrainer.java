@@ -33,7 +33,7 @@ import java.util.List;
  *
  * <p>The loop itself is {@link StackRun}, which can also pause after any epoch and continue. One
  * NDManager per run and one sub-manager per batch, so nothing native outlives the call. The train and
- * val features are copied to the engine once per run. On the CPU the same inputs and
+ * val features are copied to the engine once per run, or, with a sparse block, a batch at a time ({@link BatchRows}). On the CPU the same inputs and
  * seeds give bit-identical weights provided libtorch's intra-op thread count is fixed
  * ({@code -Dai.djl.pytorch.num_threads=1}, as the tests run): a multi-threaded BLAS may otherwise
  * split sums differently from run to run.
@@ -75,6 +75,19 @@ public final class StackedTrainer {
      * of 16 rows keeps each slice of the features 64-byte aligned (see {@link StackedNetwork#engineOwned}).
      */
     static int evalRows(StackedNetwork net, int inputDim, int classes) {
+        return evalRows(net, inputDim, classes, false);
+    }
+
+    /**
+     * As {@link #evalRows(StackedNetwork, int, int)}; with {@code sparseInput} the batch is also densified on the
+     * host, so it is cut to about 4M input floats (208 rows of a 20,000-wide lexical block) as well.
+     */
+    static int evalRows(StackedNetwork net, int inputDim, int classes, boolean sparseInput) {
+        int rows = evalRowsDense(net, inputDim, classes);
+        return sparseInput ? Math.max(16, Math.min(rows, (int) (EVAL_ACTIVATIONS / inputDim) / 16 * 16)) : rows;
+    }
+
+    private static int evalRowsDense(StackedNetwork net, int inputDim, int classes) {
         int[] widths = net.spec().widths(inputDim, classes);
         int widest = 1;
         for (int l = 1; l < widths.length; l++) {
@@ -91,7 +104,7 @@ public final class StackedTrainer {
     record Evaluation(float[][][] train, float[][][] val, StackedNetwork.WeightStats weights, double[][] rates,
             double[] pruned) {
 
-        static Evaluation of(NDManager run, StackedNetwork net, List<NDArray> keepAlive, NDArray trainX, NDArray valX, int rows) {
+        static Evaluation of(NDManager run, StackedNetwork net, List<NDArray> keepAlive, BatchRows trainX, BatchRows valX, int rows) {
             float[][][] tr = proba(run, net, keepAlive, trainX, rows);
             float[][][] va = valX == null ? null : proba(run, net, keepAlive, valX, rows);
             return new Evaluation(tr, va, net.weightStats(), net.dropoutRates(), net.prunedFractions());
@@ -125,15 +138,15 @@ public final class StackedTrainer {
      * Probabilities {@code [K][rows][C]} in inference mode for the rows of {@code x} (one of
      * {@code keepAlive}), batched in sub-managers of {@code batch} rows.
      */
-    static float[][][] proba(NDManager run, StackedNetwork net, List<NDArray> keepAlive, NDArray x, int batch) {
-        int rows = Math.toIntExact(x.getShape().get(0));
+    static float[][][] proba(NDManager run, StackedNetwork net, List<NDArray> keepAlive, BatchRows x, int batch) {
+        int rows = x.rows();
         int heads = net.size();
         float[][][] out = new float[heads][rows][];
         for (int start = 0; start < rows; start += batch) {
             int n = Math.min(batch, rows - start);
             try (NDManager scope = run.newSubManager()) {
                 scope.tempAttachAll(keepAlive.toArray(new NDArray[0]));
-                NDArray features = x.get(new NDIndex(start + ":" + (start + n)));
+                NDArray features = x.slice(scope, start, n);
                 float[] flat = net.forward(features, false, null).softmax(2).toFloatArray();
                 int c = flat.length / (heads * n);
                 for (int k = 0; k < heads; k++) {

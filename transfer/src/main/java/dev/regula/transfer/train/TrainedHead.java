@@ -76,12 +76,13 @@ public record TrainedHead(
         }
         try (NDManager manager = Engine.getInstance().newBaseManager(Device.cpu())) {
             Block block = HeadBlocks.inferenceBlock(manager, layers, spec.activation());
-            int batch = 4096;
+            // A sparse matrix is densified a batch at a time, so its batches stay near 16 MB (4M floats).
+            int batch = x.hasSparse() ? Math.max(16, Math.min(4096, (1 << 22) / x.dim() / 16 * 16)) : 4096;
             for (int start = 0; start < x.rows(); start += batch) {
                 int n = Math.min(batch, x.rows() - start);
                 try (NDManager scope = manager.newSubManager()) {
                     float[] buf = new float[n * x.dim()];
-                    x.data().duplicate().position(start * x.dim()).get(buf);
+                    x.rangeInto(start, n, buf);
                     NDArray p = HeadBlocks.predict(block, scope, scope.create(buf, new Shape(n, x.dim())));
                     float[] flat = p.toFloatArray();
                     for (int i = 0; i < n; i++) {

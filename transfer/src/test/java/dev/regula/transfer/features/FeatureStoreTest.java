@@ -80,7 +80,7 @@ class FeatureStoreTest {
         assertThat(store.split("train").data().isReadOnly()).isTrue();
         assertThat(store.labels()).isEqualTo(LABELS);
         StoreManifest m = store.manifest();
-        assertThat(m.formatVersion()).isEqualTo(FeatureStore.FORMAT_VERSION);
+        assertThat(m.formatVersion()).isEqualTo(FeatureStore.DENSE_FORMAT_VERSION);
         assertThat(m.key()).isEqualTo(key());
         assertThat(m.splits().get("train").rows()).isEqualTo(70);
         assertThat(m.splits().get("train").dim()).isEqualTo(16);
@@ -151,10 +151,10 @@ class FeatureStoreTest {
         FeatureStore.write(dir, key(), LABELS, splits());
         Path manifest = dir.resolve(FeatureStore.MANIFEST);
         String json = Files.readString(manifest);
-        Files.writeString(manifest, json.replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"));
+        Files.writeString(manifest, json.replace("\"formatVersion\" : 1", "\"formatVersion\" : 3"));
         assertThat(FeatureStore.isUpToDate(dir, key())).isFalse();
         assertThat(catchThrowableOfType(FeatureStoreException.class, () -> FeatureStore.open(dir)))
-                .hasMessageContaining("store format version 2, this Regula reads version 1");
+                .hasMessageContaining("store format version 3, this Regula reads versions 1 to 2");
         Files.writeString(manifest, json);
         assertThat(FeatureStore.isUpToDate(dir, key())).isTrue();
         truncate(dir.resolve("val.f32"), 8);
