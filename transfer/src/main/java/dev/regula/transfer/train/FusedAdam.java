@@ -29,11 +29,12 @@ import java.util.List;
  *
  * <p>Only for contiguous float32 arrays in CPU memory that the engine hands out as direct buffers over
  * the array itself (DJL's PyTorch {@code toByteBuffer(true)}); {@link #supports} says when, and the caller
- * otherwise keeps the libtorch form. The gradient is only read, so a copy of it would do as well.
+ * otherwise keeps the libtorch form. The gradient is read, and zeroed only where its buffer writes through.
  */
 final class FusedAdam {
     /** Floats per chunk: the chunk arrays (16 KiB each) stay in the L1/L2 caches while a loop runs. */
     private static final int CHUNK = 4096;
+    private static final float[] ZEROS = new float[CHUNK];
 
     private final float b1;
     private final float b2;
@@ -95,9 +96,11 @@ final class FusedAdam {
      * One step: head k's block of every array uses {@code c2[k]} (bias correction of the second moment)
      * and {@code rate[k]} (learning rate over the first moment's correction; 0 for a head that sits out).
      * {@code scratch.get(i)} is a contiguous array shaped like parameter i; its contents are overwritten.
+     * With {@code zeroGradients} the gradients are set to +0 once read (they must write through, see
+     * {@link #supports}): one write instead of a separate libtorch pass that subtracts each from itself.
      */
     void update(List<NDArray> params, List<NDArray> grads, List<NDArray> ms, List<NDArray> vs, List<NDArray> scratch,
-            double[] c2, double[] rate) {
+            double[] c2, double[] rate, boolean zeroGradients) {
         int heads = c2.length;
         for (int i = 0; i < params.size(); i++) {
             FloatBuffer pb = view(params.get(i));
@@ -124,6 +127,9 @@ final class FusedAdam {
                     mb.put(off, m, 0, len);
                     vb.put(off, v, 0, len);
                     sb.put(off, s, 0, len);
+                    if (zeroGradients) {
+                        gb.put(off, ZEROS, 0, len);
+                    }
                 }
             }
             try (NDArray root = scratch.get(i).sqrt()) {

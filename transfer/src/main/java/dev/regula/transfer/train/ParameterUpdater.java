@@ -24,8 +24,8 @@ import java.util.List;
 abstract class ParameterUpdater {
     /**
      * One step over every parameter: {@code grads.get(i)} is the gradient of {@code params.get(i)}.
-     * The gradients are used as scratch space: their contents are undefined afterwards (the trainer
-     * zeroes them before the next backward pass).
+     * The gradients are used as scratch space and left zero (as {@code g − g} leaves a finite gradient),
+     * ready for the next backward pass to accumulate into.
      */
     abstract void update(List<NDArray> params, List<NDArray> grads, double[] lr, boolean[] active);
 
@@ -116,6 +116,7 @@ abstract class ParameterUpdater {
                     try (NDArray delta = v.mul(rate)) {
                         params.get(i).subi(delta);
                     }
+                    grads.get(i).subi(grads.get(i));
                 }
             }
         }
@@ -153,6 +154,8 @@ abstract class ParameterUpdater {
         private FusedAdam fused;
         private final List<NDArray> scratch = new ArrayList<>();
         private boolean decided;
+        /** Whether the fused form zeroes the gradients as it reads them (their buffers write through). */
+        private boolean zeroesGradients;
 
         /**
          * @param allowFused whether the step may run as {@link FusedAdam} where the arrays allow it (same
@@ -232,10 +235,15 @@ abstract class ParameterUpdater {
                 rates[k] = lr[k] / (1 - Math.pow(b1, t[k]));
             }
             if (!decided) {
-                decide(params);
+                decide(params, grads);
             }
             if (fused != null) {
-                fused.update(params, grads, m, v, scratch, c2, rates);
+                fused.update(params, grads, m, v, scratch, c2, rates, zeroesGradients);
+                if (!zeroesGradients) {
+                    for (NDArray g : grads) {
+                        g.subi(g);
+                    }
+                }
                 return;
             }
             NDArray p0 = params.get(0);
@@ -254,12 +262,13 @@ abstract class ParameterUpdater {
                             NDArray ratio = mi.div(denom.addi(eps))) {
                         params.get(i).subi(ratio.muli(rate));
                     }
+                    g.subi(g);
                 }
             }
         }
 
         /** Takes the fused form when allowed and every array it writes permits it; else the libtorch form. */
-        private void decide(List<NDArray> params) {
+        private void decide(List<NDArray> params, List<NDArray> grads) {
             decided = true;
             if (tensorOnly) {
                 return;
@@ -273,6 +282,8 @@ abstract class ParameterUpdater {
             written.addAll(scratch);
             if (FusedAdam.supports(written)) {
                 fused = new FusedAdam(b1, b2, epsValue);
+                // libtorch accumulates later gradients into the same arrays, so what holds now holds for the run.
+                zeroesGradients = FusedAdam.supports(grads);
             } else {
                 scratch.forEach(NDArray::close);
                 scratch.clear();

@@ -58,6 +58,9 @@ class FusedAdamTest {
                 fused.update(fusedParams, g1, lr, active);
                 tensor.update(tensorParams, g2, lr, active);
                 for (int i = 0; i < shapes.size(); i++) {
+                    // Both forms leave the gradients at +0 for the next backward pass.
+                    assertThat(bits(g1.get(i))).as("fused gradient %d", i).containsOnly(0);
+                    assertThat(bits(g2.get(i))).as("libtorch gradient %d", i).containsOnly(0);
                     assertThat(mismatches(fusedParams.get(i), tensorParams.get(i))).as("step %d parameter %d", step, i).isEmpty();
                 }
             }
