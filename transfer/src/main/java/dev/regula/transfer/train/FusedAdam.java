@@ -82,7 +82,10 @@ final class FusedAdam {
         float old = b.get(0);
         float probe = Float.isNaN(old) || old == 0f ? 1f : -old;
         b.put(0, probe);
-        float seen = a.get(0L).toFloatArray()[0];
+        float seen;
+        try (NDArray first = a.get(0L)) {
+            seen = first.toFloatArray()[0];
+        }
         b.put(0, old);
         return Float.floatToRawIntBits(seen) == Float.floatToRawIntBits(probe);
     }
