@@ -24,8 +24,8 @@ import java.util.List;
 abstract class ParameterUpdater {
     /**
      * One step over every parameter: {@code grads.get(i)} is the gradient of {@code params.get(i)}.
-     * The gradients are used as scratch space: their contents are undefined afterwards (the trainer
-     * zeroes them before the next backward pass).
+     * The gradients are used as scratch space and left zero (as {@code g − g} leaves a finite gradient),
+     * ready for the next backward pass to accumulate into.
      */
     abstract void update(List<NDArray> params, List<NDArray> grads, double[] lr, boolean[] active);
 
@@ -62,7 +62,7 @@ abstract class ParameterUpdater {
         }
         return spec.optimizer() == TrainingSpec.Optimizer.SGD
                 ? new Sgd(run, params, spec.momentum())
-                : new Adam(run, params, spec.beta1(), spec.beta2(), spec.adamEpsilon(), heads);
+                : new Adam(run, params, spec.beta1(), spec.beta2(), spec.adamEpsilon(), heads, true);
     }
 
     /** A float32 scalar array on {@code like}'s device, made by {@code manager}. */
@@ -116,6 +116,7 @@ abstract class ParameterUpdater {
                     try (NDArray delta = v.mul(rate)) {
                         params.get(i).subi(delta);
                     }
+                    grads.get(i).subi(grads.get(i));
                 }
             }
         }
@@ -145,10 +146,27 @@ abstract class ParameterUpdater {
         private final NDArray oneMinusBeta1;
         private final NDArray oneMinusBeta2;
         private final NDArray eps;
+        private final double epsValue;
+        /** Makes the fused form's scratch arrays: the manager the moments were made in (the run's). */
+        private final NDManager home;
+        private final boolean tensorOnly;
+        /** The fused form and its scratch arrays (one per parameter), once {@link #decided} and allowed. */
+        private FusedAdam fused;
+        private final List<NDArray> scratch = new ArrayList<>();
+        private boolean decided;
+        /** Whether the fused form zeroes the gradients as it reads them (their buffers write through). */
+        private boolean zeroesGradients;
 
-        Adam(NDManager run, List<NDArray> params, double b1, double b2, double eps, int heads) {
+        /**
+         * @param allowFused whether the step may run as {@link FusedAdam} where the arrays allow it (same
+         *        results bit for bit); false keeps the libtorch form, which tests compare against
+         */
+        Adam(NDManager run, List<NDArray> params, double b1, double b2, double eps, int heads, boolean allowFused) {
             this.b1 = b1;
             this.b2 = b2;
+            this.epsValue = eps;
+            this.home = run;
+            this.tensorOnly = !allowFused;
             this.t = new long[heads];
             for (NDArray p : params) {
                 m.add(run.zeros(p.getShape(), p.getDataType(), p.getDevice()));
@@ -162,9 +180,12 @@ abstract class ParameterUpdater {
             this.eps = constant(run, like, eps);
         }
 
-        private Adam(Adam from, List<NDArray> m, List<NDArray> v, long[] t) {
+        private Adam(Adam from, NDManager home, List<NDArray> m, List<NDArray> v, long[] t) {
             this.b1 = from.b1;
             this.b2 = from.b2;
+            this.epsValue = from.epsValue;
+            this.tensorOnly = from.tensorOnly;
+            this.home = home;
             this.t = t;
             this.m.addAll(m);
             this.v.addAll(v);
@@ -182,13 +203,14 @@ abstract class ParameterUpdater {
             for (int i = 0; i < keep.length; i++) {
                 steps[i] = t[keep[i]];
             }
-            return new Adam(this, gather(m, index), gather(v, index), steps);
+            return new Adam(this, index.getManager(), gather(m, index), gather(v, index), steps);
         }
 
         @Override
         List<NDArray> headState() {
             List<NDArray> all = new ArrayList<>(m);
             all.addAll(v);
+            all.addAll(scratch);
             return all;
         }
 
@@ -212,6 +234,18 @@ abstract class ParameterUpdater {
                 c2[k] = 1 - Math.pow(b2, t[k]);
                 rates[k] = lr[k] / (1 - Math.pow(b1, t[k]));
             }
+            if (!decided) {
+                decide(params, grads);
+            }
+            if (fused != null) {
+                fused.update(params, grads, m, v, scratch, c2, rates, zeroesGradients);
+                if (!zeroesGradients) {
+                    for (NDArray g : grads) {
+                        g.subi(g);
+                    }
+                }
+                return;
+            }
             NDArray p0 = params.get(0);
             try (NDArray c2a = column(p0, c2);
                     NDArray rate = column(p0, rates)) {
@@ -228,7 +262,31 @@ abstract class ParameterUpdater {
                             NDArray ratio = mi.div(denom.addi(eps))) {
                         params.get(i).subi(ratio.muli(rate));
                     }
+                    g.subi(g);
                 }
+            }
+        }
+
+        /** Takes the fused form when allowed and every array it writes permits it; else the libtorch form. */
+        private void decide(List<NDArray> params, List<NDArray> grads) {
+            decided = true;
+            if (tensorOnly) {
+                return;
+            }
+            for (NDArray p : params) {
+                scratch.add(home.zeros(p.getShape(), p.getDataType(), p.getDevice()));
+            }
+            List<NDArray> written = new ArrayList<>(params);
+            written.addAll(m);
+            written.addAll(v);
+            written.addAll(scratch);
+            if (FusedAdam.supports(written)) {
+                fused = new FusedAdam(b1, b2, epsValue);
+                // libtorch accumulates later gradients into the same arrays, so what holds now holds for the run.
+                zeroesGradients = FusedAdam.supports(grads);
+            } else {
+                scratch.forEach(NDArray::close);
+                scratch.clear();
             }
         }
 

@@ -381,10 +381,8 @@ public final class StackRun implements AutoCloseable {
             for (NDArray p : params) {
                 grads.add(p.getGradient());
             }
+            // Leaves the gradients zero for the next backward pass.
             live.updater().update(params, grads, lr, active);
-            for (NDArray g : grads) {
-                g.subi(g);
-            }
             live.rules().afterStep(lr, active);
             return values;
         }

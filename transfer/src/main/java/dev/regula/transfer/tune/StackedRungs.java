@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -39,6 +38,11 @@ import java.util.concurrent.Future;
  * uninterrupted run (rung 0's budget, drop the ones rung 0 stopped, rung 1's budget, ...). It computes
  * the same floats, so a resumed tune writes the same bytes as an uninterrupted one; it spends the replayed
  * epochs again.
+ *
+ * <p><b>Folds.</b> One stack per group and fold, not one per group over all folds with held-out rows weighted
+ * 0: such a head would compute k/(k-1) times the rows it learns from, about what the bigger stack saves, and
+ * its batches (a varying share of rows that count, more steps per epoch) would change every tuned result.
+ * docs/pipeline.md (tune, "Folds are not stacked together") has the figures.
  */
 final class StackedRungs {
     private final Map<String, State> states = new ConcurrentHashMap<>();
@@ -197,23 +201,7 @@ final class StackedRungs {
                 }));
             }
         }
-        for (Future<?> fu : futures) {
-            try {
-                fu.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("tuning was interrupted", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof UncheckedIOException u) {
-                    throw u.getCause();
-                }
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException("a trial failed", cause);
-            }
-        }
+        TrialFutures.awaitAll(futures);
         for (TrialConfig c : todo) {
             out.put(c.id(), Tuner.result(c, rung, List.of(scores.get(c.id())), oof.get(c.id()), done));
         }

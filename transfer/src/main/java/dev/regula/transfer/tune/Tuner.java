@@ -17,7 +17,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -248,23 +247,7 @@ public final class Tuner {
                 }));
             }
         }
-        for (Future<?> fu : futures) {
-            try {
-                fu.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("tuning was interrupted", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof UncheckedIOException u) {
-                    throw u.getCause();
-                }
-                if (cause instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IllegalStateException("a trial failed", cause);
-            }
-        }
+        TrialFutures.awaitAll(futures);
         for (TrialConfig c : todo) {
             out.put(c.id(), result(c, rung, List.of(scores.get(c.id())), oof.get(c.id()), done));
         }
