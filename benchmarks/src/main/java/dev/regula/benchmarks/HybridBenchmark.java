@@ -101,7 +101,7 @@ public final class HybridBenchmark {
                 continue;
             }
             long tr = System.nanoTime();
-            exec(List.of("bin/regula", "run", r.spec().toString(), "--work", r.work().toString()), r.work().resolve("..").resolve(r.name() + ".log"));
+            exec(List.of("bin/regula", "run", r.spec().toString(), "--work", r.work().toString()), work.resolve(r.name() + ".log"));
             JsonNode summary = JSON.readTree(r.work().resolve("summary.json").toFile());
             JsonNode v = summary.get("validation");
             if (v.get("test_rows").asInt() != y.length) {
