@@ -48,6 +48,7 @@ class HybridPipelineTest {
         // One graph: the transformer (its Gather on the embedding) and the TF-IDF block together.
         assertThat(model.proto().getGraph().getNodeList()).anyMatch(n -> n.getOpType().equals("TfIdfVectorizer"));
         assertThat(model.proto().getGraph().getNodeList()).anyMatch(n -> n.getOpType().equals("MatMul"));
+        assertThat(dev.regula.models.Checker.problems(model.proto())).as("the exported graph, head fused").isEmpty();
         assertThat(model.proto().getGraph().getInputList()).extracting(i -> i.getName())
                 .containsExactlyInAnyOrder("input_ids", "attention_mask");
         assertThat(model.metadata()).containsEntry("regula.lexical.vocabulary_size", "30")
