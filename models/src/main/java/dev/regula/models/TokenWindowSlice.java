@@ -16,12 +16,19 @@ import java.util.Map;
  * any token count works. Only Gather, Concat, Mul, Add, ReduceSum, Equal and Where: opset 9 and later.
  *
  * @param window tokens the backbone sees (its {@code max_length}), at least 2
- * @param sepId  the id the tokenizer puts last when it truncates
+ * @param sepId  the id the tokenizer puts last when it truncates, or {@link #NO_END_TOKEN} for a tokenizer
+ *               that adds no special tokens (its truncated encoding is the plain first {@code window} tokens)
  */
 public record TokenWindowSlice(int window, long sepId) {
+    /** {@link #sepId()} of a tokenizer whose truncation appends nothing: the cut is the first tokens as they are. */
+    public static final long NO_END_TOKEN = -1;
+
     public TokenWindowSlice {
         if (window < 2) {
             throw new IllegalArgumentException("window must be >= 2 (room for [CLS] and [SEP]), got " + window);
+        }
+        if (sepId < NO_END_TOKEN) {
+            throw new IllegalArgumentException("sepId must be a token id >= 0, or NO_END_TOKEN (-1), got " + sepId);
         }
     }
 
@@ -39,6 +46,9 @@ public record TokenWindowSlice(int window, long sepId) {
         OnnxRef paddedMask = g.concat(1, mask, zeros);
         OnnxRef cutIds = g.gather(paddedIds, keep, 1);
         OnnxRef cutMask = g.gather(paddedMask, keep, 1);
+        if (sepId == NO_END_TOKEN) {
+            return List.of(cutIds, cutMask);
+        }
         OnnxRef beyond = g.gather(paddedMask, g.initializer("beyond", new long[] {window}, 1), 1);
         long[] last = new long[window];
         last[window - 1] = 1;

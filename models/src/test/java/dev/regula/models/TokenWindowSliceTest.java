@@ -50,6 +50,17 @@ class TokenWindowSliceTest {
     }
 
     @Test
+    void withoutAnEndTokenTheCutIsTheFirstTokens() throws Exception {
+        long[][] ids = {{5, 6, 7, 8, 9}, {5, 6, 0, 0, 0}};
+        long[][] mask = {{1, 1, 1, 1, 1}, {1, 1, 0, 0, 0}};
+        Map<String, Object> got = OrtSupport.run(model(new TokenWindowSlice(3, TokenWindowSlice.NO_END_TOKEN), 13),
+                Map.of("input_ids", ids, "attention_mask", mask));
+        assertThat((long[][]) got.get("ids")).isDeepEqualTo(new long[][] {{5, 6, 7}, {5, 6, 0}});
+        assertThat((long[][]) got.get("mask")).isDeepEqualTo(new long[][] {{1, 1, 1}, {1, 1, 0}});
+        assertThatThrownBy(() -> new TokenWindowSlice(3, -2)).hasMessageContaining("NO_END_TOKEN");
+    }
+
+    @Test
     void rejectsAWindowWithNoRoomForSpecialTokens() {
         assertThatThrownBy(() -> new TokenWindowSlice(1, SEP)).hasMessageContaining("window must be >= 2");
     }

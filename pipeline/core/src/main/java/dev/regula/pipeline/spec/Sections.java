@@ -44,26 +44,65 @@ public final class Sections {
      * {@code features:} extraction settings. Threads change only the speed; the batch size (0:
      * automatic) decides a dynamically quantized backbone's features and the last bits of others'.
      */
-    public record Features(int batchSize, int threads, String kind, dev.regula.transfer.lexical.LexicalSpec lexical) {
+    public record Features(int batchSize, int threads, String kind, dev.regula.transfer.lexical.LexicalSpec lexical,
+                           Hybrid hybrid) {
         /** Today's features: the backbone's pooled output. */
         public static final String NEURAL = "neural";
         /** A TF-IDF over the tokenizer's id n-grams alone, fitted on the train split (no transformer run). */
         public static final String LEXICAL = "lexical";
+        /** {@code [neural * neural_scale | lexical * lexical_scale]}: both blocks, one exported graph. */
+        public static final String HYBRID = "hybrid";
 
         public Features {
             java.util.Objects.requireNonNull(kind, "kind");
-            if (LEXICAL.equals(kind)) {
+            if (LEXICAL.equals(kind) || HYBRID.equals(kind)) {
                 java.util.Objects.requireNonNull(lexical, "lexical");
             }
+            if (HYBRID.equals(kind)) {
+                java.util.Objects.requireNonNull(hybrid, "hybrid");
+            }
+        }
+
+        /** Features of {@code kind} without a hybrid section (neural or lexical). */
+        public Features(int batchSize, int threads, String kind, dev.regula.transfer.lexical.LexicalSpec lexical) {
+            this(batchSize, threads, kind, lexical, null);
         }
 
         /** Neural features with these extraction settings. */
         public Features(int batchSize, int threads) {
-            this(batchSize, threads, NEURAL, null);
+            this(batchSize, threads, NEURAL, null, null);
         }
 
         public boolean lexicalKind() {
             return LEXICAL.equals(kind);
+        }
+
+        public boolean hybridKind() {
+            return HYBRID.equals(kind);
+        }
+
+        /** Whether a TF-IDF block is fitted on train (lexical or hybrid). */
+        public boolean fitsLexical() {
+            return lexicalKind() || hybridKind();
+        }
+    }
+
+    /**
+     * {@code features.hybrid:} factors on each block before they are concatenated (the head sees
+     * {@code [neural * neuralScale | lexical * lexicalScale]}; both blocks are L2-normalised, so 1 and 1
+     * give them equal norm).
+     */
+    public record Hybrid(double neuralScale, double lexicalScale) {
+        public Hybrid {
+            if (!(neuralScale > 0) || !(lexicalScale > 0) || Double.isInfinite(neuralScale) || Double.isInfinite(lexicalScale)) {
+                throw new IllegalArgumentException("features.hybrid scales must be finite and > 0, got neural_scale "
+                        + neuralScale + ", lexical_scale " + lexicalScale);
+            }
+        }
+
+        /** Both blocks as they are. */
+        public static Hybrid defaults() {
+            return new Hybrid(1, 1);
         }
     }
 

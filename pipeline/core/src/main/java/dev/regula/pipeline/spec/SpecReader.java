@@ -91,6 +91,7 @@ public final class SpecReader {
         Map<String, KeySchema> features = leaves("batch_size", "threads", "kind");
         features.put("lexical", KeySchema.object(leaves("ngram_max", "max_features", "min_df", "max_df", "sublinear_tf",
                 "max_length")));
+        features.put("hybrid", KeySchema.object(leaves("neural_scale", "lexical_scale")));
         root.put("features", KeySchema.object(features));
         root.put("heads", KeySchema.listOrOne(KeySchema.object(head)));
         root.put("tune", KeySchema.object(leaves(TuneKeys.TUNE_KEYS.toArray(new String[0]))));
@@ -228,6 +229,10 @@ public final class SpecReader {
         Sections.Split split = split(root.get("split"), data);
         JsonNode f = root.get("features");
         Sections.Features features = features(f);
+        if (features.hybridKind() && !backbone.truncation()) {
+            throw new SpecException(file, "backbone.truncation", "must be true with 'features.kind: hybrid': the hybrid graph"
+                    + " cuts the backbone's window from the lexical one in-graph, as truncation would");
+        }
         List<Sections.Head> heads = heads(root.get("heads"), seed);
         TuneKeys tuneKeys = new TuneKeys(file);
         JsonNode tuneNode = root.get("tune");
@@ -271,17 +276,22 @@ public final class SpecReader {
         int batch = v.integer(f, "features", "batch_size", 0, 0);
         int threads = v.integer(f, "features", "threads", 0, 0);
         String kind = v.string(f, "features", "kind", Sections.Features.NEURAL);
-        List<String> kinds = List.of(Sections.Features.NEURAL, Sections.Features.LEXICAL);
+        List<String> kinds = List.of(Sections.Features.NEURAL, Sections.Features.LEXICAL, Sections.Features.HYBRID);
         if (!kinds.contains(kind)) {
             String near = kinds.stream().min(java.util.Comparator.comparingInt(k -> Levenshtein.distance(k, kind))).orElseThrow();
             throw new SpecException(file, "features.kind", "unknown kind '" + kind + "'; expected one of " + kinds
                     + " (did you mean '" + near + "'?)");
         }
         JsonNode lex = f == null ? null : f.get("lexical");
-        if (!Sections.Features.LEXICAL.equals(kind)) {
+        JsonNode hyb = f == null ? null : f.get("hybrid");
+        if (!Sections.Features.HYBRID.equals(kind) && hyb != null && !hyb.isNull()) {
+            throw new SpecException(file, "features.hybrid", "is read only with 'features.kind: hybrid', and kind is '"
+                    + kind + "'");
+        }
+        if (Sections.Features.NEURAL.equals(kind)) {
             if (lex != null && !lex.isNull()) {
-                throw new SpecException(file, "features.lexical", "is read only with 'features.kind: lexical', and kind is '"
-                        + kind + "'");
+                throw new SpecException(file, "features.lexical", "is read only with 'features.kind: lexical' or 'hybrid',"
+                        + " and kind is '" + kind + "'");
             }
             return new Sections.Features(batch, threads, kind, null);
         }
@@ -297,7 +307,20 @@ public final class SpecReader {
         if (spec.maxDf() == 0) {
             throw new SpecException(file, at + ".max_df", "must be a fraction in (0, 1], got 0");
         }
-        return new Sections.Features(batch, threads, kind, spec);
+        if (!Sections.Features.HYBRID.equals(kind)) {
+            return new Sections.Features(batch, threads, kind, spec);
+        }
+        Sections.Hybrid h = new Sections.Hybrid(positive(hyb, "neural_scale"), positive(hyb, "lexical_scale"));
+        return new Sections.Features(batch, threads, kind, spec, h);
+    }
+
+    /** A block scale of {@code features.hybrid}: a finite number > 0, default 1. */
+    private double positive(JsonNode hyb, String key) throws SpecException {
+        double x = v.number(hyb, "features.hybrid", key, 1, 0, 1e6, false);
+        if (x == 0) {
+            throw new SpecException(file, "features.hybrid." + key, "must be > 0 (a factor on the block), got 0");
+        }
+        return x;
     }
 
     private static JsonNode nonNull(JsonNode n) {

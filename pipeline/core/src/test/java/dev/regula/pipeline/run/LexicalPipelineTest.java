@@ -21,7 +21,8 @@ class LexicalPipelineTest {
     @Test
     void lexicalFeaturesTrainExportAndValidate(@TempDir Path dir) throws Exception {
         TinyPipeline.writeInputs(dir, 11);
-        Path spec = TinyPipeline.writeSpec(dir, spec("{ngram_max: 2, max_features: 40, min_df: 2, max_length: 32}"));
+        Path spec = TinyPipeline.writeSpec(dir, spec("{ngram_max: 2, max_features: 40, min_df: 2, max_length: 32}")
+                + "report: {title: Lexical}\n");
         Path work = dir.resolve("work");
         RunResult r = Pipeline.run(new RunRequest(spec, work, null, false, System.out::println));
         assertThat(r.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
@@ -32,6 +33,8 @@ class LexicalPipelineTest {
         assertThat(model.metadata()).containsEntry("regula.lexical.vocabulary_size", "40")
                 .containsEntry("regula.lexical.ngram_max", "2").containsEntry("regula.tokenizer.max_length", "32")
                 .containsKeys("regula.lexical.vocabulary_rule", "regula.lexical.train_docs");
+        assertThat(java.nio.file.Files.readString(work.resolve("report").resolve("index.html")))
+                .contains("features: <b>lexical (vocabulary 40 n-grams)</b>");
         var summary = r.summary();
         assertThat(summary.get("gates_passed").asBoolean()).isTrue();
         assertThat(summary.at("/validation/parity/max_abs_error").asDouble()).isLessThan(1e-4);

@@ -92,6 +92,9 @@ public final class FeaturesStage implements Stage {
         if (ctx.spec().features().lexicalKind()) {
             return LexicalStep.extractInto(ctx, staging);
         }
+        if (ctx.spec().features().hybridKind()) {
+            return HybridStep.extractInto(ctx, staging, engine);
+        }
         FeatureModel model = ImportStage.featureModel(ctx);
         return engine.extractInto(model, ImportStage.committed(ctx, model),
                 FeaturesStep.jobSpec(ctx.spec(), staging, ctx.cacheDir(), model.spec()), staging, ctx::log);
@@ -99,10 +102,11 @@ public final class FeaturesStage implements Stage {
 
     /**
      * The committed feature model the heads were trained on: the import stage's (neural), or for
-     * {@code features.kind: lexical} the TF-IDF model this stage fitted on the train split.
+     * {@code features.kind: lexical} the TF-IDF model this stage fitted on the train split, or for
+     * {@code hybrid} the one graph of both this stage composed.
      */
     public static FeatureModel featureModel(StageContext ctx) throws RegulaException {
-        if (!ctx.spec().features().lexicalKind()) {
+        if (!ctx.spec().features().fitsLexical()) {
             return ImportStage.featureModel(ctx);
         }
         try {
@@ -112,15 +116,18 @@ public final class FeaturesStage implements Stage {
         }
     }
 
-    /** Tokens per text the exported model is fed: {@code backbone.max_length}, or the lexical window. */
+    /**
+     * Tokens per text the exported model is fed: {@code backbone.max_length}, or the lexical window
+     * (lexical; hybrid, whose graph cuts the backbone's window from it).
+     */
     public static int textMaxLength(StageContext ctx) {
         var f = ctx.spec().features();
-        return f.lexicalKind() ? f.lexical().maxLength() : ctx.spec().backbone().maxLength();
+        return f.fitsLexical() ? f.lexical().maxLength() : ctx.spec().backbone().maxLength();
     }
 
-    /** Whether longer texts are cut: {@code backbone.truncation}; the lexical window always truncates. */
+    /** Whether longer texts are cut: {@code backbone.truncation}; the lexical window (lexical, hybrid) always truncates. */
     public static boolean textTruncation(StageContext ctx) {
-        return ctx.spec().features().lexicalKind() || ctx.spec().backbone().truncation();
+        return ctx.spec().features().fitsLexical() || ctx.spec().backbone().truncation();
     }
 
     /** The committed feature store. */

@@ -59,8 +59,8 @@ record ReportPage(String title, Map<String, TrainedHead> heads, JsonNode figures
         html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(esc(title))
                 .append("</title>\n").append(STYLE).append("</head><body>\n");
         html.append("<h1>").append(esc(title)).append("</h1>\n");
-        html.append("<p>Exported head: <b>").append(esc(v.path("head").asText())).append("</b>; test rows: ")
-                .append(v.path("test_rows").asInt());
+        html.append("<p>Exported head: <b>").append(esc(v.path("head").asText())).append("</b>; features: <b>")
+                .append(esc(featureKind())).append("</b>; test rows: ").append(v.path("test_rows").asInt());
         if (validated) {
             html.append("; providers: ").append(esc(v.path("providers").toString()))
                     .append("</p>\n<h2>Test figures (exported model on ONNX Runtime)</h2>\n<table>\n");
@@ -128,6 +128,26 @@ record ReportPage(String title, Map<String, TrainedHead> heads, JsonNode figures
 
     /** Metadata values longer than this are folded into a {@code <details>} element. */
     private static final int LONG_VALUE = 300;
+
+    /**
+     * The feature kind and, for lexical and hybrid, the vocabulary size, read from the exported model's
+     * metadata (a lexical model records its vocabulary; a hybrid one also its kind and neural width).
+     */
+    private String featureKind() throws IOException {
+        Map<String, String> meta;
+        try {
+            meta = OnnxModel.read(model).metadata();
+        } catch (OnnxModelException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        String vocab = meta.get("regula.lexical.vocabulary_size");
+        if (vocab == null) {
+            return "neural";
+        }
+        String kind = meta.getOrDefault("regula.feature.kind", "lexical");
+        String neural = meta.get("regula.hybrid.neural_dim");
+        return kind + " (" + (neural == null ? "" : neural + " neural + ") + "vocabulary " + vocab + " n-grams)";
+    }
 
     /** Where the exported model came from: its Regula metadata, which is deterministic for a given spec and data. */
     private void provenance(StringBuilder html) throws IOException {
