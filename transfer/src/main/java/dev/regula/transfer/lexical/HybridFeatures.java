@@ -17,6 +17,7 @@ import dev.regula.transfer.encode.TextEncoder;
 import dev.regula.transfer.features.FeatureMatrix;
 import dev.regula.transfer.features.FeatureStore;
 import dev.regula.transfer.features.FeatureStoreException;
+import dev.regula.transfer.features.SparseRows;
 import dev.regula.transfer.features.StoreKey;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -125,7 +126,6 @@ public final class HybridFeatures {
         try (TextEncoder enc = TextEncoder.open(tokenizer, spec.maxLength(), true)) {
             LexicalVectorizer v = LexicalVectorizer.fit(LexicalFeatures.windows(enc, splits.train()), spec);
             int dim = neural.dim();
-            int width = dim + v.size();
             Map<String, FeatureMatrix> matrices = new LinkedHashMap<>();
             for (String name : Splits.NAMES) {
                 List<Example> examples = splits.get(name);
@@ -135,7 +135,10 @@ public final class HybridFeatures {
                             + ", expected " + examples.size() + " x " + dim + " (same data and split)");
                 }
                 List<TokenWindow> w = LexicalFeatures.windows(enc, examples);
-                float[] flat = new float[examples.size() * width];
+                // The neural block stays dense; the lexical block goes row by row into CSR, and the store
+                // decides how it lands on disk (sparse when dense would be large), as for features.kind lexical.
+                float[] neuralBlock = new float[examples.size() * dim];
+                SparseRows.Builder lexical = new SparseRows.Builder(v.size());
                 int[] labels = new int[examples.size()];
                 FloatBuffer nb = n.data().duplicate();
                 for (int i = 0; i < examples.size(); i++) {
@@ -144,19 +147,22 @@ public final class HybridFeatures {
                         throw new IllegalArgumentException("row " + i + " of the " + name + " split has label " + labels[i]
                                 + " here but " + n.labels()[i] + " in the neural store (rows out of order)");
                     }
-                    int at = i * width;
+                    int at = i * dim;
                     nb.position(i * dim);
-                    nb.get(flat, at, dim);
+                    nb.get(neuralBlock, at, dim);
                     // Scaled as the graph scales them (one float multiply), so the store equals its output.
                     for (int j = 0; j < dim; j++) {
-                        flat[at + j] = neuralScale == 1f ? flat[at + j] : flat[at + j] * neuralScale;
+                        neuralBlock[at + j] = neuralScale == 1f ? neuralBlock[at + j] : neuralBlock[at + j] * neuralScale;
                     }
                     float[] l = v.transform(w.get(i));
-                    for (int j = 0; j < l.length; j++) {
-                        flat[at + dim + j] = lexicalScale == 1f ? l[j] : l[j] * lexicalScale;
+                    if (lexicalScale != 1f) {
+                        for (int j = 0; j < l.length; j++) {
+                            l[j] = l[j] * lexicalScale;
+                        }
                     }
+                    lexical.addDense(l);
                 }
-                matrices.put(name, new FeatureMatrix(FloatBuffer.wrap(flat), examples.size(), width, labels));
+                matrices.put(name, FeatureMatrix.withSparse(FloatBuffer.wrap(neuralBlock), dim, lexical.build(), labels));
             }
             Map<String, Object> config = new TreeMap<>(v.metadata());
             config.put("feature.kind", KIND);
