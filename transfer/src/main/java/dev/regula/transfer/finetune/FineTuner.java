@@ -37,7 +37,8 @@ public final class FineTuner {
      * One epoch: mean training loss (cross-entropy, before penalties) and accuracy over the epoch's
      * batches as they were trained (with dropout), and validation NLL and accuracy in inference mode.
      */
-    public record Epoch(String phase, int epoch, double trainLoss, double trainAccuracy, double valLoss, double valAccuracy) {
+    public record Epoch(String phase, int epoch, double trainLoss, double trainAccuracy, double trainMacroF1, double valLoss,
+                        double valAccuracy, double valMacroF1) {
     }
 
     /**
@@ -234,6 +235,7 @@ public final class FineTuner {
                 int stale = 0;
                 for (int e = 1; e <= epochs && stale < spec.patience(); e++) {
                     double[] sum = new double[2];
+                    int[][] confusion = new int[classes][classes];
                     int[] order = shuffled(train.size(), rnd);
                     for (int start = 0; start < order.length; start += spec.batchSize()) {
                         int[] rows = java.util.Arrays.copyOfRange(order, start, Math.min(order.length, start + spec.batchSize()));
@@ -245,14 +247,14 @@ public final class FineTuner {
                                 NDArray loss = crossEntropy(batch, logits, trainLabels, rows);
                                 gc.backward(loss);
                                 sum[0] += loss.getFloat() * rows.length;
-                                sum[1] += correct(logits, trainLabels, rows);
+                                sum[1] += tally(logits, trainLabels, rows, confusion);
                             }
                             headOpt.step(spec.headLearningRate(), batch);
                             decay(batch, headWeights(), null, spec.headLearningRate() * spec.l2Head());
                         }
                     }
                     double[] v = valLoss(state, val, valLabels, valF);
-                    history.add(new Epoch("probe", e, sum[0] / train.size(), sum[1] / train.size(), v[0], v[1]));
+                    history.add(new Epoch("probe", e, sum[0] / train.size(), sum[1] / train.size(), macroF1(confusion), v[0], v[1], v[2]));
                     stale = keep(state, v[0], "probe", e) ? 0 : stale + 1;
                 }
             }
@@ -263,6 +265,7 @@ public final class FineTuner {
             int stale = 0;
             for (int e = 1; e <= spec.epochs() && stale < spec.patience(); e++) {
                 double[] sum = new double[2];
+                int[][] confusion = new int[classes][classes];
                 int[] order = shuffled(train.size(), rnd);
                 for (int start = 0; start < order.length; start += spec.batchSize()) {
                     int[] rows = java.util.Arrays.copyOfRange(order, start, Math.min(order.length, start + spec.batchSize()));
@@ -272,7 +275,7 @@ public final class FineTuner {
                             NDArray loss = crossEntropy(batch, logits, trainLabels, rows);
                             gc.backward(loss);
                             sum[0] += loss.getFloat() * rows.length;
-                            sum[1] += correct(logits, trainLabels, rows);
+                            sum[1] += tally(logits, trainLabels, rows, confusion);
                         }
                         headOpt.step(spec.headLearningRate(), batch);
                         decay(batch, headWeights(), null, spec.headLearningRate() * spec.l2Head());
@@ -284,7 +287,7 @@ public final class FineTuner {
                     }
                 }
                 double[] v = valLoss(state, val, valLabels, null);
-                history.add(new Epoch("finetune", e, sum[0] / train.size(), sum[1] / train.size(), v[0], v[1]));
+                history.add(new Epoch("finetune", e, sum[0] / train.size(), sum[1] / train.size(), macroF1(confusion), v[0], v[1], v[2]));
                 stale = keep(state, v[0], "finetune", e) ? 0 : stale + 1;
             }
         }
@@ -351,13 +354,38 @@ public final class FineTuner {
             return h;
         }
 
-        private static int correct(NDArray logits, int[] labels, int[] rows) {
+        /** Counts predictions into {@code confusion[truth][predicted]}; the number right. */
+        private static int tally(NDArray logits, int[] labels, int[] rows, int[][] confusion) {
             long[] pred = logits.argMax(1).toLongArray();
             int c = 0;
             for (int k = 0; k < rows.length; k++) {
-                c += pred[k] == labels[rows[k]] ? 1 : 0;
+                int y = labels[rows[k]];
+                confusion[y][(int) pred[k]]++;
+                c += pred[k] == y ? 1 : 0;
             }
             return c;
+        }
+
+        /** Mean F1 over the classes that occur in the labels or the predictions, as {@link dev.regula.transfer.train.Metrics} has it. */
+        private static double macroF1(int[][] confusion) {
+            double sum = 0;
+            int seen = 0;
+            for (int c = 0; c < confusion.length; c++) {
+                double tp = confusion[c][c];
+                double fp = 0;
+                double fn = 0;
+                for (int o = 0; o < confusion.length; o++) {
+                    if (o != c) {
+                        fp += confusion[o][c];
+                        fn += confusion[c][o];
+                    }
+                }
+                if (tp + fp + fn > 0) {
+                    seen++;
+                    sum += 2 * tp / (2 * tp + fp + fn);
+                }
+            }
+            return seen == 0 ? 0 : sum / seen;
         }
 
         private NDArray crossEntropy(NDManager batch, NDArray logits, int[] labels, int[] rows) {
@@ -369,10 +397,11 @@ public final class FineTuner {
             return logits.logSoftmax(1).mul(y).sum(new int[] {1}).neg().mean();
         }
 
-        /** Validation NLL and accuracy. */
+        /** Validation NLL, accuracy and macro-F1. */
         private double[] valLoss(NDManager state, CutBatches val, int[] labels, NDArray cached) throws InterpreterException {
             double sum = 0;
             double hits = 0;
+            int[][] confusion = new int[classes][classes];
             for (int start = 0; start < val.size(); start += spec.batchSize()) {
                 int[] rows = range(start, Math.min(val.size(), start + spec.batchSize()));
                 try (NDManager batch = state.newSubManager()) {
@@ -385,10 +414,10 @@ public final class FineTuner {
                     }
                     NDArray logits = logits(x);
                     sum += crossEntropy(batch, logits, labels, rows).getFloat() * rows.length;
-                    hits += correct(logits, labels, rows);
+                    hits += tally(logits, labels, rows, confusion);
                 }
             }
-            return new double[] {sum / val.size(), hits / val.size()};
+            return new double[] {sum / val.size(), hits / val.size(), macroF1(confusion)};
         }
 
         /** Keeps a copy of the weights when {@code loss} is the lowest yet; whether it was. */
