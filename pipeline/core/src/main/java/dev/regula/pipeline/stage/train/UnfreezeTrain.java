@@ -67,7 +67,7 @@ public final class UnfreezeTrain {
         int[] valY = store.split("val").labels();
         if (train.size() != trainY.length || val.size() != valY.length) {
             throw new RegulaException("train: the hidden-state cache holds " + train.size() + "/" + val.size() + " train/val rows and"
-                    + " the feature store " + trainY.length + "/" + valY.length + "; rerun the features stage (--force)");
+                    + " the feature store " + trainY.length + "/" + valY.length + "; rerun the features stage");
         }
         int classes = store.labels().size();
         var t = h.training();
@@ -171,7 +171,7 @@ public final class UnfreezeTrain {
     public static FeatureModel trainedFeatureModel(StageContext ctx, String head) throws RegulaException {
         Path f = ctx.dir(StageName.TRAIN).resolve(head).resolve(FEATURE_MODEL);
         if (!Files.isRegularFile(f)) {
-            throw new RegulaException("train: " + f + " is missing; the train stage writes it with backbone.unfreeze (--force it)");
+            throw new RegulaException("train: " + f + " is missing; the train stage writes it with backbone.unfreeze, rerun that stage");
         }
         try {
             return FeatureModel.load(f);
