@@ -39,12 +39,34 @@ public record UnfreezePlan(String cut, Set<String> trainable, int layers) {
     public static UnfreezePlan atTensor(GraphProto g, String cut, String output) throws InterpreterException {
         Subgraph above = Subgraph.between(g, List.of(cut), List.of(output));
         Set<Integer> nodes = new java.util.HashSet<>(above.nodes());
+        // A layer trains only when all of it runs above the cut and none of it is needed to compute
+        // the cut: a tensor inside a layer would otherwise pull that layer (and those below) back in.
+        Set<Integer> below = ancestors(g, cut);
         List<TransformerLayer> inside = LayerBoundaries.detect(g).stream()
-                .filter(l -> l.nodes().stream().allMatch(nodes::contains)).toList();
+                .filter(l -> l.nodes().stream().allMatch(i -> nodes.contains(i) && !below.contains(i))).toList();
         if (inside.isEmpty()) {
             throw new InterpreterException("no whole transformer layer lies between cut '" + cut + "' and '" + output
                     + "'; expected the hidden state entering a layer");
         }
         return new UnfreezePlan(cut, LayerBoundaries.initializersOf(g, inside), inside.size());
+    }
+
+    /** The nodes {@code tensor} is computed from (its producer included). */
+    private static Set<Integer> ancestors(GraphProto g, String tensor) {
+        java.util.Map<String, Integer> producer = new java.util.HashMap<>();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            for (String o : g.getNode(i).getOutputList()) {
+                producer.put(o, i);
+            }
+        }
+        Set<Integer> seen = new java.util.HashSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(tensor));
+        while (!todo.isEmpty()) {
+            Integer p = producer.get(todo.pop());
+            if (p != null && seen.add(p)) {
+                todo.addAll(g.getNode(p).getInputList());
+            }
+        }
+        return seen;
     }
 }

@@ -9,6 +9,7 @@ import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.spec.SpecException;
 import dev.regula.pipeline.spec.SpecReader;
 import dev.regula.pipeline.stage.Pipeline;
+import dev.regula.transfer.finetune.UnfreezePlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -40,6 +41,7 @@ class UnfreezePipelineTest {
                 validate:
                   latency_samples: 3
                   gates: {min_accuracy: 0.6, max_parity_error: 0.0001}
+                report: {title: unfrozen}
                 """.formatted(unfreeze, heads);
     }
 
@@ -70,6 +72,8 @@ class UnfreezePipelineTest {
         RunResult r = Pipeline.run(new RunRequest(spec, work, null, false, System.out::println));
         assertThat(r.outcomes().values()).containsOnly(RunResult.Outcome.RAN);
         assertThat(work.resolve("features/hidden/train.bin")).isRegularFile();
+        assertThat(work.resolve("report/index.html")).isRegularFile();
+        assertThat(work.resolve("train/probe/history.json")).content().contains("\"best_epoch\"");
         assertThat(work.resolve("features/hidden/plan.json")).content().contains("\"layers\" : 1");
 
         OnnxModel exported = OnnxModel.read(r.model());
@@ -97,6 +101,24 @@ class UnfreezePipelineTest {
         assertThat(retrained.outcomes().get(StageName.FEATURES)).isEqualTo(RunResult.Outcome.UP_TO_DATE);
         assertThat(retrained.outcomes().get(StageName.IMPORT)).isEqualTo(RunResult.Outcome.UP_TO_DATE);
         assertThat(retrained.outcomes().get(StageName.TRAIN)).isEqualTo(RunResult.Outcome.RAN);
+    }
+
+    @Test
+    void aNamedCutTrainsTheWholeLayersAboveIt(@TempDir Path dir) throws Exception {
+        inputs(dir);
+        var g = OnnxModel.read(dir.resolve("encoder.onnx")).proto().getGraph();
+        UnfreezePlan last = UnfreezePlan.lastLayers(g, 1);
+        UnfreezePlan named = UnfreezePlan.atTensor(g, last.cut(), "last_hidden_state");
+        assertThat(named).isEqualTo(last);
+        assertThat(last.trainable()).hasSize(16).allMatch(n -> n.startsWith("encoder.layer.1."));
+        UnfreezePlan both = UnfreezePlan.lastLayers(g, 2);
+        assertThat(UnfreezePlan.atTensor(g, both.cut(), "last_hidden_state").layers()).isEqualTo(2);
+        assertThat(both.trainable()).hasSize(32);
+        // a tensor inside the last layer leaves no whole layer above it
+        String inside = g.getNodeList().stream().filter(n -> n.getName().startsWith("/encoder/layer.1/") && n.getOpType().equals("Softmax"))
+                .findFirst().orElseThrow().getOutput(0);
+        assertThatThrownBy(() -> UnfreezePlan.atTensor(g, inside, "last_hidden_state"))
+                .hasMessageContaining("no whole transformer layer").hasMessageContaining(inside);
     }
 
     @Test
