@@ -8,6 +8,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.regula.transfer.head.HeadActivation;
+import dev.regula.transfer.head.HeadSpec;
+import dev.regula.transfer.head.LayerWeights;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +19,7 @@ import java.util.Random;
 
 /**
  * Trains the unfrozen top of a backbone (an {@link OnnxInterpreter} from the cut to the pooled
- * features) and a linear softmax head on cached hidden states, under a {@link FineTuneSpec}:
+ * features) and a softmax head (linear, or an MLP) on cached hidden states, under a {@link FineTuneSpec}:
  * discriminative learning rates, L2-SP toward the pretrained weights, dropout on the hidden states,
  * LP-FT, early stopping on validation NLL (the best epoch's weights are kept).
  *
@@ -30,18 +33,48 @@ public final class FineTuner {
     private FineTuner() {
     }
 
-    /** One epoch's mean training loss (cross-entropy, before penalties) and validation NLL. */
-    public record Epoch(String phase, int epoch, double trainLoss, double valLoss) {
+    /**
+     * One epoch: mean training loss (cross-entropy, before penalties) and accuracy over the epoch's
+     * batches as they were trained (with dropout), and validation NLL and accuracy in inference mode.
+     */
+    public record Epoch(String phase, int epoch, double trainLoss, double trainAccuracy, double trainMacroF1, double valLoss,
+                        double valAccuracy, double valMacroF1) {
     }
 
     /**
-     * The trained head ({@code weight} row-major {@code [dim, classes]}); the unfrozen layers' trained
-     * values are the interpreter's parameters (write them back with {@link OnnxInterpreter#writeBack}).
+     * The trained head, {@code layers} from input to classes ({@code W [out][in]}, as
+     * {@link dev.regula.transfer.train.TrainedHead} holds them); the unfrozen layers' trained values are
+     * the interpreter's parameters (write them back with {@link OnnxInterpreter#writeBack}).
      */
-    public record Result(float[] weight, float[] bias, int dim, int classes, double initialValLoss, double bestValLoss,
+    public record Result(List<LayerWeights> layers, int dim, int classes, double initialValLoss, double bestValLoss,
                          String bestPhase, int bestEpoch, List<Epoch> history) {
         public Result {
+            layers = List.copyOf(layers);
             history = List.copyOf(history);
+        }
+
+        /** A linear head's weight, row-major {@code [dim, classes]}. */
+        public float[] weight() {
+            LayerWeights l = linear();
+            float[] w = new float[l.in() * l.out()];
+            for (int o = 0; o < l.out(); o++) {
+                for (int i = 0; i < l.in(); i++) {
+                    w[i * l.out() + o] = l.w()[o][i];
+                }
+            }
+            return w;
+        }
+
+        /** A linear head's bias. */
+        public float[] bias() {
+            return linear().b().clone();
+        }
+
+        private LayerWeights linear() {
+            if (layers.size() != 1) {
+                throw new IllegalStateException("the head has " + layers.size() + " layers; weight() and bias() are a linear head's");
+            }
+            return layers.get(0);
         }
     }
 
@@ -55,13 +88,25 @@ public final class FineTuner {
      */
     public static Result train(OnnxInterpreter top, String cut, String mask, CutBatches train, int[] trainLabels, CutBatches val,
                                int[] valLabels, int classes, FineTuneSpec spec, NDManager parent) throws InterpreterException {
+        return train(top, cut, mask, train, trainLabels, val, valLabels, classes, HeadSpec.linear(), spec, parent);
+    }
+
+    /**
+     * As {@link #train(OnnxInterpreter, String, String, CutBatches, int[], CutBatches, int[], int, FineTuneSpec, NDManager)},
+     * with the head {@code head} describes: linear, or an MLP (hidden layers initialized
+     * He-normal for relu, Xavier-normal otherwise, from the spec's seed; the output layer as a linear head's).
+     */
+    public static Result train(OnnxInterpreter top, String cut, String mask, CutBatches train, int[] trainLabels, CutBatches val,
+                               int[] valLabels, int classes, HeadSpec head, FineTuneSpec spec, NDManager parent)
+            throws InterpreterException {
         Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(head, "head");
         check("train", train, trainLabels, classes);
         check("val", val, valLabels, classes);
         if (top.subgraph().outputs().size() != 1) {
             throw new InterpreterException("the fine-tuned top has outputs " + top.subgraph().outputs() + ", expected one (pooled features)");
         }
-        Run run = new Run(top, cut, mask, spec, classes);
+        Run run = new Run(top, cut, mask, spec, head, classes);
         try (NDManager state = parent.newSubManager()) {
             return run.go(state, train, trainLabels, val, valLabels);
         }
@@ -85,22 +130,24 @@ public final class FineTuner {
         private final String cut;
         private final String mask;
         private final FineTuneSpec spec;
+        private final HeadSpec head;
         private final int classes;
         private final List<NDArray> backbone;
         private final List<Epoch> history = new ArrayList<>();
-        private NDArray weight;
-        private NDArray bias;
+        /** Per head layer, weight {@code [in, out]} then bias {@code [out]}. */
+        private final List<NDArray> headParams = new ArrayList<>();
         private List<NDArray> best;
         private double bestLoss = Double.POSITIVE_INFINITY;
         private String bestPhase = "initial";
         private int bestEpoch;
         private long steps;
 
-        Run(OnnxInterpreter top, String cut, String mask, FineTuneSpec spec, int classes) {
+        Run(OnnxInterpreter top, String cut, String mask, FineTuneSpec spec, HeadSpec head, int classes) {
             this.top = top;
             this.cut = cut;
             this.mask = mask;
             this.spec = spec;
+            this.head = head;
             this.classes = classes;
             this.backbone = new ArrayList<>(top.parameters().values());
         }
@@ -117,19 +164,32 @@ public final class FineTuner {
                 dim = Math.toIntExact(forward(probe, val, new int[] {0}, false).getShape().get(1));
             }
             Random rnd = new Random(spec.seed());
-            float[] w0 = new float[dim * classes];
-            if (spec.schedule() == FineTuneSpec.Schedule.JOINT) {
-                for (int i = 0; i < w0.length; i++) {
-                    w0[i] = (float) (rnd.nextGaussian() * 0.02);
+            int[] widths = head.widths(dim, classes);
+            for (int l = 0; l + 1 < widths.length; l++) {
+                boolean output = l + 2 == widths.length;
+                float[] w0 = new float[widths[l] * widths[l + 1]];
+                // The output layer starts at 0 for a probe (as a linear probe does) and small for joint
+                // training; hidden layers need a scaled random start or they would stay symmetric.
+                double scale;
+                if (!output) {
+                    scale = head.activation() == HeadActivation.RELU ? Math.sqrt(2.0 / widths[l])
+                            : Math.sqrt(2.0 / (widths[l] + widths[l + 1]));
+                } else {
+                    scale = spec.schedule() == FineTuneSpec.Schedule.JOINT ? 0.02 : 0;
                 }
+                for (int i = 0; i < w0.length && scale > 0; i++) {
+                    w0[i] = (float) (rnd.nextGaussian() * scale);
+                }
+                NDArray w = state.create(w0, new Shape(widths[l], widths[l + 1]));
+                NDArray b = state.zeros(new Shape(widths[l + 1]));
+                w.setRequiresGradient(true);
+                b.setRequiresGradient(true);
+                headParams.add(w);
+                headParams.add(b);
             }
-            weight = state.create(w0, new Shape(dim, classes));
-            bias = state.zeros(new Shape(classes));
-            weight.setRequiresGradient(true);
-            bias.setRequiresGradient(true);
-            Adam headOpt = new Adam(state, List.of(weight, bias));
+            Adam headOpt = new Adam(state, headParams);
             Adam backboneOpt = backbone.isEmpty() ? null : new Adam(state, backbone);
-            double initial = valLoss(state, val, valLabels, null);
+            double initial = valLoss(state, val, valLabels, null)[0];
             keep(state, initial, "initial", 0);
 
             if (spec.schedule() != FineTuneSpec.Schedule.JOINT) {
@@ -140,7 +200,30 @@ public final class FineTuner {
                 finetune(state, train, trainLabels, val, valLabels, headOpt, backboneOpt, pretrained, rnd);
             }
             restoreBest(state);
-            return new Result(weight.toFloatArray(), bias.toFloatArray(), dim, classes, initial, bestLoss, bestPhase, bestEpoch, history);
+            List<LayerWeights> layers = new ArrayList<>();
+            for (int l = 0; l < headParams.size(); l += 2) {
+                NDArray w = headParams.get(l);
+                int in = Math.toIntExact(w.getShape().get(0));
+                int out = Math.toIntExact(w.getShape().get(1));
+                float[] flat = w.toFloatArray();
+                float[] transposed = new float[flat.length];
+                for (int i = 0; i < in; i++) {
+                    for (int o = 0; o < out; o++) {
+                        transposed[o * in + i] = flat[i * out + o];
+                    }
+                }
+                layers.add(LayerWeights.ofFlat(transposed, out, in, headParams.get(l + 1).toFloatArray()));
+            }
+            return new Result(layers, dim, classes, initial, bestLoss, bestPhase, bestEpoch, history);
+        }
+
+        /** The head's weights, not its biases: what the head's L2 acts on. */
+        private List<NDArray> headWeights() {
+            List<NDArray> w = new ArrayList<>();
+            for (int l = 0; l < headParams.size(); l += 2) {
+                w.add(headParams.get(l));
+            }
+            return w;
         }
 
         /** The linear probe: the head on features computed once with the layers frozen. */
@@ -151,7 +234,8 @@ public final class FineTuner {
                 NDArray valF = features(feats, val);
                 int stale = 0;
                 for (int e = 1; e <= epochs && stale < spec.patience(); e++) {
-                    double sum = 0;
+                    double[] sum = new double[2];
+                    int[][] confusion = new int[classes][classes];
                     int[] order = shuffled(train.size(), rnd);
                     for (int start = 0; start < order.length; start += spec.batchSize()) {
                         int[] rows = java.util.Arrays.copyOfRange(order, start, Math.min(order.length, start + spec.batchSize()));
@@ -159,17 +243,19 @@ public final class FineTuner {
                             NDArray x = trainF.get(batch.create(toLongs(rows)));
                             x.attach(batch);
                             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                NDArray loss = crossEntropy(batch, x, trainLabels, rows);
+                                NDArray logits = logits(x);
+                                NDArray loss = crossEntropy(batch, logits, trainLabels, rows);
                                 gc.backward(loss);
-                                sum += loss.getFloat() * rows.length;
+                                sum[0] += loss.getFloat() * rows.length;
+                                sum[1] += tally(logits, trainLabels, rows, confusion);
                             }
                             headOpt.step(spec.headLearningRate(), batch);
-                            decay(batch, List.of(weight), null, spec.headLearningRate() * spec.l2Head());
+                            decay(batch, headWeights(), null, spec.headLearningRate() * spec.l2Head());
                         }
                     }
-                    double v = valLoss(state, val, valLabels, valF);
-                    history.add(new Epoch("probe", e, sum / train.size(), v));
-                    stale = keep(state, v, "probe", e) ? 0 : stale + 1;
+                    double[] v = valLoss(state, val, valLabels, valF);
+                    history.add(new Epoch("probe", e, sum[0] / train.size(), sum[1] / train.size(), macroF1(confusion), v[0], v[1], v[2]));
+                    stale = keep(state, v[0], "probe", e) ? 0 : stale + 1;
                 }
             }
         }
@@ -178,18 +264,21 @@ public final class FineTuner {
                               Adam backboneOpt, List<NDArray> pretrained, Random rnd) throws InterpreterException {
             int stale = 0;
             for (int e = 1; e <= spec.epochs() && stale < spec.patience(); e++) {
-                double sum = 0;
+                double[] sum = new double[2];
+                int[][] confusion = new int[classes][classes];
                 int[] order = shuffled(train.size(), rnd);
                 for (int start = 0; start < order.length; start += spec.batchSize()) {
                     int[] rows = java.util.Arrays.copyOfRange(order, start, Math.min(order.length, start + spec.batchSize()));
                     try (NDManager batch = state.newSubManager()) {
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray loss = crossEntropy(batch, forward(batch, train, rows, true), trainLabels, rows);
+                            NDArray logits = logits(forward(batch, train, rows, true));
+                            NDArray loss = crossEntropy(batch, logits, trainLabels, rows);
                             gc.backward(loss);
-                            sum += loss.getFloat() * rows.length;
+                            sum[0] += loss.getFloat() * rows.length;
+                            sum[1] += tally(logits, trainLabels, rows, confusion);
                         }
                         headOpt.step(spec.headLearningRate(), batch);
-                        decay(batch, List.of(weight), null, spec.headLearningRate() * spec.l2Head());
+                        decay(batch, headWeights(), null, spec.headLearningRate() * spec.l2Head());
                         if (backboneOpt != null) {
                             backboneOpt.step(spec.backboneLearningRate(), batch);
                             decay(batch, backbone, pretrained, spec.backboneLearningRate() * spec.l2sp());
@@ -197,9 +286,9 @@ public final class FineTuner {
                         }
                     }
                 }
-                double v = valLoss(state, val, valLabels, null);
-                history.add(new Epoch("finetune", e, sum / train.size(), v));
-                stale = keep(state, v, "finetune", e) ? 0 : stale + 1;
+                double[] v = valLoss(state, val, valLabels, null);
+                history.add(new Epoch("finetune", e, sum[0] / train.size(), sum[1] / train.size(), macroF1(confusion), v[0], v[1], v[2]));
+                stale = keep(state, v[0], "finetune", e) ? 0 : stale + 1;
             }
         }
 
@@ -253,8 +342,53 @@ public final class FineTuner {
             return ai.djl.ndarray.NDArrays.concat(new NDList(parts), 0);
         }
 
-        private NDArray crossEntropy(NDManager batch, NDArray x, int[] labels, int[] rows) {
-            NDArray logits = x.matMul(weight).add(bias);
+        /** The head's logits on pooled features {@code x}. */
+        private NDArray logits(NDArray x) {
+            NDArray h = x;
+            for (int l = 0; l < headParams.size(); l += 2) {
+                h = h.matMul(headParams.get(l)).add(headParams.get(l + 1));
+                if (l + 2 < headParams.size()) {
+                    h = head.activation().apply(h);
+                }
+            }
+            return h;
+        }
+
+        /** Counts predictions into {@code confusion[truth][predicted]}; the number right. */
+        private static int tally(NDArray logits, int[] labels, int[] rows, int[][] confusion) {
+            long[] pred = logits.argMax(1).toLongArray();
+            int c = 0;
+            for (int k = 0; k < rows.length; k++) {
+                int y = labels[rows[k]];
+                confusion[y][(int) pred[k]]++;
+                c += pred[k] == y ? 1 : 0;
+            }
+            return c;
+        }
+
+        /** Mean F1 over the classes that occur in the labels or the predictions, as {@link dev.regula.transfer.train.Metrics} has it. */
+        private static double macroF1(int[][] confusion) {
+            double sum = 0;
+            int seen = 0;
+            for (int c = 0; c < confusion.length; c++) {
+                double tp = confusion[c][c];
+                double fp = 0;
+                double fn = 0;
+                for (int o = 0; o < confusion.length; o++) {
+                    if (o != c) {
+                        fp += confusion[o][c];
+                        fn += confusion[c][o];
+                    }
+                }
+                if (tp + fp + fn > 0) {
+                    seen++;
+                    sum += 2 * tp / (2 * tp + fp + fn);
+                }
+            }
+            return seen == 0 ? 0 : sum / seen;
+        }
+
+        private NDArray crossEntropy(NDManager batch, NDArray logits, int[] labels, int[] rows) {
             float[] onehot = new float[rows.length * classes];
             for (int k = 0; k < rows.length; k++) {
                 onehot[k * classes + labels[rows[k]]] = 1f;
@@ -263,8 +397,11 @@ public final class FineTuner {
             return logits.logSoftmax(1).mul(y).sum(new int[] {1}).neg().mean();
         }
 
-        private double valLoss(NDManager state, CutBatches val, int[] labels, NDArray cached) throws InterpreterException {
+        /** Validation NLL, accuracy and macro-F1. */
+        private double[] valLoss(NDManager state, CutBatches val, int[] labels, NDArray cached) throws InterpreterException {
             double sum = 0;
+            double hits = 0;
+            int[][] confusion = new int[classes][classes];
             for (int start = 0; start < val.size(); start += spec.batchSize()) {
                 int[] rows = range(start, Math.min(val.size(), start + spec.batchSize()));
                 try (NDManager batch = state.newSubManager()) {
@@ -275,10 +412,12 @@ public final class FineTuner {
                     } else {
                         x = forward(batch, val, rows, false);
                     }
-                    sum += crossEntropy(batch, x, labels, rows).getFloat() * rows.length;
+                    NDArray logits = logits(x);
+                    sum += crossEntropy(batch, logits, labels, rows).getFloat() * rows.length;
+                    hits += tally(logits, labels, rows, confusion);
                 }
             }
-            return sum / val.size();
+            return new double[] {sum / val.size(), hits / val.size(), macroF1(confusion)};
         }
 
         /** Keeps a copy of the weights when {@code loss} is the lowest yet; whether it was. */
@@ -313,8 +452,7 @@ public final class FineTuner {
 
         private List<NDArray> all() {
             List<NDArray> all = new ArrayList<>(backbone);
-            all.add(weight);
-            all.add(bias);
+            all.addAll(headParams);
             return all;
         }
 

@@ -122,6 +122,51 @@ class FineTunerTest {
     }
 
     @Test
+    void mlpHeadLearnsAndItsLayersReproduceTheValidationNll() throws Exception {
+        OnnxModel model = TinyTransformer.build(7, true);
+        try (NDManager root = Engine.getInstance().newBaseManager();
+             OnnxInterpreter top = OnnxInterpreter.create(model, List.of("x"), List.of("pooled"), InterpreterOptions.defaults(), root)) {
+            FineTuner.Result r = FineTuner.train(top, "x", "mask", TRAIN, TRAIN.labels(), VAL, VAL.labels(), 2,
+                    dev.regula.transfer.head.HeadSpec.mlp(dev.regula.transfer.head.HeadActivation.RELU, 6),
+                    spec(FineTuneSpec.Schedule.LP_FT, 0.1, 0), root);
+            assertThat(r.layers()).hasSize(2);
+            assertThat(r.layers().get(0).out()).isEqualTo(6);
+            assertThat(r.layers().get(0).in()).isEqualTo(H);
+            assertThat(r.layers().get(1).out()).isEqualTo(2);
+            assertThat(r.bestValLoss()).isLessThan(0.7 * r.initialValLoss());
+            assertThatThrownBy(r::weight).hasMessageContaining("2 layers");
+            // The returned layers ([out][in]) on the restored top give back the kept epoch's val NLL.
+            float[] pooled;
+            try (NDManager batch = root.newSubManager()) {
+                int[] all = java.util.stream.IntStream.range(0, VAL.size()).toArray();
+                NDList in = VAL.batch(batch, all);
+                pooled = top.forward(batch, Map.of("x", in.get(0), "mask", in.get(1))).get("pooled").toFloatArray();
+            }
+            int[] y = VAL.labels();
+            double nll = 0;
+            for (int i = 0; i < VAL.size(); i++) {
+                float[] h = java.util.Arrays.copyOfRange(pooled, i * H, (i + 1) * H);
+                for (int l = 0; l < r.layers().size(); l++) {
+                    var lw = r.layers().get(l);
+                    float[] o = new float[lw.out()];
+                    for (int j = 0; j < lw.out(); j++) {
+                        double s = lw.b()[j];
+                        for (int k = 0; k < lw.in(); k++) {
+                            s += lw.w()[j][k] * h[k];
+                        }
+                        o[j] = l + 1 < r.layers().size() ? (float) Math.max(0, s) : (float) s;
+                    }
+                    h = o;
+                }
+                double max = Math.max(h[0], h[1]);
+                double lse = max + Math.log(Math.exp(h[0] - max) + Math.exp(h[1] - max));
+                nll += lse - h[y[i]];
+            }
+            assertThat(nll / VAL.size()).isCloseTo(r.bestValLoss(), org.assertj.core.data.Offset.offset(1e-4));
+        }
+    }
+
+    @Test
     void sameSeedSameResult() throws Exception {
         FineTuner.Result a = (FineTuner.Result) run(spec(FineTuneSpec.Schedule.JOINT, 0.1, 0))[0];
         FineTuner.Result b = (FineTuner.Result) run(spec(FineTuneSpec.Schedule.JOINT, 0.1, 0))[0];

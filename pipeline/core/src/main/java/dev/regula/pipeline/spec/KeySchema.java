@@ -17,7 +17,7 @@ import java.util.Map;
  * their keys from the records' {@code @JsonProperty} names, so the two cannot drift apart.
  */
 final class KeySchema {
-    private enum Kind { LEAF, ANY, OBJECT, LIST_OR_ONE, OBJECT_OR_TEXT }
+    private enum Kind { LEAF, ANY, OBJECT, LIST_OR_ONE, OBJECT_OR_TEXT, OBJECT_OR_SCALAR }
 
     private final Kind kind;
     private final Map<String, KeySchema> keys;
@@ -46,6 +46,11 @@ final class KeySchema {
     /** A mapping of these keys, or a word (such as {@code auto}) whose value is checked when it is read. */
     static KeySchema objectOrText(Map<String, KeySchema> keys) {
         return new KeySchema(Kind.OBJECT_OR_TEXT, new LinkedHashMap<>(keys), null);
+    }
+
+    /** A mapping of these keys, or any scalar (such as {@code unfreeze: 2}) whose value is checked when it is read. */
+    static KeySchema objectOrScalar(Map<String, KeySchema> keys) {
+        return new KeySchema(Kind.OBJECT_OR_SCALAR, new LinkedHashMap<>(keys), null);
     }
 
     /** One mapping of {@code element}'s keys, or a list of them. */
@@ -99,8 +104,8 @@ final class KeySchema {
         }
         switch (kind) {
             case LEAF, ANY -> { }
-            case OBJECT, OBJECT_OR_TEXT -> {
-                if (kind == Kind.OBJECT_OR_TEXT && node.isTextual()) {
+            case OBJECT, OBJECT_OR_TEXT, OBJECT_OR_SCALAR -> {
+                if (kind == Kind.OBJECT_OR_TEXT && node.isTextual() || kind == Kind.OBJECT_OR_SCALAR && node.isValueNode()) {
                     return;
                 }
                 if (!node.isObject()) {

@@ -25,7 +25,7 @@ public final class Sections {
      * @param quantize {@code backbone.quantize}: int8 quantization of the imported backbone, or {@code null} for none
      */
     public record Backbone(String model, String tokenizer, String featureTensor, Pooling pooling, boolean l2Normalize,
-                           String maskInput, int maxLength, boolean truncation, QuantizeSpec quantize) {
+                           String maskInput, int maxLength, boolean truncation, QuantizeSpec quantize, Unfreeze unfreeze) {
         /** {@code max_length} when the spec, a CLI option or an import does not say (the encoder's default). */
         public static final int DEFAULT_MAX_LENGTH = TextEncoder.DEFAULT_MAX_LENGTH;
 
@@ -33,6 +33,39 @@ public final class Sections {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(pooling, "pooling");
             maskInput = maskInput == null ? FeatureSpec.DEFAULT_MASK_INPUT : maskInput;
+        }
+
+        /** A frozen backbone ({@code unfreeze} absent). */
+        public Backbone(String model, String tokenizer, String featureTensor, Pooling pooling, boolean l2Normalize,
+                        String maskInput, int maxLength, boolean truncation, QuantizeSpec quantize) {
+            this(model, tokenizer, featureTensor, pooling, l2Normalize, maskInput, maxLength, truncation, quantize, null);
+        }
+    }
+
+    /**
+     * {@code backbone.unfreeze}: fine-tune the top of the backbone with the one head (see docs/pipeline.md).
+     *
+     * @param layers how many of the last transformer layers train, or null when {@code cut} names the tensor
+     * @param cut the hidden-state tensor to cut at, or null to find it from {@code layers}
+     * @param schedule {@code lp_ft} (the head first on frozen features for its {@code training.epochs}, then
+     *     head and layers together) or {@code joint} (together from the start)
+     * @param epochs epochs of the phase that trains the layers
+     * @param learningRate Adam learning rate of the layers (the head keeps its {@code training.learning_rate})
+     * @param l2Sp L2-SP strength toward the pretrained weights of the layers
+     * @param l2 plain L2 (toward 0) on the layers
+     * @param hiddenDropout dropout on the hidden states entering the layers
+     * @param patience epochs without a lower validation NLL before a phase stops
+     * @param cacheDtype how the features stage stores the hidden states at the cut
+     */
+    public record Unfreeze(Integer layers, String cut, dev.regula.transfer.finetune.FineTuneSpec.Schedule schedule, int epochs,
+                           double learningRate, double l2Sp, double l2, double hiddenDropout, int patience,
+                           dev.regula.transfer.finetune.HiddenStateCache.Precision cacheDtype) {
+        public Unfreeze {
+            Objects.requireNonNull(schedule, "schedule");
+            Objects.requireNonNull(cacheDtype, "cacheDtype");
+            if ((layers == null) == (cut == null)) {
+                throw new IllegalArgumentException("exactly one of layers and cut, got " + (layers == null ? "neither" : "both"));
+            }
         }
     }
 

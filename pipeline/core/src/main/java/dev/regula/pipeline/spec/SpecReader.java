@@ -71,6 +71,7 @@ public final class SpecReader {
         Map<String, KeySchema> backbone = leaves("model", "tokenizer", "feature_tensor", "pooling", "l2_normalize",
                 "mask_input", "max_length", "truncation");
         backbone.put("quantize", KeySchema.object(leaves("mode", "calibration", "method", "percentile")));
+        backbone.put("unfreeze", KeySchema.objectOrScalar(leaves(UnfreezeKeys.KEYS.toArray(new String[0]))));
         Map<String, KeySchema> data = leaves("path", "format", "text_field", "label_field", "group_field", "split_field",
                 "feature_fields", "bad_rows");
         Map<String, KeySchema> head = new LinkedHashMap<>();
@@ -267,6 +268,9 @@ public final class SpecReader {
                 throw new SpecException(file, keyed ? text.substring(0, colon) : "ensemble", keyed ? text.substring(colon + 2) : text, ex);
             }
         }
+        if (backbone.unfreeze() != null) {
+            new UnfreezeKeys(file, v).check(backbone, features, data, heads, ensemble);
+        }
         Sections.Validate validate = validate(root.get("validate"));
         return new PipelineSpec(file, seed, backbone, data, split, features, heads, tune, nonNull(root.get("ensemble")),
                 new Sections.Export(exportHead), validate, nonNull(root.get("report")), sections);
@@ -339,7 +343,7 @@ public final class SpecReader {
         return new Sections.Backbone(model, tokenizer, v.string(b, "backbone", "feature_tensor", null), pooling,
                 v.bool(b, "backbone", "l2_normalize", false), v.string(b, "backbone", "mask_input", null),
                 v.integer(b, "backbone", "max_length", Sections.Backbone.DEFAULT_MAX_LENGTH, 1), v.bool(b, "backbone", "truncation", true),
-                quantize(b == null ? null : b.get("quantize")));
+                quantize(b == null ? null : b.get("quantize")), new UnfreezeKeys(file, v).unfreeze(b == null ? null : b.get("unfreeze")));
     }
 
     /** {@code backbone.quantize}, or null when absent. */

@@ -30,6 +30,9 @@ import java.util.Map;
  * reader later stages use for what was exported.
  */
 public final class ExportStage implements Stage {
+    /** Metadata key of an unfrozen export: {@code backbone.unfreeze} as written. */
+    public static final String UNFREEZE_KEY = "regula.unfreeze";
+
     @Override
     public StageName name() {
         return StageName.EXPORT;
@@ -64,6 +67,12 @@ public final class ExportStage implements Stage {
                 chosen = TrainStep.rankByValNll(heads).get(0);
             }
             choice = ExportStep.Choice.of(chosen, heads.get(chosen));
+            if (ctx.spec().backbone().unfreeze() != null) {
+                // the backbone with the layers trained beside this head, and how they were trained
+                features = dev.regula.pipeline.stage.train.UnfreezeTrain.trainedFeatureModel(ctx, chosen);
+                com.fasterxml.jackson.databind.JsonNode u = ctx.spec().section("backbone").get("unfreeze");
+                choice = new ExportStep.Choice(chosen, choice.head(), null, Map.of(UNFREEZE_KEY, Json.compact(u)));
+            }
         }
         Path tokenizer = ctx.dir(StageName.IMPORT).resolve(ImportStep.TOKENIZER);
         ExportStep.writeInto(features, Files.isRegularFile(tokenizer) ? tokenizer : null, FeaturesStage.textMaxLength(ctx),

@@ -65,6 +65,20 @@ public final class FeaturesStage implements Stage {
     @Override
     public JsonNode config(StageContext ctx) {
         ObjectNode c = ctx.spec().sections("backbone", "data", "split", "features", "seed");
+        // Of backbone.unfreeze only where the cut is and how it is stored change this stage's output;
+        // the training keys belong to the train stage, so changing them does not recompute the cache.
+        JsonNode u = c.path("backbone").path("unfreeze");
+        if (!u.isMissingNode() && c.get("backbone").isObject()) {
+            ObjectNode b = ((ObjectNode) c.get("backbone")).deepCopy();
+            var unfreeze = ctx.spec().backbone().unfreeze();
+            ObjectNode kept = b.putObject("unfreeze");
+            if (unfreeze != null) {
+                kept.put("layers", unfreeze.layers());
+                kept.put("cut", unfreeze.cut());
+                kept.put("cache_dtype", unfreeze.cacheDtype().name());
+            }
+            c.set("backbone", b);
+        }
         // The batch size as it applies, defaults included: for a dynamically quantized backbone it
         // changes the features, so a changed default must rerun a spec that leaves the key out.
         c.put("effective_batch_size", ctx.spec().features().batchSize());
@@ -96,8 +110,15 @@ public final class FeaturesStage implements Stage {
             return HybridStep.extractInto(ctx, staging, engine);
         }
         FeatureModel model = ImportStage.featureModel(ctx);
-        return engine.extractInto(model, ImportStage.committed(ctx, model),
+        Backbone backbone = ImportStage.committed(ctx, model);
+        Map<String, Object> timings = engine.extractInto(model, backbone,
                 FeaturesStep.jobSpec(ctx.spec(), staging, ctx.cacheDir(), model.spec()), staging, ctx::log);
+        if (ctx.spec().backbone().unfreeze() == null) {
+            return timings;
+        }
+        Map<String, Object> all = new java.util.TreeMap<>(timings);
+        all.putAll(HiddenStates.extractInto(ctx, model, backbone, staging, ctx::log));
+        return all;
     }
 
     /**

@@ -50,7 +50,14 @@ public final class ImportStage implements Stage {
 
     @Override
     public JsonNode config(StageContext ctx) {
-        return ctx.spec().section("backbone");
+        JsonNode b = ctx.spec().section("backbone");
+        if (b != null && b.has("unfreeze")) {
+            // what the later stages do with the backbone does not change the import
+            com.fasterxml.jackson.databind.node.ObjectNode c = ((com.fasterxml.jackson.databind.node.ObjectNode) b).deepCopy();
+            c.remove("unfreeze");
+            return c;
+        }
+        return b;
     }
 
     @Override

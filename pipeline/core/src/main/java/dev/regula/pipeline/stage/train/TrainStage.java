@@ -28,17 +28,29 @@ public final class TrainStage implements Stage {
 
     @Override
     public List<StageName> upstream(StageContext ctx) {
+        if (ctx.spec().backbone().unfreeze() != null) {
+            return List.of(StageName.IMPORT, StageName.FEATURES);
+        }
         return ctx.spec().tunes() ? List.of(StageName.FEATURES, StageName.TUNE) : List.of(StageName.FEATURES);
     }
 
     @Override
     public JsonNode config(StageContext ctx) {
-        return ctx.spec().sections("heads", "seed");
+        com.fasterxml.jackson.databind.node.ObjectNode c = ctx.spec().sections("heads", "seed");
+        JsonNode unfreeze = ctx.spec().section("backbone") == null ? null : ctx.spec().section("backbone").get("unfreeze");
+        if (unfreeze != null && !unfreeze.isNull()) {
+            // the training keys of backbone.unfreeze; the import and features stages see its cut
+            c.set("unfreeze", unfreeze);
+        }
+        return c;
     }
 
     @Override
     public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
         // A tuned head's model is the tune stage's choice (<tune>/<head>/head.json, written in this stage's format).
+        if (ctx.spec().backbone().unfreeze() != null) {
+            return UnfreezeTrain.trainInto(ctx, staging);
+        }
         Path tuned = ctx.spec().tunes() ? ctx.dir(StageName.TUNE) : null;
         return TrainStep.trainInto(FeaturesStage.store(ctx), ctx.spec().heads(), tuned, staging, ctx::log);
     }

@@ -125,14 +125,7 @@ public final class TrainStep {
             }
             seconds.put(h.name(), (System.nanoTime() - t0) / 1e9);
             EpochRecord best = head.history().best();
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("best_epoch", head.history().bestEpoch());
-            line.put("train_accuracy", best.trainAccuracy());
-            line.put("train_loss", best.trainLoss());
-            line.put("val_accuracy", best.valAccuracy());
-            line.put("val_loss", best.valLoss());
-            line.put("sparsity", head.sparsity());
-            summary.put(h.name(), line);
+            summary.put(h.name(), summaryLine(head));
             log.accept("train: " + h.name() + " best epoch " + head.history().bestEpoch() + ", val NLL "
                     + (best.valLoss() == null ? "n/a" : String.format(Locale.ROOT, "%.4f", best.valLoss())));
         }
@@ -142,6 +135,19 @@ public final class TrainStep {
             throw new RegulaException("train: cannot write " + staging + ": " + e.getMessage(), e);
         }
         return Map.of("train_seconds", seconds);
+    }
+
+    /** A head's line in {@value #SUMMARY}: best epoch, train/val loss and accuracy at it, sparsity. */
+    static Map<String, Object> summaryLine(TrainedHead head) {
+        EpochRecord best = head.history().best();
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("best_epoch", head.history().bestEpoch());
+        line.put("train_accuracy", best.trainAccuracy());
+        line.put("train_loss", best.trainLoss());
+        line.put("val_accuracy", best.valAccuracy());
+        line.put("val_loss", best.valLoss());
+        line.put("sparsity", head.sparsity());
+        return line;
     }
 
     /** A tuned head's model, copied byte for byte from the tune stage's folder into {@code dir}. */

@@ -108,7 +108,10 @@ public final class ValidateStage implements Stage {
         int classes = store.labels().size();
         int[] y = store.split("test").labels();
         Path modelFile = ctx.dir(StageName.EXPORT).resolve(ExportStep.MODEL);
-        float[][] expected = reference.apply(store.split("test"));
+        boolean unfrozen = ctx.spec().backbone().unfreeze() != null;
+        TrainedHead unfrozenHead = unfrozen ? TrainStage.heads(ctx).get(headName) : null;
+        float[][] expected = unfrozen ? UnfrozenReference.test(ctx, headName, unfrozenHead, test, y)
+                : reference.apply(store.split("test"));
         Map<String, Object> report = new TreeMap<>();
         Map<String, Object> timings = new TreeMap<>();
         Map<String, Object> byProvider = new TreeMap<>();
@@ -162,7 +165,10 @@ public final class ValidateStage implements Stage {
             }
             // The same metric definitions as the ensemble report, so the two pages never disagree.
             ClassificationMetrics testMetrics = metrics(first.probabilities(), y);
-            double trainAccuracy = metrics(reference.apply(store.split("train")), store.split("train").labels()).accuracy();
+            int[] trainY = store.split("train").labels();
+            float[][] trainProbs = unfrozen ? UnfrozenReference.train(ctx, headName, unfrozenHead, trainY)
+                    : reference.apply(store.split("train"));
+            double trainAccuracy = metrics(trainProbs, trainY).accuracy();
             double accuracy = testMetrics.accuracy();
             report.put("head", headName);
             report.put("test_rows", n);
