@@ -97,6 +97,10 @@ final class UnfreezeKeys {
         if (features.lexicalKind()) {
             throw refuse("features.kind", "lexical features have no transformer to unfreeze");
         }
+        if (features.hybridKind()) {
+            throw refuse("features.kind", "hybrid features with an unfrozen backbone are not supported (the head would need"
+                    + " the lexical block beside the fine-tuned layers); use features.kind neural, or remove " + AT);
+        }
         if (data.format().numeric()) {
             throw refuse("data.format", "the hidden-state cache is built from tokenized text, and the data is numeric ("
                     + data.format().id() + ")");

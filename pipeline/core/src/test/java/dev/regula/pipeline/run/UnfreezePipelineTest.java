@@ -12,6 +12,7 @@ import dev.regula.pipeline.stage.Pipeline;
 import dev.regula.transfer.finetune.UnfreezePlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,11 @@ class UnfreezePipelineTest {
         assertThatThrownBy(() -> SpecReader.read(TinyPipeline.writeSpec(dir, spec("1", dropout))))
                 .isInstanceOf(SpecException.class).hasMessageContaining("regularization.dropout")
                 .hasMessageContaining("hidden_dropout");
+        for (String kind : List.of("lexical", "hybrid")) {
+            assertThatThrownBy(() -> SpecReader.read(TinyPipeline.writeSpec(dir, spec("1", MLP).replace("threads: 1}", "threads: 1, kind: " + kind + "}"))))
+                    .isInstanceOf(SpecException.class).hasMessageContaining("features.kind")
+                    .hasMessageContaining("backbone.unfreeze");
+        }
         // More layers than the encoder has: named when the features stage finds the layers.
         Path tooMany = TinyPipeline.writeSpec(dir, spec("3", MLP));
         assertThatThrownBy(() -> Pipeline.run(new RunRequest(tooMany, dir.resolve("work"), null, false, null)))
