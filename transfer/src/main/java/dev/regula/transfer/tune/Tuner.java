@@ -62,6 +62,15 @@ public final class Tuner {
 
     /** Runs the search described by {@code request}, recording finished trials in {@code log}. */
     public static TuneResult tune(TuneRequest request, TrialLog log) throws IOException {
+        return tune(request, log, null);
+    }
+
+    /**
+     * Runs the search as {@link #tune(TuneRequest, TrialLog)} does, with the stacked trials' tasks executed by
+     * {@code runner} ({@link TrialRunner}; null = this JVM's {@code threads} workers). The result does not
+     * depend on the runner.
+     */
+    public static TuneResult tune(TuneRequest request, TrialLog log, TrialRunner runner) throws IOException {
         TuneSpec t = request.tune();
         Folds folds = t.folds() == 0 ? Folds.fixed(request.train(), request.val())
                 : request.groups() != null ? Folds.grouped(request.train(), request.val(), request.groups(), t.folds(), t.seed())
@@ -79,7 +88,8 @@ public final class Tuner {
             return th;
         });
         Map<String, TrialTrainer.TrialFit> carry = new ConcurrentHashMap<>();
-        StackedRungs stacks = request.trainer() instanceof HeadTrialTrainer ? new StackedRungs() : null;
+        StackedRungs stacks = request.trainer() instanceof HeadTrialTrainer
+                ? new StackedRungs(runner != null ? runner : TrialRunner.local(pool)) : null;
         try {
             return search(request, folds, log, done, pool, carry, stacks);
         } finally {
@@ -109,7 +119,7 @@ public final class Tuner {
         for (Halving.Rung rung : rungs) {
             aliveByRung.add(alive.stream().map(TrialConfig::id).collect(Collectors.toSet()));
             List<TrialResult> results = stacks != null
-                    ? stacks.rung(request, folds, "g", groups, rungs.subList(0, rung.index() + 1), aliveByRung, log, done, pool, epochs)
+                    ? stacks.rung(request, folds, "g", groups, rungs.subList(0, rung.index() + 1), aliveByRung, log, done, epochs)
                     : runRung(request, folds, alive, rung, log, done, pool, epochs, carry);
             results.forEach(r -> latest.put(r.id(), r));
             if (rung.index() < top) {
@@ -128,7 +138,7 @@ public final class Tuner {
             Halving.Rung last = new Halving.Rung(top, maxEpochs, 1);
             baseline = (stacks != null
                     ? stacks.rung(request, folds, "baseline", List.of(List.of(b)), List.of(last), List.of(Set.of(b.id())), log, done,
-                            pool, epochs)
+                            epochs)
                     : runRung(request, folds, List.of(b), last, log, done, pool, epochs, carry)).get(0);
             latest.put(baseline.id(), baseline);
         }
