@@ -49,8 +49,10 @@ import java.util.stream.Collectors;
  *
  * <p><b>Stacks.</b> With the default trainer ({@link HeadTrialTrainer}) the trials train as stacks, in groups
  * fixed by the spec and seed, and halving drops the stopped trials from their stacks; resume replays whole
- * groups so the bytes stay those of an uninterrupted run ({@link StackedRungs}). Other trainers take the
- * path below, one call per batch of {@link TrialTrainer#batchSize()} trials.
+ * groups so the bytes stay those of an uninterrupted run ({@link StackedRungs}). Each rung's stacks are
+ * {@link StackTask}s that a {@link TrialRunner} executes: by default on the {@code threads} workers, or on
+ * another engine (the Spark adapter), with the same result. Other trainers take the path below, one call per
+ * batch of {@link TrialTrainer#batchSize()} trials, on the workers.
  *
  * <p><b>Resume.</b> A (trial id, rung) found in the log is not trained again; its record is used as is.
  * A promoted trial whose paused state was lost with the killed process is retrained from its seed to the
