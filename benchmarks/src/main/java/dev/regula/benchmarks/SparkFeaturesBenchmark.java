@@ -107,7 +107,12 @@ public final class SparkFeaturesBenchmark {
     /** Wall time of a run of the import and features stages from {@code from} (features only when import is up to date). */
     private static double stage(Path spec, Path work, StageName from, FeaturesStage.Engine engine) throws Exception {
         long t0 = System.nanoTime();
-        PipelineRunner.run(new RunRequest(spec, work, from, false, line -> { }), SpecReader.read(spec),
+        // the Spark engine's line with the time of each pass (read/tokenize/plan, extract, write)
+        PipelineRunner.run(new RunRequest(spec, work, from, false, line -> {
+            if (line.startsWith("features (spark):")) {
+                System.out.println("  " + line);
+            }
+        }), SpecReader.read(spec),
                 List.of(new ImportStage(), new FeaturesStage(engine)));
         return (System.nanoTime() - t0) / 1e9;
     }

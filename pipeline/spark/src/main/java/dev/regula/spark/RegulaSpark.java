@@ -4,12 +4,18 @@ import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.RunRequest;
 import dev.regula.pipeline.run.RunResult;
 import dev.regula.pipeline.run.StageName;
+import dev.regula.pipeline.spec.PipelineSpec;
+import dev.regula.pipeline.spec.Sections;
+import dev.regula.pipeline.spec.SpecReader;
 import dev.regula.pipeline.stage.Pipeline;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -70,6 +76,33 @@ public final class RegulaSpark {
         }
     }
 
+    /**
+     * The session's settings as Spark properties ({@code spark.master}, {@code spark.app.name}, the spec's conf):
+     * {@code --master} first, then what {@code spark-submit} set (it passes its master and {@code --conf}s to the
+     * driver as {@code spark.*} system properties, read here through {@code submitted}), then the spec's
+     * {@code spark:} section. A property {@code submitted} already holds is left out: Spark reads it itself.
+     */
+    static Map<String, String> settings(Args args, Sections.Spark section, UnaryOperator<String> submitted) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String app = section != null && section.appName() != null ? section.appName() : "regula " + args.spec().getFileName();
+        if (submitted.apply("spark.app.name") == null) {
+            out.put("spark.app.name", app);
+        }
+        if (args.master() != null) {
+            out.put("spark.master", args.master());
+        } else if (section != null && section.master() != null && submitted.apply("spark.master") == null) {
+            out.put("spark.master", section.master());
+        }
+        if (section != null) {
+            section.conf().forEach((k, v) -> {
+                if (submitted.apply(k) == null) {
+                    out.put(k, v);
+                }
+            });
+        }
+        return out;
+    }
+
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args;
         try {
@@ -79,16 +112,21 @@ public final class RegulaSpark {
             err.println(USAGE);
             return 2;
         }
-        SparkSession.Builder builder = SparkSession.builder().appName("regula " + args.spec().getFileName());
-        if (args.master() != null) {
-            builder.master(args.master());
+        PipelineSpec spec;
+        try {
+            spec = SpecReader.read(args.spec());
+        } catch (RegulaException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
         }
+        SparkSession.Builder builder = SparkSession.builder();
+        settings(args, spec.spark().orElse(null), System::getProperty).forEach(builder::config);
         SparkSession spark = builder.getOrCreate();
         try {
             RunResult result = Pipeline.run(new RunRequest(args.spec(), args.work(), args.from(), args.force(), line -> {
                 out.println(line);
                 out.flush();
-            }), new SparkFeatures(spark));
+            }), new SparkFeatures(spark), new SparkTrials(spark));
             out.println("model: " + result.model());
             out.println("summary: " + result.work().resolve(Pipeline.SUMMARY));
             return 0;

@@ -72,6 +72,9 @@ public final class SparkFeatures implements FeaturesStage.Engine {
     /** Failures injected through {@link #FAIL_FIRST_ATTEMPT} in this JVM (local mode: the tests' JVM). */
     static final AtomicInteger INJECTED = new AtomicInteger();
 
+    /** Tasks of the extraction pass per task slot (see {@link #extract}). */
+    private static final int PARTITIONS_PER_SLOT = 4;
+
     /** Texts tokenized at once in the first pass (the tokenizer batches natively). */
     private static final int TOKENIZE_CHUNK = 256;
 
@@ -159,7 +162,11 @@ public final class SparkFeatures implements FeaturesStage.Engine {
                                        String dataSha256, Path storeDir, Consumer<String> log) throws RegulaException {
         long t0 = System.nanoTime();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<Item> items = SparkInput.items(spark, uri, format, fields);
+        JavaRDD<Item> read = SparkInput.items(spark, uri, format, fields);
+        // A small input is read as one partition (one task): spread it over the task slots so that pass 1's
+        // tokenizing uses every core. Rows keep their ids, so the order and the bytes do not change.
+        int taskSlots = sc.defaultParallelism();
+        JavaRDD<Item> items = read.getNumPartitions() < taskSlots ? read.repartition(taskSlots) : read;
         items.persist(StorageLevel.MEMORY_AND_DISK());
         List<Broadcast<?>> broadcasts = new ArrayList<>();
         try {
@@ -183,8 +190,10 @@ public final class SparkFeatures implements FeaturesStage.Engine {
             broadcasts.add(plan);
             broadcasts.add(modelBytes);
             String modelSha = model.sha256();
+            // Several batches per task slot: batches differ in cost (they are cut from rows sorted by length), and
+            // with one task per slot the slot that drew the longest ones would finish last while the others idle.
             int partitions = Math.max(1, Math.min(planned.plan().batches(),
-                    Math.max(sc.defaultParallelism(), items.getNumPartitions())));
+                    Math.max(PARTITIONS_PER_SLOT * taskSlots, items.getNumPartitions())));
             JavaPairRDD<Integer, Slot> slots = items.flatMapToPair(it -> {
                 BatchPlan p = plan.value();
                 int b = p.batch(it.id());

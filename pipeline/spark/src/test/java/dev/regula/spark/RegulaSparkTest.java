@@ -8,12 +8,14 @@ import dev.regula.pipeline.run.RunRequest;
 import dev.regula.pipeline.run.RunResult;
 import dev.regula.pipeline.run.StageName;
 import dev.regula.pipeline.run.TinyInputs;
+import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.stage.Pipeline;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,5 +55,18 @@ class RegulaSparkTest {
         assertThatThrownBy(() -> RegulaSpark.Args.parse(new String[] {"run", "p.yaml", "--engine", "spark"}))
                 .hasMessageContaining("unknown argument '--engine'");
         assertThatThrownBy(() -> RegulaSpark.Args.parse(new String[] {"tune"})).hasMessageContaining("'run'");
+    }
+
+    @Test
+    void sessionSettingsComeFromTheCommandLineThenSparkSubmitThenTheSpec() {
+        Sections.Spark section = new Sections.Spark("local[3]", "spam", Map.of("spark.ui.enabled", "false"));
+        RegulaSpark.Args withMaster = RegulaSpark.Args.parse(new String[] {"run", "p.yaml", "--master", "local[2]"});
+        RegulaSpark.Args plain = RegulaSpark.Args.parse(new String[] {"run", "p.yaml"});
+        assertThat(RegulaSpark.settings(withMaster, section, k -> null)).containsEntry("spark.master", "local[2]")
+                .containsEntry("spark.app.name", "spam").containsEntry("spark.ui.enabled", "false");
+        assertThat(RegulaSpark.settings(plain, section, k -> null)).containsEntry("spark.master", "local[3]");
+        Map<String, String> submitted = Map.of("spark.master", "yarn", "spark.ui.enabled", "true");
+        assertThat(RegulaSpark.settings(plain, section, submitted::get)).doesNotContainKeys("spark.master", "spark.ui.enabled");
+        assertThat(RegulaSpark.settings(plain, null, k -> null)).containsExactly(Map.entry("spark.app.name", "regula p.yaml"));
     }
 }

@@ -1,27 +1,22 @@
 package dev.regula.transfer.tune;
 
 import dev.regula.transfer.train.HeadJob;
-import dev.regula.transfer.train.StackListener;
 import dev.regula.transfer.train.StackPlanner;
-import dev.regula.transfer.train.StackRun;
-import dev.regula.transfer.train.TrainedHead;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
- * The default trainer's rungs, as stacks ({@link StackRun}): the trials of a search train K at a time in
+ * The default trainer's rungs, as stacks ({@link dev.regula.transfer.train.StackRun}): the trials of a search train K at a time in
  * one graph per fold, and halving drops the trials it does not promote from their stacks
- * ({@link StackRun#retain}) instead of training each survivor alone.
+ * ({@link dev.regula.transfer.train.StackRun#retain}) instead of training each survivor alone.
  *
  * <p><b>Which trials share a stack.</b> A rule that depends only on the spec and the seed, never on what
  * a previous (killed) run already did: the search's configurations in id order, split by
@@ -45,19 +40,10 @@ import java.util.concurrent.Future;
  * docs/pipeline.md (tune, "Folds are not stacked together") has the figures.
  */
 final class StackedRungs {
-    private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final TrialRunner runner;
 
-    /** A group's stack on one fold, paused after rung {@code through} of the path that built it. */
-    private static final class State {
-        final StackRun run;
-        final int through;
-        final int[] epochs;
-
-        State(StackRun run, int through, int[] epochs) {
-            this.run = run;
-            this.through = through;
-            this.epochs = epochs;
-        }
+    StackedRungs(TrialRunner runner) {
+        this.runner = runner;
     }
 
     /**
@@ -94,8 +80,7 @@ final class StackedRungs {
      * @param alive the trial ids alive at each rung of {@code path}
      */
     List<TrialResult> rung(TuneRequest request, Folds folds, String tag, List<List<TrialConfig>> groups, List<Halving.Rung> path,
-            List<Set<String>> alive, TrialLog log, Map<String, TrialResult> done, ExecutorService pool, long[] epochs)
-            throws IOException {
+            List<Set<String>> alive, TrialLog log, Map<String, TrialResult> done, long[] epochs) throws IOException {
         int r = path.size() - 1;
         Halving.Rung rung = path.get(r);
         Set<String> now = alive.get(r);
@@ -104,121 +89,91 @@ final class StackedRungs {
         Map<String, FoldScore[]> scores = new ConcurrentHashMap<>();
         Map<String, float[][]> oof = new ConcurrentHashMap<>();
         Map<String, int[]> remaining = new ConcurrentHashMap<>();
+        Map<String, List<TrialConfig>> groupOf = new HashMap<>();
         List<TrialConfig> todo = new ArrayList<>();
-        List<Future<?>> futures = new ArrayList<>();
+        List<StackTask> tasks = new ArrayList<>();
         int maxEpochs = request.training().epochs();
+        int[] budgets = path.stream().mapToInt(Halving.Rung::epochs).toArray();
         for (int gi = 0; gi < groups.size(); gi++) {
             List<TrialConfig> group = groups.get(gi);
-            List<TrialConfig> members = group.stream().filter(c -> now.contains(c.id())).toList();
+            boolean[] report = new boolean[group.size()];
             boolean any = false;
-            for (TrialConfig c : members) {
+            for (int j = 0; j < group.size(); j++) {
+                TrialConfig c = group.get(j);
+                if (!now.contains(c.id())) {
+                    continue;
+                }
                 TrialResult logged = done.get(Tuner.key(c.id(), rung.index()));
                 if (logged != null) {
                     out.put(c.id(), logged);
                 } else {
                     any = true;
+                    report[j] = true;
                     todo.add(c);
                     scores.put(c.id(), new FoldScore[k]);
                     oof.put(c.id(), new float[folds.trainVal().rows()][]);
                     remaining.put(c.id(), new int[] {k});
                 }
             }
+            List<HeadJob> jobs = any ? group.stream().map(c -> headJob(request, c, maxEpochs)).toList() : null;
+            List<boolean[]> masks = new ArrayList<>();
+            for (Set<String> a : alive) {
+                boolean[] m = new boolean[group.size()];
+                for (int j = 0; j < group.size(); j++) {
+                    m[j] = a.contains(group.get(j).id());
+                }
+                masks.add(m);
+            }
             for (int f = 0; f < k; f++) {
                 String key = tag + gi + "@" + f;
                 if (!any) {
-                    close(states.remove(key));
+                    runner.forget(key);
                     continue;
                 }
-                Folds.Fold fold = folds.fold(f);
-                State carried = states.remove(key);
-                futures.add(pool.submit(() -> {
-                    State state = carried;
-                    boolean keep = false;
-                    try {
-                        if (state == null) {
-                            List<HeadJob> jobs = group.stream().map(c -> headJob(request, c, maxEpochs)).toList();
-                            state = new State(StackRun.start(fold.train(), fold.val(), request.classes(), request.head(),
-                                    request.training().seed(), jobs, StackListener.NONE), -1, new int[group.size()]);
-                        }
-                        StackRun run = state.run;
-                        for (int i = state.through + 1; i <= r; i++) {
-                            Set<Integer> kept = new HashSet<>();
-                            for (int j = 0; j < group.size(); j++) {
-                                if (alive.get(i).contains(group.get(j).id())) {
-                                    kept.add(j);
-                                }
-                            }
-                            if (i > 0 || state.through >= 0) {
-                                run.retain(kept);
-                            }
-                            run.advance(path.get(i).epochs());
-                        }
-                        List<TrainedHead> heads = run.results();
-                        for (int j = 0; j < group.size(); j++) {
-                            TrialConfig c = group.get(j);
-                            if (!now.contains(c.id())) {
-                                continue;
-                            }
-                            TrainedHead h = heads.get(j);
-                            int size = h.history().epochs().size();
-                            int trained = size - state.epochs[j];
-                            state.epochs[j] = size;
-                            if (!scores.containsKey(c.id())) {
-                                continue;
-                            }
-                            float[][] proba = h.predictProba(fold.val());
-                            var best = h.history().best();
-                            FoldScore s = new FoldScore(fold.index(), best.valLoss(), best.trainLoss(), h.history().bestEpoch(), size);
-                            TrialResult finished = null;
-                            synchronized (scores) {
-                                scores.get(c.id())[fold.index()] = s;
-                                float[][] o = oof.get(c.id());
-                                for (int i = 0; i < fold.valRows().length; i++) {
-                                    o[fold.valRows()[i]] = proba[i];
-                                }
-                                epochs[0] += trained;
-                                if (--remaining.get(c.id())[0] == 0) {
-                                    finished = Tuner.result(c, rung, List.of(scores.get(c.id())), o, done);
-                                }
-                            }
-                            if (finished != null) {
-                                try {
-                                    log.append(finished);
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e);
-                                }
-                            }
-                        }
-                        // Kept even when finished: a later rung reads its frozen heads instead of replaying them.
-                        states.put(key, new State(run, r, state.epochs));
-                        keep = true;
-                    } finally {
-                        if (!keep && state != null) {
-                            state.run.close();
-                        }
-                    }
-                    return null;
-                }));
+                groupOf.put(key, group);
+                tasks.add(new StackTask(key, f, jobs, budgets, masks, report));
             }
         }
-        TrialFutures.awaitAll(futures);
+        StackTask.Context context = new StackTask.Context(folds, request.head(), request.classes(), request.training().seed());
+        runner.run(context, tasks, outcome -> {
+            List<TrialConfig> group = groupOf.get(outcome.key());
+            int[] valRows = folds.heldOut().get(outcome.fold());
+            for (int j = 0; j < group.size(); j++) {
+                StackTask.Member m = outcome.members().get(j);
+                TrialConfig c = group.get(j);
+                if (m == null || !scores.containsKey(c.id())) {
+                    continue;
+                }
+                FoldScore s = new FoldScore(outcome.fold(), m.valNll(), m.trainNll(), m.bestEpoch(), m.epochs());
+                TrialResult finished = null;
+                synchronized (scores) {
+                    scores.get(c.id())[outcome.fold()] = s;
+                    float[][] o = oof.get(c.id());
+                    for (int i = 0; i < valRows.length; i++) {
+                        o[valRows[i]] = m.valProba()[i];
+                    }
+                    epochs[0] += m.trained();
+                    if (--remaining.get(c.id())[0] == 0) {
+                        finished = Tuner.result(c, rung, List.of(scores.get(c.id())), o, done);
+                    }
+                }
+                if (finished != null) {
+                    try {
+                        log.append(finished);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        });
         for (TrialConfig c : todo) {
             out.put(c.id(), Tuner.result(c, rung, List.of(scores.get(c.id())), oof.get(c.id()), done));
         }
         return new ArrayList<>(out.values());
     }
 
-    /** Closes every paused stack. */
+    /** Frees every paused stack. */
     void closeAll() {
-        for (var it = states.values().iterator(); it.hasNext();) {
-            close(it.next());
-            it.remove();
-        }
-    }
-
-    private static void close(State s) {
-        if (s != null) {
-            s.run.close();
-        }
+        runner.release();
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
-/** Waiting for a rung's trial tasks, shared by the one-head-per-task and the stacked rungs. */
+/** Waiting for a rung's trial tasks, shared by the one-head-per-task rungs and the local stack runner. */
 final class TrialFutures {
     private TrialFutures() {}
 

@@ -48,8 +48,10 @@ import java.util.stream.Collectors;
  *
  * <p><b>Stacks.</b> With the default trainer ({@link HeadTrialTrainer}) the trials train as stacks, in groups
  * fixed by the spec and seed, and halving drops the stopped trials from their stacks; resume replays whole
- * groups so the bytes stay those of an uninterrupted run ({@link StackedRungs}). Other trainers take the
- * path below, one call per batch of {@link TrialTrainer#batchSize()} trials.
+ * groups so the bytes stay those of an uninterrupted run ({@link StackedRungs}). Each rung's stacks are
+ * {@link StackTask}s that a {@link TrialRunner} executes: by default on the {@code threads} workers, or on
+ * another engine (the Spark adapter), with the same result. Other trainers take the path below, one call per
+ * batch of {@link TrialTrainer#batchSize()} trials, on the workers.
  *
  * <p><b>Resume.</b> A (trial id, rung) found in the log is not trained again; its record is used as is.
  * A promoted trial whose paused state was lost with the killed process is retrained from its seed to the
@@ -61,6 +63,15 @@ public final class Tuner {
 
     /** Runs the search described by {@code request}, recording finished trials in {@code log}. */
     public static TuneResult tune(TuneRequest request, TrialLog log) throws IOException {
+        return tune(request, log, null);
+    }
+
+    /**
+     * Runs the search as {@link #tune(TuneRequest, TrialLog)} does, with the stacked trials' tasks executed by
+     * {@code runner} ({@link TrialRunner}; null = this JVM's {@code threads} workers). The result does not
+     * depend on the runner.
+     */
+    public static TuneResult tune(TuneRequest request, TrialLog log, TrialRunner runner) throws IOException {
         TuneSpec t = request.tune();
         Folds folds = t.folds() == 0 ? Folds.fixed(request.train(), request.val())
                 : request.groups() != null ? Folds.grouped(request.train(), request.val(), request.groups(), t.folds(), t.seed())
@@ -78,7 +89,8 @@ public final class Tuner {
             return th;
         });
         Map<String, TrialTrainer.TrialFit> carry = new ConcurrentHashMap<>();
-        StackedRungs stacks = request.trainer() instanceof HeadTrialTrainer ? new StackedRungs() : null;
+        StackedRungs stacks = request.trainer() instanceof HeadTrialTrainer
+                ? new StackedRungs(runner != null ? runner : TrialRunner.local(pool)) : null;
         try {
             return search(request, folds, log, done, pool, carry, stacks);
         } finally {
@@ -108,7 +120,7 @@ public final class Tuner {
         for (Halving.Rung rung : rungs) {
             aliveByRung.add(alive.stream().map(TrialConfig::id).collect(Collectors.toSet()));
             List<TrialResult> results = stacks != null
-                    ? stacks.rung(request, folds, "g", groups, rungs.subList(0, rung.index() + 1), aliveByRung, log, done, pool, epochs)
+                    ? stacks.rung(request, folds, "g", groups, rungs.subList(0, rung.index() + 1), aliveByRung, log, done, epochs)
                     : runRung(request, folds, alive, rung, log, done, pool, epochs, carry);
             results.forEach(r -> latest.put(r.id(), r));
             if (rung.index() < top) {
@@ -127,7 +139,7 @@ public final class Tuner {
             Halving.Rung last = new Halving.Rung(top, maxEpochs, 1);
             baseline = (stacks != null
                     ? stacks.rung(request, folds, "baseline", List.of(List.of(b)), List.of(last), List.of(Set.of(b.id())), log, done,
-                            pool, epochs)
+                            epochs)
                     : runRung(request, folds, List.of(b), last, log, done, pool, epochs, carry)).get(0);
             latest.put(baseline.id(), baseline);
         }

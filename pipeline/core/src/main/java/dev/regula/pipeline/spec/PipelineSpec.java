@@ -56,6 +56,15 @@ public record PipelineSpec(Path file, long seed, Sections.Backbone backbone, Dat
         return report != null ? report : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
+    /** The {@code spark:} section (checked when the spec was read), for the Spark adapter; empty when absent. */
+    public Optional<Sections.Spark> spark() {
+        try {
+            return Optional.ofNullable(SparkKeys.read(file, section("spark")));
+        } catch (SpecException e) {
+            throw new IllegalStateException("the spark section was checked when the spec was read: " + e.getMessage(), e);
+        }
+    }
+
     /** A section as written ({@code null} node when absent). */
     public JsonNode section(String name) {
         return sections.get(name);

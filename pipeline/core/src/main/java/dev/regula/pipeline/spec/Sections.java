@@ -307,4 +307,19 @@ public final class Sections {
             throw new IllegalArgumentException("unknown provider '" + s + "', expected cpu, cuda or auto");
         }
     }
+
+    /**
+     * The {@code spark:} section, for the Spark adapter (core runs nothing on Spark): what
+     * {@code --engine spark --master URL} says on the command line. A master or property given to
+     * {@code spark-submit} or on the command line wins over the spec's.
+     *
+     * @param master the Spark master URL (e.g. {@code local[2]}), or null for Spark's own default
+     * @param appName the application's name, or null for the adapter's default
+     * @param conf Spark properties ({@code spark.*}) as strings, in the order written
+     */
+    public record Spark(String master, String appName, java.util.Map<String, String> conf) {
+        public Spark {
+            conf = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(conf));
+        }
+    }
 }

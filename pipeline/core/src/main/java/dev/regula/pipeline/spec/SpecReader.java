@@ -100,6 +100,9 @@ public final class SpecReader {
         root.put("export", KeySchema.object(leaves("head")));
         root.put("validate", KeySchema.object(validate));
         root.put("report", KeySchema.object(leaves("title")));
+        Map<String, KeySchema> spark = leaves(SparkKeys.MASTER, SparkKeys.APP_NAME);
+        spark.put(SparkKeys.CONF, KeySchema.any());
+        root.put("spark", KeySchema.object(spark));
         return KeySchema.object(root);
     }
 
@@ -272,6 +275,7 @@ public final class SpecReader {
             new UnfreezeKeys(file, v).check(backbone, features, data, heads, ensemble);
         }
         Sections.Validate validate = validate(root.get("validate"));
+        SparkKeys.read(file, root.get("spark"));
         return new PipelineSpec(file, seed, backbone, data, split, features, heads, tune, nonNull(root.get("ensemble")),
                 new Sections.Export(exportHead), validate, nonNull(root.get("report")), sections);
     }

@@ -26,6 +26,7 @@ import dev.regula.pipeline.stage.validate.Gates;
 import dev.regula.pipeline.stage.validate.ValidateStage;
 import dev.regula.pipeline.stage.validate.ValidateStep;
 import dev.regula.models.Hashing;
+import dev.regula.transfer.tune.TrialRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,11 +63,19 @@ public final class Pipeline {
 
     /** Runs the pipeline as {@link #run(RunRequest)} does, with the neural features extracted by {@code features}. */
     public static RunResult run(RunRequest request, FeaturesStage.Engine features) throws RegulaException {
+        return run(request, features, null);
+    }
+
+    /**
+     * Runs the pipeline as {@link #run(RunRequest)} does, with the neural features extracted by {@code features}
+     * and the tune stage's stacked trials trained by {@code trials} (null = in this JVM).
+     */
+    public static RunResult run(RunRequest request, FeaturesStage.Engine features, TrialRunner trials) throws RegulaException {
         Determinism.configure();
         PipelineSpec spec = SpecReader.read(request.spec());
         Preflight.classWeights(spec);
         // the summary is written under the work folder's lock too
-        return PipelineRunner.run(request, spec, stages(spec, features), ran -> finish(spec, request.workDir(), ran));
+        return PipelineRunner.run(request, spec, stages(spec, features, trials), ran -> finish(spec, request.workDir(), ran));
     }
 
     /**
@@ -78,9 +87,13 @@ public final class Pipeline {
     }
 
     static List<Stage> stages(PipelineSpec spec, FeaturesStage.Engine features) {
+        return stages(spec, features, null);
+    }
+
+    static List<Stage> stages(PipelineSpec spec, FeaturesStage.Engine features, TrialRunner trials) {
         List<Stage> s = new ArrayList<>(List.of(new ImportStage(), new FeaturesStage(features)));
         if (spec.tunes()) {
-            s.add(new TuneStage());
+            s.add(new TuneStage(trials));
         }
         s.add(new TrainStage());
         if (spec.ensembleSection().isPresent()) {

@@ -16,6 +16,7 @@ import dev.regula.transfer.tune.JsonlTrialLog;
 import dev.regula.transfer.tune.OutOfFold;
 import dev.regula.transfer.tune.SearchSpace;
 import dev.regula.transfer.tune.TrialResult;
+import dev.regula.transfer.tune.TrialRunner;
 import dev.regula.transfer.tune.TuneRequest;
 import dev.regula.transfer.tune.TuneResult;
 import dev.regula.transfer.tune.TuneSpec;
@@ -40,14 +41,17 @@ final class TuneHeads {
     private final Path staging;
     private final Path partial;
     private final Consumer<String> log;
+    private final TrialRunner trials;
 
-    TuneHeads(FeatureStore store, Sections.Tune tune, long seed, Path staging, Path partial, Consumer<String> log) {
+    TuneHeads(FeatureStore store, Sections.Tune tune, long seed, Path staging, Path partial, Consumer<String> log,
+            TrialRunner trials) {
         this.store = store;
         this.tune = tune;
         this.seed = seed;
         this.staging = staging;
         this.partial = partial;
         this.log = log;
+        this.trials = trials;
     }
 
     /**
@@ -83,7 +87,7 @@ final class TuneHeads {
                 clearOtherKeys(logDir);
                 TuneRequest req = new TuneRequest(train, val, null, classes, h.head(), h.regularization(), h.training(),
                         h.search().space(), ts, h.search().baseline(), null);
-                res = Tuner.tune(req, new JsonlTrialLog(logDir.resolve(TuneStep.TRIALS), logDir.resolve(TuneStep.OOF), classes));
+                res = Tuner.tune(req, new JsonlTrialLog(logDir.resolve(TuneStep.TRIALS), logDir.resolve(TuneStep.OOF), classes), trials);
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new RegulaException(Problem.atKey("tune", "head '" + h.name() + "': " + e.getMessage()), e);
             } catch (IOException e) {

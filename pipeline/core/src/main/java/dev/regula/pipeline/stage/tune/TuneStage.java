@@ -11,6 +11,7 @@ import dev.regula.pipeline.run.StageName;
 import dev.regula.pipeline.spec.PipelineSpec;
 import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.stage.features.FeaturesStage;
+import dev.regula.transfer.tune.TrialRunner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,21 @@ import java.util.Map;
  * live in {@code <work>/.tune-partial/} (see {@link TuneStep}) and are removed once the stage is committed.
  */
 public final class TuneStage implements Stage {
+    private final TrialRunner trials;
+
+    /** Trials train in this JVM. */
+    public TuneStage() {
+        this(null);
+    }
+
+    /**
+     * Trials train on {@code trials} (the Spark adapter's runner; null = this JVM). The stage's config and its
+     * output do not depend on the runner, so a tune run on one is up to date for the other.
+     */
+    public TuneStage(TrialRunner trials) {
+        this.trials = trials;
+    }
+
     @Override
     public StageName name() {
         return StageName.TUNE;
@@ -65,7 +81,7 @@ public final class TuneStage implements Stage {
     @Override
     public Map<String, Object> run(StageContext ctx, Path staging) throws RegulaException {
         return TuneStep.tuneInto(FeaturesStage.store(ctx), ctx.spec().heads(), ctx.spec().tune(), ctx.spec().seed(), staging,
-                partial(ctx), ctx::log);
+                partial(ctx), ctx::log, trials);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.regula.pipeline.run.OutputFolder;
 import dev.regula.pipeline.spec.Sections;
 import dev.regula.pipeline.stage.features.FeatureInputs;
 import dev.regula.transfer.features.FeatureStore;
+import dev.regula.transfer.tune.TrialRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +109,7 @@ public final class TuneStep {
         Path out = r.out().toAbsolutePath().normalize();
         Path partial = out.resolveSibling("." + out.getFileName() + ".tune-partial");
         Result result = OutputFolder.write(out, OptionName.OUT, SUMMARY, staging -> {
-            Map<String, Object> timings = tuneInto(in.store(), heads, r.tune(), r.seed(), staging, partial, r.log());
+            Map<String, Object> timings = tuneInto(in.store(), heads, r.tune(), r.seed(), staging, partial, r.log(), null);
             @SuppressWarnings("unchecked")
             Map<String, Long> epochs = (Map<String, Long>) timings.get("epochs_trained");
             return new Result(out, summary(staging), epochs);
@@ -121,11 +122,12 @@ public final class TuneStep {
      * Tunes the {@link Sections.Head#tuned} heads of {@code heads} on {@code store}'s train and val splits
      * into {@code staging}, resuming from the logs under {@code partial}.
      *
+     * @param trials where the stacked trials train (the Spark adapter's runner), or null for this JVM
      * @return timings for the manifest: {@code tune_seconds} and {@code epochs_trained} per head
      */
     static Map<String, Object> tuneInto(FeatureStore store, List<Sections.Head> heads, Sections.Tune tune, long seed,
-            Path staging, Path partial, Consumer<String> log) throws RegulaException {
-        return new TuneHeads(store, tune, seed, staging, partial, log).run(heads);
+            Path staging, Path partial, Consumer<String> log, TrialRunner trials) throws RegulaException {
+        return new TuneHeads(store, tune, seed, staging, partial, log, trials).run(heads);
     }
 
     /** Deletes the resumable logs once the output they fed is committed. */
