@@ -42,6 +42,17 @@ public final class BackboneQuantizer {
                     + " (use backbone.quantize.mode: dynamic to quantize without data)");
         }
         List<String> texts = trainTexts.subList(0, Math.min(spec.calibration(), trainTexts.size()));
+        List<Map<String, Tensor>> batches = calibrationBatches(fp32, encoder, texts);
+        OnnxModel q = Calibration.quantizeStatic(fp32, batches, spec.method(), spec.percentile());
+        meta.put("regula.quantize.method", spec.method().spelling()
+                + (spec.method() == dev.regula.models.quant.CalibrationMethod.PERCENTILE ? ":" + spec.percentile() : ""));
+        meta.put("regula.quantize.calibration_rows", Integer.toString(texts.size()));
+        meta.put("regula.quantize.calibration_sha256", textsSha256(texts));
+        return q.withMetadata(meta);
+    }
+
+    /** The model inputs of {@code texts} (train rows only) in batches of {@value #CALIBRATION_BATCH}, in order. */
+    public static List<Map<String, Tensor>> calibrationBatches(OnnxModel fp32, TextEncoder encoder, List<String> texts) {
         List<ModelInput> inputs = ModelInput.of(fp32.proto());
         List<Map<String, Tensor>> batches = new ArrayList<>();
         List<TextEncoder.Tokens> tokens = encoder.encodeAll(texts);
@@ -52,12 +63,7 @@ public final class BackboneQuantizer {
             b.forEach((k, v) -> feed.put(k, Tensor.ofLongs(v.longs(), v.shape())));
             batches.add(feed);
         }
-        OnnxModel q = Calibration.quantizeStatic(fp32, batches, spec.method(), spec.percentile());
-        meta.put("regula.quantize.method", spec.method().spelling()
-                + (spec.method() == dev.regula.models.quant.CalibrationMethod.PERCENTILE ? ":" + spec.percentile() : ""));
-        meta.put("regula.quantize.calibration_rows", Integer.toString(texts.size()));
-        meta.put("regula.quantize.calibration_sha256", textsSha256(texts));
-        return q.withMetadata(meta);
+        return batches;
     }
 
     /** SHA-256 over the texts in order, each followed by a NUL byte. */
