@@ -50,4 +50,11 @@ public final class Calibration {
                                            CalibrationMethod method, double percentile) throws RunnerException {
         return Quantizer.quantizeStatic(fp32, ranges(fp32, batches, method, percentile));
     }
+
+    /** Calibrates and quantizes statically with weight options (fp32 MatMuls, per-channel weights). */
+    public static OnnxModel quantizeStatic(OnnxModel fp32, Iterable<Map<String, Tensor>> batches,
+                                           CalibrationMethod method, double percentile, WeightOptions options)
+            throws RunnerException {
+        return Quantizer.quantizeStatic(fp32, ranges(fp32, batches, method, percentile), options);
+    }
 }

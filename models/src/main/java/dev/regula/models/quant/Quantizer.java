@@ -40,15 +40,46 @@ public final class Quantizer {
 
     /** Names of the activations (MatMul first inputs) a static quantization needs ranges for, in graph order. */
     public static List<String> activations(OnnxModel model) {
+        return activations(model, Set.of());
+    }
+
+    /** As {@link #activations(OnnxModel)}, without the MatMuls whose outputs are in {@code keepFloat}. */
+    public static List<String> activations(OnnxModel model, Set<String> keepFloat) {
         GraphProto g = model.proto().getGraph();
         Map<String, TensorProto> inits = initializers(g);
         Set<String> out = new LinkedHashSet<>();
         for (NodeProto n : g.getNodeList()) {
-            if (quantizable(n, inits)) {
+            if (quantizable(n, inits) && !keepFloat.contains(n.getOutput(0))) {
                 out.add(n.getInput(0));
             }
         }
         return List.copyOf(out);
+    }
+
+    /** Output tensor names of the quantizable MatMuls, in graph order (the names {@link WeightOptions#keepFloat} takes). */
+    public static List<String> matMulOutputs(OnnxModel model) {
+        GraphProto g = model.proto().getGraph();
+        Map<String, TensorProto> inits = initializers(g);
+        List<String> out = new ArrayList<>();
+        for (NodeProto n : g.getNodeList()) {
+            if (quantizable(n, inits)) {
+                out.add(n.getOutput(0));
+            }
+        }
+        return out;
+    }
+
+    /** Each quantizable activation with the quantizable MatMuls that read it, in graph order. */
+    static Map<String, List<NodeProto>> quantizableReaders(OnnxModel model) {
+        GraphProto g = model.proto().getGraph();
+        Map<String, TensorProto> inits = initializers(g);
+        Map<String, List<NodeProto>> out = new java.util.LinkedHashMap<>();
+        for (NodeProto n : g.getNodeList()) {
+            if (quantizable(n, inits)) {
+                out.computeIfAbsent(n.getInput(0), k -> new ArrayList<>()).add(n);
+            }
+        }
+        return out;
     }
 
     /** A copy of {@code model} that also outputs every tensor of {@link #activations}, for calibration runs. */
@@ -73,7 +104,24 @@ public final class Quantizer {
      * @throws IllegalArgumentException if a range is missing (naming the tensor) or malformed
      */
     public static OnnxModel quantizeStatic(OnnxModel model, Map<String, float[]> ranges) {
-        for (String a : activations(model)) {
+        return quantizeStatic(model, ranges, WeightOptions.perTensor());
+    }
+
+    /**
+     * Static QDQ quantization with weight options: MatMuls in {@code options.keepFloat()} stay fp32
+     * (and need no range), weights per tensor or per output channel.
+     *
+     * @throws IllegalArgumentException if a range is missing or malformed, or a keepFloat name is not a quantizable MatMul's output
+     */
+    public static OnnxModel quantizeStatic(OnnxModel model, Map<String, float[]> ranges, WeightOptions options) {
+        Set<String> known = new HashSet<>(matMulOutputs(model));
+        for (String k : options.keepFloat()) {
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException("keepFloat names '" + k + "', which is not the output of a quantizable"
+                        + " MatMul (a MatMul of an activation by a float 2-D initializer)");
+            }
+        }
+        for (String a : activations(model, options.keepFloat())) {
             float[] r = ranges.get(a);
             if (r == null || r.length != 2 || !(r[0] <= r[1]) || !Float.isFinite(r[0]) || !Float.isFinite(r[1])) {
                 throw new IllegalArgumentException("no usable calibration range for activation '" + a
@@ -81,12 +129,33 @@ public final class Quantizer {
                         + (r == null ? "none" : java.util.Arrays.toString(r)));
             }
         }
-        return rewrite(model, true, ranges);
+        return rewrite(model, true, ranges, options);
     }
 
     /** Dynamic quantization: {@code DynamicQuantizeLinear} + {@code MatMulInteger}; needs no calibration data. */
     public static OnnxModel quantizeDynamic(OnnxModel model) {
-        return rewrite(model, false, Map.of());
+        return rewrite(model, false, Map.of(), WeightOptions.perTensor());
+    }
+
+    /**
+     * Quantizes int8 symmetric per column of a {@code [rows, cols]} matrix: returns each column's
+     * scale; {@code out} receives the bytes.
+     */
+    static float[] quantizeWeightColumns(float[] w, int cols, byte[] out) {
+        float[] absMax = new float[cols];
+        for (int i = 0; i < w.length; i++) {
+            absMax[i % cols] = Math.max(absMax[i % cols], Math.abs(w[i]));
+        }
+        QuantParams[] p = new QuantParams[cols];
+        float[] scales = new float[cols];
+        for (int c = 0; c < cols; c++) {
+            p[c] = QuantParams.symmetricInt8(absMax[c]);
+            scales[c] = p[c].scale();
+        }
+        for (int i = 0; i < w.length; i++) {
+            out[i] = (byte) p[i % cols].quantize(w[i]);
+        }
+        return scales;
     }
 
     /** Quantizes int8 symmetric per tensor: returns the parameters; {@code out} receives the bytes. */
@@ -102,7 +171,8 @@ public final class Quantizer {
         return p;
     }
 
-    private static OnnxModel rewrite(OnnxModel model, boolean statically, Map<String, float[]> ranges) {
+    private static OnnxModel rewrite(OnnxModel model, boolean statically, Map<String, float[]> ranges,
+                                     WeightOptions options) {
         GraphProto g = model.proto().getGraph();
         Map<String, TensorProto> inits = initializers(g);
         Set<String> taken = new HashSet<>(inits.keySet());
@@ -119,7 +189,7 @@ public final class Quantizer {
         Set<String> quantizedWeights = new HashSet<>();
         List<TensorProto> newInits = new ArrayList<>();
         for (NodeProto n : g.getNodeList()) {
-            if (!quantizable(n, inits)) {
+            if (!quantizable(n, inits) || options.keepFloat().contains(n.getOutput(0))) {
                 b.addNode(n);
                 continue;
             }
@@ -130,11 +200,17 @@ public final class Quantizer {
                 TensorProto t = inits.get(w);
                 float[] data = Tensors.toFloats(t);
                 byte[] q = new byte[data.length];
-                QuantParams p = quantizeWeights(data, q);
-                wq = new String[] {names.fresh(w + "_quantized"), names.fresh(w + "_scale"), names.fresh(w + "_zero_point")};
+                boolean perChannel = statically && options.perChannelWeights();
+                wq = new String[] {names.fresh(w + "_quantized"), names.fresh(w + "_scale"), names.fresh(w + "_zero_point"),
+                    perChannel ? names.fresh(w + "_column_scales") : null};
+                float[] cols = perChannel ? quantizeWeightColumns(data, (int) t.getDims(1), q) : null;
+                float scale = perChannel ? 1f : quantizeWeights(data, q).scale();
                 newInits.add(TensorProto.newBuilder().setName(wq[0]).setDataType(ElemType.INT8.code())
                         .addAllDims(t.getDimsList()).setRawData(ByteString.copyFrom(q)).build());
-                newInits.add(scalarFloat(wq[1], p.scale()));
+                newInits.add(scalarFloat(wq[1], scale));
+                if (perChannel) {
+                    newInits.add(Tensors.floats(wq[3], cols, cols.length));
+                }
                 newInits.add(scalarInt8(wq[2], 0, true));
                 weightDone.put(w, wq);
                 quantizedWeights.add(w);
@@ -158,7 +234,14 @@ public final class Quantizer {
                 String wd = names.fresh(w + "_dequantized");
                 b.addNode(node("DequantizeLinear", names.fresh(base + "_weight_DequantizeLinear"),
                         List.of(wq[0], wq[1], wq[2]), List.of(wd)));
-                b.addNode(n.toBuilder().setInput(0, xd).setInput(1, wd).build());
+                if (wq[3] == null) {
+                    b.addNode(n.toBuilder().setInput(0, xd).setInput(1, wd).build());
+                } else {
+                    String raw = names.fresh(n.getOutput(0) + "_unscaled");
+                    b.addNode(n.toBuilder().setInput(0, xd).setInput(1, wd).setOutput(0, raw).build());
+                    b.addNode(node("Mul", names.fresh(base + "_column_scale_Mul"), List.of(raw, wq[3]),
+                            List.of(n.getOutput(0))));
+                }
             } else {
                 String xq = names.fresh(x + "_quantized");
                 String xs = names.fresh(x + "_scale");

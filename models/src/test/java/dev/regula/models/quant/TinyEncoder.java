@@ -24,10 +24,19 @@ public final class TinyEncoder {
     }
 
     public static OnnxModel model(int opset, long seed) {
+        return model(opset, seed, 1f);
+    }
+
+    /** The encoder with embedding channel 0 multiplied by {@code outlier}, as MiniLM's LayerNorm outputs have a few huge channels. */
+    public static OnnxModel model(int opset, long seed, float outlier) {
         Random r = new Random(seed);
         GraphBuilder g = GraphBuilder.create("tiny_encoder", opset);
         OnnxRef ids = g.input("input_ids", ElemType.INT64, "batch", "seq");
-        OnnxRef emb = g.gather(g.initializer("E", random(r, VOCAB, K)), ids, 0);
+        float[][] e = random(r, VOCAB, K);
+        for (float[] row : e) {
+            row[0] *= outlier;
+        }
+        OnnxRef emb = g.gather(g.initializer("E", e), ids, 0);
         OnnxRef h = g.relu(g.add(g.matMul(emb, g.initializer("W1", random(r, K, H))),
                 g.initializer("b1", random(r, 1, H)[0], H)));
         g.output(g.matMul(h, g.initializer("W2", random(r, H, D))), "out", ElemType.FLOAT, "batch", "seq", D);

@@ -77,6 +77,14 @@ final class QuantizeCommand implements Callable<Integer> {
             description = "Percentile of --method percentile (default: ${DEFAULT-VALUE}).")
     double percentile;
 
+    @Option(names = "--weights", defaultValue = "per_channel",
+            description = "per_channel or per_tensor int8 weight scales (default: ${DEFAULT-VALUE}).")
+    String weights;
+
+    @Option(names = "--smooth", paramLabel = "ALPHA",
+            description = "SmoothQuant migration strength in [0, 1] (default: none).")
+    Double smooth;
+
     @Option(names = "--max-length", defaultValue = "" + Sections.Backbone.DEFAULT_MAX_LENGTH,
             description = "Maximum tokens per calibration text (default: ${DEFAULT-VALUE}).")
     int maxLength;
@@ -91,7 +99,8 @@ final class QuantizeCommand implements Callable<Integer> {
     public Integer call() throws RegulaException {
         QuantizeSpec q;
         try {
-            q = new QuantizeSpec(QuantizeSpec.Mode.parse(mode), calibration, CalibrationMethod.parse(method), percentile);
+            q = new QuantizeSpec(QuantizeSpec.Mode.parse(mode), calibration, CalibrationMethod.parse(method), percentile,
+                    QuantizeSpec.Weights.parse(weights), smooth);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

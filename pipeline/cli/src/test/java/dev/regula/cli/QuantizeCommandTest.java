@@ -21,9 +21,20 @@ class QuantizeCommandTest {
         assertThat(s.code()).as(s.err()).isEqualTo(ExitCodes.OK);
         OnnxModel q = OnnxModel.read(dir.resolve("q/model.onnx"));
         assertThat(q.proto().getGraph().getNodeList().stream().map(NodeProto::getOpType)).contains("QuantizeLinear");
-        assertThat(q.metadata()).containsEntry("regula.quantize.mode", "static").containsEntry("regula.quantize.calibration_rows", "32");
+        assertThat(q.metadata()).containsEntry("regula.quantize.mode", "static").containsEntry("regula.quantize.calibration_rows", "32")
+                .containsEntry("regula.quantize.weights", "per_channel");
         assertThat(dir.resolve("q/tokenizer.json")).hasSameBinaryContentAs(dir.resolve("tokenizer.json"));
         assertThat(s.out()).contains("regula.quantize.calibration_sha256");
+
+        CliRun t = CliRun.run("quantize", "--backbone", backbone, "--tokenizer", tok, "--data", dir.resolve("data.jsonl").toString(),
+                "--calibration", "32", "--weights", "per_tensor", "--smooth", "0.5", "--out", dir.resolve("t").toString());
+        assertThat(t.code()).as(t.err()).isEqualTo(ExitCodes.OK);
+        assertThat(OnnxModel.read(dir.resolve("t/model.onnx")).metadata()).containsEntry("regula.quantize.weights", "per_tensor")
+                .containsEntry("regula.quantize.smooth", "0.5");
+        CliRun badWeights = CliRun.run("quantize", "--backbone", backbone, "--tokenizer", tok, "--data",
+                dir.resolve("data.jsonl").toString(), "--weights", "per_row", "--out", dir.resolve("w").toString());
+        assertThat(badWeights.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badWeights.err()).contains("'per_row'").contains("per_channel or per_tensor");
 
         CliRun d = CliRun.run("quantize", "--backbone", backbone, "--tokenizer", tok, "--mode", "dynamic",
                 "--out", dir.resolve("d").toString());

@@ -4,6 +4,8 @@ import dev.regula.models.Hashing;
 import dev.regula.models.OnnxModel;
 import dev.regula.models.quant.Calibration;
 import dev.regula.models.quant.Quantizer;
+import dev.regula.models.quant.Smoothing;
+import dev.regula.models.quant.WeightOptions;
 import dev.regula.models.runtime.RunnerException;
 import dev.regula.models.runtime.Tensor;
 import dev.regula.transfer.encode.BatchTensor;
@@ -15,12 +17,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Quantizes a text backbone to int8, calibrating a static quantization on the first
  * {@code spec.calibration()} texts it is given: the caller passes TRAIN rows only (val and test
  * never shape the model). The result carries its provenance in metadata_props:
- * {@code regula.quantize.mode}, {@code .method}, {@code .calibration_rows} and
+ * {@code regula.quantize.mode}, {@code .method}, {@code .weights}, {@code .smooth} (when set), {@code .calibration_rows} and
  * {@code .calibration_sha256} (SHA-256 over the calibration texts, each followed by a NUL byte).
  */
 public final class BackboneQuantizer {
@@ -42,6 +45,23 @@ public final class BackboneQuantizer {
                     + " (use backbone.quantize.mode: dynamic to quantize without data)");
         }
         List<String> texts = trainTexts.subList(0, Math.min(spec.calibration(), trainTexts.size()));
+        List<Map<String, Tensor>> batches = calibrationBatches(fp32, encoder, texts);
+        OnnxModel base = spec.smooth() == null ? fp32 : Smoothing.smooth(fp32, batches, spec.smooth());
+        OnnxModel q = Calibration.quantizeStatic(base, batches, spec.method(), spec.percentile(),
+                new WeightOptions(Set.of(), spec.weights() == QuantizeSpec.Weights.PER_CHANNEL));
+        meta.put("regula.quantize.method", spec.method().spelling()
+                + (spec.method() == dev.regula.models.quant.CalibrationMethod.PERCENTILE ? ":" + spec.percentile() : ""));
+        meta.put("regula.quantize.weights", spec.weights().spelling());
+        if (spec.smooth() != null) {
+            meta.put("regula.quantize.smooth", Double.toString(spec.smooth()));
+        }
+        meta.put("regula.quantize.calibration_rows", Integer.toString(texts.size()));
+        meta.put("regula.quantize.calibration_sha256", textsSha256(texts));
+        return q.withMetadata(meta);
+    }
+
+    /** The model inputs of {@code texts} (train rows only) in batches of {@value #CALIBRATION_BATCH}, in order. */
+    public static List<Map<String, Tensor>> calibrationBatches(OnnxModel fp32, TextEncoder encoder, List<String> texts) {
         List<ModelInput> inputs = ModelInput.of(fp32.proto());
         List<Map<String, Tensor>> batches = new ArrayList<>();
         List<TextEncoder.Tokens> tokens = encoder.encodeAll(texts);
@@ -52,12 +72,7 @@ public final class BackboneQuantizer {
             b.forEach((k, v) -> feed.put(k, Tensor.ofLongs(v.longs(), v.shape())));
             batches.add(feed);
         }
-        OnnxModel q = Calibration.quantizeStatic(fp32, batches, spec.method(), spec.percentile());
-        meta.put("regula.quantize.method", spec.method().spelling()
-                + (spec.method() == dev.regula.models.quant.CalibrationMethod.PERCENTILE ? ":" + spec.percentile() : ""));
-        meta.put("regula.quantize.calibration_rows", Integer.toString(texts.size()));
-        meta.put("regula.quantize.calibration_sha256", textsSha256(texts));
-        return q.withMetadata(meta);
+        return batches;
     }
 
     /** SHA-256 over the texts in order, each followed by a NUL byte. */

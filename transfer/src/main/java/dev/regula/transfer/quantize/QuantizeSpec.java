@@ -11,8 +11,11 @@ import java.util.Objects;
  * @param calibration train rows to calibrate on (static only), at least 1; default 256
  * @param method      how activation ranges are taken from the calibration runs (static only)
  * @param percentile  the percentile of {@link CalibrationMethod#PERCENTILE}, in (50, 100]
+ * @param weights     static only: one int8 scale per weight column (per_channel, the default) or per tensor
+ * @param smooth      static only: SmoothQuant migration strength alpha in [0, 1], or {@code null} for none (the default)
  */
-public record QuantizeSpec(Mode mode, int calibration, CalibrationMethod method, double percentile) {
+public record QuantizeSpec(Mode mode, int calibration, CalibrationMethod method, double percentile, Weights weights,
+                           Double smooth) {
     public static final int DEFAULT_CALIBRATION = 256;
     public static final double DEFAULT_PERCENTILE = 99.99;
 
@@ -38,8 +41,39 @@ public record QuantizeSpec(Mode mode, int calibration, CalibrationMethod method,
         }
     }
 
+    /** How int8 weights are scaled. */
+    public enum Weights {
+        /** One scale per output column: a column of large weights no longer coarsens the others. */
+        PER_CHANNEL,
+        /** One scale per weight tensor (what ONNX Runtime's quantizer does by default). */
+        PER_TENSOR;
+
+        public String spelling() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Parses {@code per_channel} / {@code per_tensor}; the error names the value and what was expected. */
+        public static Weights parse(String s) {
+            for (Weights w : values()) {
+                if (w.spelling().equals(s)) {
+                    return w;
+                }
+            }
+            throw new IllegalArgumentException("unknown weight scaling '" + s + "', expected per_channel or per_tensor");
+        }
+    }
+
+    /** Per-channel weights, no smoothing. */
+    public QuantizeSpec(Mode mode, int calibration, CalibrationMethod method, double percentile) {
+        this(mode, calibration, method, percentile, Weights.PER_CHANNEL, null);
+    }
+
     public QuantizeSpec {
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(weights, "weights");
+        if (smooth != null && !(smooth >= 0 && smooth <= 1)) {
+            throw new IllegalArgumentException("backbone.quantize.smooth must be in [0, 1], got " + smooth);
+        }
         Objects.requireNonNull(method, "method");
         if (calibration < 1) {
             throw new IllegalArgumentException("backbone.quantize.calibration must be >= 1 train rows, got " + calibration);
@@ -49,7 +83,7 @@ public record QuantizeSpec(Mode mode, int calibration, CalibrationMethod method,
         }
     }
 
-    /** Static, 256 train rows, min-max. */
+    /** Static, 256 train rows, min-max, per-channel weights. */
     public static QuantizeSpec staticDefaults() {
         return new QuantizeSpec(Mode.STATIC, DEFAULT_CALIBRATION, CalibrationMethod.MINMAX, DEFAULT_PERCENTILE);
     }

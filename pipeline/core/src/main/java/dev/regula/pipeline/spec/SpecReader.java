@@ -70,7 +70,7 @@ public final class SpecReader {
     private static KeySchema schema() {
         Map<String, KeySchema> backbone = leaves("model", "tokenizer", "feature_tensor", "pooling", "l2_normalize",
                 "mask_input", "max_length", "truncation");
-        backbone.put("quantize", KeySchema.object(leaves("mode", "calibration", "method", "percentile")));
+        backbone.put("quantize", KeySchema.object(leaves("mode", "calibration", "method", "percentile", "weights", "smooth")));
         backbone.put("unfreeze", KeySchema.objectOrScalar(leaves(UnfreezeKeys.KEYS.toArray(new String[0]))));
         Map<String, KeySchema> data = leaves("path", "format", "text_field", "label_field", "group_field", "split_field",
                 "feature_fields", "bad_rows");
@@ -357,7 +357,8 @@ public final class SpecReader {
         }
         String path = "backbone.quantize";
         if (!q.isObject()) {
-            throw new SpecException(file, path, "expected a mapping {mode: static|dynamic, calibration: N, method: minmax|percentile},"
+            throw new SpecException(file, path, "expected a mapping {mode: static|dynamic, calibration: N, method: minmax|percentile,"
+                    + " weights: per_channel|per_tensor, smooth: ALPHA},"
                     + " got " + Values.describe(q), "a mapping", Values.describe(q));
         }
         QuantizeSpec.Mode mode = v.parsed(q, path, "mode", "static", QuantizeSpec.Mode::parse);
@@ -368,7 +369,10 @@ public final class SpecReader {
             throw new SpecException(file, path + ".percentile", "must be above 50, got " + Values.fmt(percentile),
                     "a number in (50, 100]", Values.fmt(percentile));
         }
-        return new QuantizeSpec(mode, calibration, method, percentile);
+        QuantizeSpec.Weights weights = v.parsed(q, path, "weights", "per_channel", QuantizeSpec.Weights::parse);
+        JsonNode sm = q.get("smooth");
+        Double smooth = sm == null || sm.isNull() ? null : v.number(q, path, "smooth", 0.5, 0, 1, false);
+        return new QuantizeSpec(mode, calibration, method, percentile, weights, smooth);
     }
 
     /** A backbone source with a relative file path resolved against the spec's folder, checked to exist. */

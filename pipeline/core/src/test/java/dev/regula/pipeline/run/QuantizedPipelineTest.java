@@ -38,7 +38,8 @@ class QuantizedPipelineTest {
         OnnxModel fm = OnnxModel.read(featureModel);
         assertThat(fm.proto().getGraph().getNodeList().stream().map(NodeProto::getOpType)).contains("QuantizeLinear");
         assertThat(fm.metadata()).containsEntry("regula.quantize.mode", "static")
-                .containsEntry("regula.quantize.method", "percentile:99.9").containsKey("regula.quantize.calibration_sha256");
+                .containsEntry("regula.quantize.method", "percentile:99.9").containsKey("regula.quantize.calibration_sha256")
+                .containsEntry("regula.quantize.weights", "per_channel").doesNotContainKey("regula.quantize.smooth");
         int trainRows = Integer.parseInt(fm.metadata().get("regula.quantize.calibration_rows"));
         Splits splits = split(dir.resolve("data.jsonl"));
         assertThat(trainRows).isEqualTo(splits.train().size());
@@ -88,6 +89,16 @@ class QuantizedPipelineTest {
                 .replace("  max_length: 16\n", "  max_length: 16\n  quantize: {mode: dynamic}\n"))).backbone().quantize().mode())
                 .isEqualTo(dev.regula.transfer.quantize.QuantizeSpec.Mode.DYNAMIC);
         assertThat(SpecReader.read(TinyPipeline.writeSpec(dir, TinyPipeline.spec())).backbone().quantize()).isNull();
+        assertThatThrownBy(() -> SpecReader.read(TinyPipeline.writeSpec(dir, TinyPipeline.spec()
+                .replace("  max_length: 16\n", "  max_length: 16\n  quantize: {weights: per_row}\n"))))
+                .hasMessageContaining("backbone.quantize.weights").hasMessageContaining("per_channel or per_tensor");
+        assertThatThrownBy(() -> SpecReader.read(TinyPipeline.writeSpec(dir, TinyPipeline.spec()
+                .replace("  max_length: 16\n", "  max_length: 16\n  quantize: {smooth: 1.5}\n"))))
+                .hasMessageContaining("backbone.quantize.smooth");
+        var q = SpecReader.read(TinyPipeline.writeSpec(dir, TinyPipeline.spec().replace("  max_length: 16\n",
+                "  max_length: 16\n  quantize: {weights: per_tensor, smooth: 0.5}\n"))).backbone().quantize();
+        assertThat(q.weights()).isEqualTo(dev.regula.transfer.quantize.QuantizeSpec.Weights.PER_TENSOR);
+        assertThat(q.smooth()).isEqualTo(0.5);
     }
 
     /** The tiny spec's split: stratified 0.6/0.2/0.2, seed 7. */
