@@ -80,6 +80,7 @@ class UnfreezePipelineTest {
         OnnxModel exported = OnnxModel.read(r.model());
         OnnxModel backbone = OnnxModel.read(dir.resolve("encoder.onnx"));
         assertThat(exported.metadata()).containsKey("regula.unfreeze");
+        assertThat(dev.regula.models.Checker.problems(exported.proto())).as("the written-back graph, head fused").isEmpty();
         Map<String, TensorProto> before = initializers(backbone);
         Map<String, TensorProto> after = initializers(exported);
         assertThat(after.get("encoder.layer.0.q.weight")).as("below the cut: untouched").isEqualTo(before.get("encoder.layer.0.q.weight"));
