@@ -40,20 +40,8 @@ class LexicalPipelineTest {
         assertThat(summary.at("/validation/parity/max_abs_error").asDouble()).isLessThan(1e-4);
         assertThat(summary.at("/validation/accuracy").asDouble()).isGreaterThan(0.8);
         // `regula predict` reads the export folder unchanged: same accuracy on the test split as validate.
-        java.util.List<dev.regula.transfer.data.Example> test = dev.regula.transfer.data.Splitter.split(
-                dev.regula.transfer.data.DatasetReader.read(dev.regula.transfer.data.DatasetSpec.of(dir.resolve("data.jsonl"),
-                        dev.regula.transfer.data.DatasetFormat.JSONL)),
-                dev.regula.transfer.data.SplitSpec.stratified(new dev.regula.transfer.data.SplitFractions(0.6, 0.2, 0.2), 7)).test();
-        try (dev.regula.pipeline.predict.Predictor p = dev.regula.pipeline.predict.Predictor.open(r.model().getParent(),
-                dev.regula.models.runtime.RunnerOptions.defaults())) {
-            var predictions = p.predict(test.stream().map(dev.regula.transfer.data.Example::text).toList());
-            int correct = 0;
-            for (int i = 0; i < test.size(); i++) {
-                correct += predictions.get(i).label().equals(test.get(i).label()) ? 1 : 0;
-            }
-            assertThat((double) correct / test.size()).isCloseTo(summary.at("/validation/accuracy").asDouble(),
-                    org.assertj.core.api.Assertions.within(1e-12));
-        }
+        assertThat(TinyPipeline.predictedTestAccuracy(dir, r.model().getParent()))
+                .isCloseTo(summary.at("/validation/accuracy").asDouble(), org.assertj.core.api.Assertions.within(1e-12));
         RunResult again = Pipeline.run(new RunRequest(spec, work, null, false, null));
         assertThat(again.outcomes().values()).containsOnly(RunResult.Outcome.UP_TO_DATE);
     }

@@ -72,6 +72,27 @@ final class TinyPipeline {
         Files.writeString(dir.resolve("data.jsonl"), data, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The accuracy {@code regula predict} gets with the export in {@code modelDir} on the test split of
+     * {@code dir}/data.jsonl as {@link #spec()} splits it (0.6/0.2/0.2, stratified, seed 7): what validate
+     * reported, if predict reads the export folder unchanged.
+     */
+    static double predictedTestAccuracy(Path dir, Path modelDir) throws Exception {
+        java.util.List<dev.regula.transfer.data.Example> test = dev.regula.transfer.data.Splitter.split(
+                dev.regula.transfer.data.DatasetReader.read(dev.regula.transfer.data.DatasetSpec.of(dir.resolve("data.jsonl"),
+                        dev.regula.transfer.data.DatasetFormat.JSONL)),
+                dev.regula.transfer.data.SplitSpec.stratified(new dev.regula.transfer.data.SplitFractions(0.6, 0.2, 0.2), 7)).test();
+        try (dev.regula.pipeline.predict.Predictor p = dev.regula.pipeline.predict.Predictor.open(modelDir,
+                dev.regula.models.runtime.RunnerOptions.defaults())) {
+            var predictions = p.predict(test.stream().map(dev.regula.transfer.data.Example::text).toList());
+            int correct = 0;
+            for (int i = 0; i < test.size(); i++) {
+                correct += predictions.get(i).label().equals(test.get(i).label()) ? 1 : 0;
+            }
+            return (double) correct / test.size();
+        }
+    }
+
     private static float[][] random(Random r, int rows, int cols) {
         float[][] m = new float[rows][cols];
         for (float[] row : m) {
